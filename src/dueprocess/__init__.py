@@ -1,0 +1,1 @@
+"""dueprocess: complaints and discipline with a provable record."""

@@ -1,0 +1,94 @@
+"""Conflict-of-interest detection from the data, following the rulebook's conflict rules.
+
+Two kinds: a *standing* conflict keeps someone out of every case (they worked in the political
+office within the rulebook's period — the system knows from their own role history, so a move
+from the leader's office into the complaints unit is caught without anyone declaring it); a
+*case* conflict keeps them out of one case (they are a party to it, or declared a relationship
+with a member who is).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from dueprocess.accounts.models import InterestDeclaration, RoleMembership
+from dueprocess.cases.models import Party
+from dueprocess.lib import clock
+
+if TYPE_CHECKING:
+    from dueprocess.accounts.models import User
+    from dueprocess.cases.models import Case
+    from dueprocess.rulebook.schema import Rulebook
+
+
+def standing_conflict(user: User, rules: Rulebook, *, on: dt.date | None = None) -> str:
+    """Why ``user`` is conflicted out of every case, or '' if they are not."""
+    today = on or clock.today()
+    months = rules.conflicts.political_office_months
+    since = clock.add_months(today, -months)
+    office = rules.political_office_label
+    held = (
+        RoleMembership.objects.filter(user=user, role="political_office", starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=since))
+        .order_by("-starts_on")
+        .first()
+    )
+    if held is not None:
+        until = "now" if held.ends_on is None or held.ends_on >= today else str(held.ends_on)
+        return f"worked in the {office} until {until} (conflict period {months} months)"
+    declared = (
+        InterestDeclaration.objects.filter(
+            user=user, kind=InterestDeclaration.Kind.POLITICAL_OFFICE
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=since))
+        .first()
+    )
+    if declared is not None:
+        until = "now" if declared.ends_on is None else str(declared.ends_on)
+        return f"declared work in the {office} until {until} (conflict period {months} months)"
+    return ""
+
+
+def case_conflict(user: User, case: Case, rules: Rulebook, *, on: dt.date | None = None) -> str:
+    """Why ``user`` is conflicted out of this one case, or ''."""
+    if rules.conflicts.party_to_case and _party_matches(user).filter(case=case).exists():
+        return "is a party to this case"
+    if rules.conflicts.declared_relationships:
+        related = _declared_members(user, on or clock.today())
+        if Party.objects.filter(case=case, member__in=related).exists():
+            return "declared a relationship with a party to this case"
+    return ""
+
+
+def conflict_for(user: User, case: Case, rules: Rulebook) -> str:
+    return standing_conflict(user, rules) or case_conflict(user, case, rules)
+
+
+def conflicted_cases_filter(user: User, rules: Rulebook) -> Q:
+    """A filter on Case matching the cases ``user`` has a case conflict with."""
+    parties = _party_matches(user).filter(case=OuterRef("pk"))
+    condition = Q(Exists(parties)) if rules.conflicts.party_to_case else Q(pk__in=[])
+    if rules.conflicts.declared_relationships:
+        related = Party.objects.filter(
+            case=OuterRef("pk"), member__in=_declared_members(user, clock.today())
+        )
+        condition |= Q(Exists(related))
+    return condition
+
+
+def _party_matches(user: User) -> QuerySet[Party]:
+    email = user.email.lower()
+    return Party.objects.filter(Q(email__iexact=email) | Q(member__email__iexact=email))
+
+
+def _declared_members(user: User, today: dt.date) -> QuerySet[InterestDeclaration, Any]:
+    return (
+        InterestDeclaration.objects.filter(
+            user=user, kind=InterestDeclaration.Kind.RELATIONSHIP, member__isnull=False
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .values("member_id")
+    )

@@ -1,0 +1,173 @@
+"""The access policy as data: forbids first, then narrow permits, then default deny.
+
+A permit says: a person holding ``role`` who stands in ``relation`` to a case may take
+``actions`` on it. Relations are computed from the data (``facts``). Forbids always win:
+the political office never reaches a case file; anyone recused or conflicted is kept out of
+that case; nobody reaches another organisation's cases. ``decide`` is a pure function so that
+the written matrix in ``tests/access`` can check every combination of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Relations a person can stand in to a case.
+SAME_ORGANISATION = "same_organisation"
+UNIT_MANAGER = "unit_manager"
+INTAKE_QUEUE = "intake_queue"
+ASSIGNED_INVESTIGATOR = "assigned_investigator"
+PANEL_MEMBER = "panel_member"
+ADVISER = "adviser"
+EMERGENCY = "emergency"
+RECUSED = "recused"
+CONFLICTED = "conflicted"
+
+RELATIONS = (
+    SAME_ORGANISATION,
+    UNIT_MANAGER,
+    INTAKE_QUEUE,
+    ASSIGNED_INVESTIGATOR,
+    PANEL_MEMBER,
+    ADVISER,
+    EMERGENCY,
+    RECUSED,
+    CONFLICTED,
+)
+FORBIDDING_RELATIONS = (RECUSED, CONFLICTED)
+ANY_ROLE = "*"
+
+# Actions on one case.
+CASE_ACTIONS = (
+    "case.view",  # read the case file (parties, allegations, notes, evidence, outcomes)
+    "case.note",  # add a note
+    "case.evidence",  # add evidence
+    "case.assign",  # assign investigators and panel members
+    "case.interim",  # impose or lift interim measures
+    "case.transition",  # take a workflow step the rulebook grants to this role
+    "case.prove",  # export the case's ledger entries with proofs
+    "case.advice",  # ask someone outside the team for advice, with an extract
+    "case.approach",  # log an approach (contact from outside the case team)
+    "case.emergency",  # ask for emergency access to this case
+)
+ADVICE_ACTIONS = ("advice.view", "advice.answer")  # an adviser's view of the extract only
+# Actions that concern no single case.
+ORGANISATION_ACTIONS = (
+    "case.open",
+    "case.list",
+    "oversight.view",
+    "accounts.manage",
+    "ledger.verify",
+    "emergency.approve",
+)
+
+CASE_WORKER = frozenset(("case.view", "case.note", "case.evidence", "case.transition"))
+
+
+@dataclass(frozen=True)
+class Permit:
+    role: str
+    relation: str
+    actions: frozenset[str]
+
+
+PERMITS: tuple[Permit, ...] = (
+    Permit(
+        "case_manager",
+        UNIT_MANAGER,
+        CASE_WORKER
+        | {
+            "case.assign",
+            "case.interim",
+            "case.prove",
+            "case.advice",
+            "case.approach",
+        },
+    ),
+    Permit("intake_officer", INTAKE_QUEUE, CASE_WORKER | {"case.interim", "case.approach"}),
+    Permit("investigator", ASSIGNED_INVESTIGATOR, CASE_WORKER | {"case.advice", "case.approach"}),
+    Permit("panel_member", PANEL_MEMBER, CASE_WORKER | {"case.approach"}),
+    Permit("independent_reviewer", SAME_ORGANISATION, frozenset({"case.view", "case.prove"})),
+    Permit(ANY_ROLE, EMERGENCY, frozenset({"case.view"})),
+    Permit(ANY_ROLE, ADVISER, frozenset(ADVICE_ACTIONS)),
+)
+for _role in ("intake_officer", "investigator", "case_manager", "panel_member"):
+    PERMITS += (Permit(_role, SAME_ORGANISATION, frozenset({"case.emergency"})),)
+
+ORGANISATION_PERMITS: dict[str, frozenset[str]] = {
+    "case.open": frozenset({"intake_officer", "case_manager"}),
+    "case.list": frozenset(
+        {"intake_officer", "investigator", "case_manager", "panel_member", "independent_reviewer"}
+    ),
+    "oversight.view": frozenset({"oversight", "independent_reviewer", "case_manager"}),
+    "accounts.manage": frozenset({"administrator"}),
+    "ledger.verify": frozenset({"independent_reviewer", "oversight", "administrator"}),
+    "emergency.approve": frozenset({"case_manager"}),
+}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything the policy needs about one person and (optionally) one case."""
+
+    active: bool
+    roles: frozenset[str]
+    relations: frozenset[str] = frozenset()
+    conflict: str = ""  # why the person is conflicted, if they are
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str
+    role: str = ""  # the role the permission was exercised under
+    reveal: bool = False  # may the person know the case exists? (403 rather than 404)
+
+
+def decide(facts: Facts, action: str, *, transition_roles: tuple[str, ...] = ()) -> Decision:
+    """Decide one request. ``transition_roles``: who the rulebook lets take the step."""
+    if not facts.active:
+        return Decision(False, "account is not active")
+    if action in ORGANISATION_ACTIONS:
+        return _decide_organisation(facts, action)
+    if action not in CASE_ACTIONS and action not in ADVICE_ACTIONS:
+        return Decision(False, f"unknown action {action!r}")
+    if SAME_ORGANISATION not in facts.relations:
+        return Decision(False, "case belongs to another organisation")
+    reveal = _may_know_case_exists(facts)
+    if facts.relations & set(FORBIDDING_RELATIONS):
+        why = facts.conflict or "recused from this case"
+        return Decision(False, f"recused or conflicted: {why}", reveal=False)
+    if "political_office" in facts.roles and action not in ADVICE_ACTIONS:
+        return Decision(False, "the political office has no access to cases")
+    for permit in PERMITS:
+        if action not in permit.actions or permit.relation not in facts.relations:
+            continue
+        if permit.role != ANY_ROLE and permit.role not in facts.roles:
+            continue
+        if action == "case.transition" and permit.role not in transition_roles:
+            continue
+        return Decision(True, f"{permit.role} as {permit.relation}", role=permit.role, reveal=True)
+    return Decision(False, f"no permit for {action}", reveal=reveal)
+
+
+def _decide_organisation(facts: Facts, action: str) -> Decision:
+    # No single case is involved, so a refusal is an honest 403, never a 404.
+    if "political_office" in facts.roles and action in ("case.open", "case.list"):
+        return Decision(False, "the political office has no access to cases", reveal=True)
+    allowed_roles = ORGANISATION_PERMITS[action]
+    held = sorted(facts.roles & allowed_roles)
+    if held:
+        return Decision(True, f"{held[0]} may {action}", role=held[0], reveal=True)
+    return Decision(False, f"no role permits {action}", reveal=True)
+
+
+def _may_know_case_exists(facts: Facts) -> bool:
+    """Whether a refusal should say 403 (you may see this case, not do that) or 404."""
+    if "political_office" in facts.roles or facts.relations & set(FORBIDDING_RELATIONS):
+        return False
+    probe = Facts(active=True, roles=facts.roles, relations=facts.relations)
+    for permit in PERMITS:
+        visible = "case.view" in permit.actions and permit.relation in probe.relations
+        if visible and (permit.role == ANY_ROLE or permit.role in probe.roles):
+            return True
+    return False

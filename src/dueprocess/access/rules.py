@@ -1,0 +1,144 @@
+"""The only gates: ``can``, ``require``, ``visible_cases`` and ``case_for``.
+
+Views, the API, commands, exports and reports all ask here. ``visible_cases`` is the queryset
+twin of ``can(actor, "case.view", case)`` — every list, count, search and export starts from it,
+and a test checks that the two agree for every persona and case.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from dueprocess.access import facts as f
+from dueprocess.access import policy as p
+from dueprocess.access.conflicts import conflicted_cases_filter, standing_conflict
+from dueprocess.access.models import EmergencyAccess
+from dueprocess.cases.models import Assignment, Case, Recusal
+from dueprocess.errors import AccessDenied
+from dueprocess.lib import clock
+
+if TYPE_CHECKING:
+    from dueprocess.accounts.models import User
+
+
+class Gate:
+    """The facts about one person and one case, computed once and asked several questions.
+
+    Services ask ``case.view`` first (so nothing about a case leaks to someone who may not know
+    it exists), then the specific action.
+    """
+
+    def __init__(self, actor: User, case: Case | None = None) -> None:
+        self.actor = actor
+        self.case = case
+        self.facts = f.facts_for(actor, case)
+
+    def can(self, action: str, *, transition: str = "") -> p.Decision:
+        roles: tuple[str, ...] = ()
+        if transition and self.case is not None:
+            step = self.case.rulebook.rules.transitions.get(transition)
+            roles = step.roles if step is not None else ()
+        return p.decide(self.facts, action, transition_roles=roles)
+
+    def require(self, action: str, *, transition: str = "") -> p.Decision:
+        """Return the permitting decision or raise ``AccessDenied`` (recorded by the caller's
+        ``recorded_denials`` wrapper once the transaction has rolled back)."""
+        decision = self.can(action, transition=transition)
+        if not decision.allowed:
+            raise AccessDenied(
+                actor=self.actor,
+                action=f"{action}:{transition}" if transition else action,
+                case_id=self.case.pk if self.case is not None else None,
+                reason=decision.reason,
+                reveal=decision.reveal,
+            )
+        return decision
+
+
+def can(actor: User, action: str, case: Case | None = None, *, transition: str = "") -> p.Decision:
+    return Gate(actor, case).can(action, transition=transition)
+
+
+def require(
+    actor: User, action: str, case: Case | None = None, *, transition: str = ""
+) -> p.Decision:
+    return Gate(actor, case).require(action, transition=transition)
+
+
+def case_for(actor: User, reference: str, action: str = "case.view") -> tuple[Case, p.Decision]:
+    """Fetch a case by reference for ``action``; unknown and forbidden look the same (404)."""
+    case = Case.objects.select_related("rulebook", "unit").filter(reference=reference).first()
+    if case is None:
+        raise AccessDenied(
+            actor=actor,
+            action=action,
+            case_id=None,
+            reason=f"no case {reference[:40]!r}",
+            reveal=False,
+        )
+    return case, require(actor, action, case)
+
+
+def visible_cases(actor: User) -> QuerySet[Case]:
+    """Every case ``actor`` may view — and nothing else."""
+    none = Case.objects.none()
+    if not (actor.is_authenticated and actor.is_active) or actor.organisation_id is None:
+        return none
+    held = f.memberships(actor)
+    roles = {role for role, _ in held}
+    if "political_office" in roles:
+        return none
+    organisation = actor.organisation
+    assert organisation is not None
+    rules = organisation.rulebook.rules
+    if standing_conflict(actor, rules):
+        return none
+    scope = _scope(actor, held, roles)
+    if scope is None:
+        return none
+    return (
+        Case.objects.filter(organisation_id=actor.organisation_id)
+        .filter(scope)
+        .exclude(Exists(Recusal.objects.filter(case=OuterRef("pk"), user=actor)))
+        .exclude(conflicted_cases_filter(actor, rules))
+    )
+
+
+def _scope(actor: User, held: list[tuple[str, int | None]], roles: set[str]) -> Q | None:
+    if "independent_reviewer" in roles:
+        return Q()
+    terms: list[Q] = []
+    managed = f.unit_filter(held, "case_manager")
+    if managed is not None:
+        terms.append(managed)
+    intake = f.unit_filter(held, "intake_officer")
+    if intake is not None:
+        terms.append(intake & _intake_stages(actor))
+    assigned = Assignment.objects.filter(case=OuterRef("pk"), user=actor, ended_at__isnull=True)
+    if "investigator" in roles:
+        terms.append(Q(Exists(assigned.filter(role=Assignment.Role.INVESTIGATOR))))
+    if "panel_member" in roles:
+        terms.append(Q(Exists(assigned.filter(role=Assignment.Role.PANEL_MEMBER))))
+    emergency = EmergencyAccess.objects.filter(
+        case=OuterRef("pk"), requester=actor, approved_at__isnull=False, expires_at__gt=clock.now()
+    )
+    terms.append(Q(Exists(emergency)))
+    result = terms[0]
+    for term in terms[1:]:
+        result |= term
+    return result
+
+
+def _intake_stages(actor: User) -> Q:
+    """Cases in an intake-phase stage of whichever rulebook version they run under."""
+    from dueprocess.rulebook.models import RulebookVersion
+
+    condition = Q(pk__in=[])
+    organisation_id = actor.organisation_id or 0
+    versions = RulebookVersion.objects.filter(cases__organisation_id=organisation_id).distinct()
+    for version in versions:
+        stages = version.rules.stages_in_phase("intake")
+        condition |= Q(rulebook_id=version.pk, stage__in=stages)
+    return condition

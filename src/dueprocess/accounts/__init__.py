@@ -1,0 +1,1 @@
+"""Organisations, staff accounts, role memberships and declarations of interest."""

@@ -1,0 +1,138 @@
+"""Creating organisations and staff and granting roles — each change on the ledger.
+
+Separation of duties is enforced here: nobody may hold the political-office or administrator
+role together with a role that works cases, at the same time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Q
+
+from dueprocess.accounts.models import Organisation, RoleMembership, Unit, User
+from dueprocess.errors import InvalidInput
+from dueprocess.ledger.record import record
+from dueprocess.lib import clock
+from dueprocess.rulebook.models import RulebookVersion
+from dueprocess.rulebook.schema import CASE_ROLES, ROLES
+
+#: Roles that must never be held together with a case role.
+SEPARATED_ROLES = ("political_office", "administrator")
+
+
+def organisation_create(
+    *, slug: str, name: str, rulebook: RulebookVersion, units: list[tuple[str, str]]
+) -> Organisation:
+    with transaction.atomic():
+        organisation = Organisation.objects.create(slug=slug, name=name, rulebook=rulebook)
+        for unit_slug, unit_name in units:
+            Unit.objects.create(organisation=organisation, slug=unit_slug, name=unit_name)
+        record(
+            actor=None,
+            action="organisation.created",
+            details={"slug": slug, "rulebook": rulebook.sha256, "units": [u for u, _ in units]},
+        )
+        return organisation
+
+
+def staff_create(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    email: str,
+    full_name: str,
+    password: str | None,
+) -> User:
+    with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exists():
+            raise InvalidInput(
+                f"{email} already has an account.", fields={"email": "Already in use."}
+            )
+        user = User.objects.create_user(
+            email, password, full_name=full_name, organisation=organisation
+        )
+        record(actor=actor, action="staff.created", details={"user": user.pk})
+        return user
+
+
+def role_grant(
+    *,
+    actor: User | None,
+    user: User,
+    role: str,
+    unit: Unit | None = None,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+) -> RoleMembership:
+    """Grant ``role`` from ``starts_on`` (default today) until ``ends_on`` (default open)."""
+    if role not in ROLES:
+        raise InvalidInput(f"Unknown role {role!r}.", fields={"role": "Unknown role."})
+    start = starts_on or clock.today()
+    if ends_on is not None and ends_on < start:
+        raise InvalidInput(
+            "A role cannot end before it starts.", fields={"ends_on": "Before the start."}
+        )
+    with transaction.atomic():
+        _check_separation(user, role, start, ends_on)
+        membership = RoleMembership.objects.create(
+            user=user, role=role, unit=unit, starts_on=start, ends_on=ends_on, granted_by=actor
+        )
+        record(
+            actor=actor,
+            action="role.granted",
+            details={
+                "user": user.pk,
+                "role": role,
+                "unit": unit.slug if unit else None,
+                "starts_on": start.isoformat(),
+                "ends_on": ends_on.isoformat() if ends_on else None,
+            },
+        )
+        return membership
+
+
+def role_end(
+    *, actor: User | None, membership: RoleMembership, ends_on: dt.date | None = None
+) -> RoleMembership:
+    with transaction.atomic():
+        membership = RoleMembership.objects.select_for_update().get(pk=membership.pk)
+        end = ends_on or clock.today()
+        if end < membership.starts_on:
+            raise InvalidInput(
+                "A role cannot end before it starts.", fields={"ends_on": "Before the start."}
+            )
+        membership.ends_on = end
+        membership.save(update_fields=["ends_on"])
+        record(
+            actor=actor,
+            action="role.ended",
+            details={
+                "user": membership.user_id,
+                "role": membership.role,
+                "ends_on": end.isoformat(),
+            },
+        )
+        return membership
+
+
+def _check_separation(user: User, role: str, start: dt.date, end: dt.date | None) -> None:
+    if role in SEPARATED_ROLES:
+        clashing: tuple[str, ...] = CASE_ROLES
+    elif role in CASE_ROLES:
+        clashing = SEPARATED_ROLES
+    else:
+        return
+    overlapping = RoleMembership.objects.filter(user=user, role__in=clashing).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=start)
+    )
+    if end is not None:
+        overlapping = overlapping.filter(starts_on__lte=end)
+    clash = overlapping.first()
+    if clash is not None:
+        raise InvalidInput(
+            f"{user} holds the {clash.role.replace('_', ' ')} role over the same period; "
+            f"{role.replace('_', ' ')} cannot be held alongside it.",
+            fields={"role": "Separation of duties."},
+        )

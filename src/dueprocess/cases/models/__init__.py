@@ -1,0 +1,26 @@
+"""Case models, one module per concern."""
+
+from dueprocess.cases.models.advice import AdviceRequest, Approach
+from dueprocess.cases.models.case import Case, ReferenceCounter, StatusChange
+from dueprocess.cases.models.measures import InterimMeasure
+from dueprocess.cases.models.outcomes import Decision, Recommendation
+from dueprocess.cases.models.parties import Allegation, Party
+from dueprocess.cases.models.records import EvidenceItem, Note
+from dueprocess.cases.models.work import Assignment, Recusal
+
+__all__ = [
+    "AdviceRequest",
+    "Allegation",
+    "Approach",
+    "Assignment",
+    "Case",
+    "Decision",
+    "EvidenceItem",
+    "InterimMeasure",
+    "Note",
+    "Party",
+    "Recommendation",
+    "Recusal",
+    "ReferenceCounter",
+    "StatusChange",
+]

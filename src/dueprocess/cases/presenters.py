@@ -1,0 +1,42 @@
+"""Shape a case for display: its parts, labels from its own rulebook, the steps this viewer may
+take. Templates receive ``allowed_steps`` from here and never re-implement the rules."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from dueprocess.cases.services.common import taken_steps
+from dueprocess.cases.workflow import Workflow
+
+if TYPE_CHECKING:
+    from dueprocess.cases.queries import CaseView
+
+
+def case_page_context(view: CaseView) -> dict[str, Any]:
+    case = view.case
+    rules = case.rulebook.rules
+    workflow = Workflow(rules)
+    steps = [
+        step
+        for step in workflow.available(case.stage, taken=taken_steps(case))
+        if view.gate.can("case.transition", transition=step.key).allowed
+    ]
+    return {
+        "case": case,
+        "rules": rules,
+        "stage_label": workflow.stage_label(case.stage),
+        "category_label": rules.categories[case.category].label
+        if case.category in rules.categories
+        else case.category,
+        "parties": list(case.parties.select_related("member")),
+        "allegations": list(case.allegations.all()),
+        "notes": list(case.notes.select_related("author")),
+        "evidence": list(case.evidence.select_related("added_by")),
+        "measures": list(case.interim_measures.select_related("imposed_by", "lifted_by")),
+        "recommendations": list(case.recommendations.select_related("author")),
+        "decisions": list(case.decisions.select_related("decided_by")),
+        "assignments": list(case.assignments.filter(ended_at__isnull=True).select_related("user")),
+        "history": list(case.status_changes.select_related("actor")),
+        "allowed_steps": steps,
+        "viewer_role": view.decision.role,
+    }

@@ -1,0 +1,38 @@
+"""Every write to a case goes through one of these services.
+
+Each is keyword-only and typed, runs in one transaction that locks the case, asks the access
+policy, checks the workflow state, writes the change, its status-change row and its ledger
+entry — or raises a clear domain error and writes nothing (except the record of a denial).
+"""
+
+from dueprocess.cases.services.assignment import assignment_end, case_assign, recusal_declare
+from dueprocess.cases.services.interim import interim_measure_impose, interim_measure_lift
+from dueprocess.cases.services.notes import evidence_add, note_add
+from dueprocess.cases.services.opening import AllegationInput, PartyInput, case_open
+from dueprocess.cases.services.outcomes import (
+    decision_record,
+    recommendation_revise,
+    recommendation_submit,
+)
+from dueprocess.cases.services.transitions import case_close, case_reopen, case_transition
+from dueprocess.cases.services.triage import case_triage
+
+__all__ = [
+    "AllegationInput",
+    "PartyInput",
+    "assignment_end",
+    "case_assign",
+    "case_close",
+    "case_open",
+    "case_reopen",
+    "case_transition",
+    "case_triage",
+    "decision_record",
+    "evidence_add",
+    "interim_measure_impose",
+    "interim_measure_lift",
+    "note_add",
+    "recommendation_revise",
+    "recommendation_submit",
+    "recusal_declare",
+]

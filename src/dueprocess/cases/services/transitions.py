@@ -1,0 +1,96 @@
+"""Plain stage changes (acknowledge, notify, refer, close, reopen, ...) named by the rulebook."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from dueprocess.access.enforcement import recorded_denials
+from dueprocess.access.rules import Gate, require
+from dueprocess.cases.models import Case
+from dueprocess.cases.services.common import clean_text, lock_case, move, taken_steps, workflow_of
+from dueprocess.errors import IllegalTransition
+from dueprocess.ledger.record import record
+
+if TYPE_CHECKING:
+    from dueprocess.accounts.models import User
+
+
+@recorded_denials
+def case_transition(
+    *,
+    actor: User,
+    case: Case,
+    transition: str,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """Take a ``move`` step. Steps that record something (triage, recommendation, decision)
+    have their own services, so that what they record cannot be skipped."""
+    with transaction.atomic():
+        case = lock_case(case, expected_version=expected_version)
+        gate = Gate(actor, case)
+        gate.require("case.view")
+        workflow_of(case).transition(transition)  # an unknown step is illegal, not forbidden
+        decision = gate.require("case.transition", transition=transition)
+        text = clean_text(reason, "reason", required=False)
+        step = workflow_of(case).check(
+            stage=case.stage, key=transition, kind="move", reason=text, taken=taken_steps(case)
+        )
+        change = move(case, actor=actor, step=step, reason=text)
+        record(
+            actor=actor,
+            action="case.transitioned",
+            case=case,
+            role=decision.role,
+            details={
+                "transition": step.key,
+                "from": change.old_stage,
+                "to": change.new_stage,
+                "reason": text,
+            },
+        )
+        return case
+
+
+def _step_to(case: Case, *, terminal: bool) -> str:
+    rules = case.rulebook.rules
+    for step in rules.transitions_from(case.stage):
+        if step.kind == "move" and rules.stages[step.target].terminal == terminal:
+            return step.key
+    label = workflow_of(case).stage_label(case.stage)
+    what = "close" if terminal else "reopen"
+    raise IllegalTransition(f"A case cannot be {what}d from the stage {label!r}.")
+
+
+@recorded_denials
+def case_close(
+    *, actor: User, case: Case, reason: str = "", expected_version: int | None = None
+) -> Case:
+    """Close through the rulebook's closing step from the current stage."""
+    require(actor, "case.view", case)
+    return case_transition(
+        actor=actor,
+        case=case,
+        transition=_step_to(case, terminal=True),
+        reason=reason,
+        expected_version=expected_version,
+    )
+
+
+@recorded_denials
+def case_reopen(
+    *, actor: User, case: Case, reason: str, expected_version: int | None = None
+) -> Case:
+    """Reopen a closed case through the rulebook's reopening step (reasons required)."""
+    require(actor, "case.view", case)
+    if not case.rulebook.rules.stages[case.stage].terminal:
+        raise IllegalTransition("Only a closed case can be reopened.")
+    return case_transition(
+        actor=actor,
+        case=case,
+        transition=_step_to(case, terminal=False),
+        reason=reason,
+        expected_version=expected_version,
+    )

@@ -1,0 +1,126 @@
+"""Triage: in scope? a member? a duplicate? — then accept, or decide not to investigate.
+
+"Not investigated" is a decision with a ground and written reasons, on the record like any
+other outcome; a complaint can never be dropped silently.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from dueprocess.access.enforcement import recorded_denials
+from dueprocess.access.rules import Gate
+from dueprocess.cases.models import Case, Decision
+from dueprocess.cases.services.common import (
+    clean_text,
+    lock_case,
+    move,
+    taken_steps,
+    transition_of_kind,
+    workflow_of,
+)
+from dueprocess.errors import InvalidInput
+from dueprocess.ledger.record import record
+from dueprocess.lib import clock
+
+if TYPE_CHECKING:
+    from dueprocess.accounts.models import User
+
+
+@recorded_denials
+def case_triage(
+    *,
+    actor: User,
+    case: Case,
+    answers: dict[str, bool],
+    reason: str = "",
+    ground: str = "",
+    category: str = "",
+    duplicate_of: str = "",
+    transition: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """Record the triage answers; accept if every answer is yes, otherwise (or when a ``ground``
+    is given) decide not to investigate, which needs reasons."""
+    with transaction.atomic():
+        case = lock_case(case, expected_version=expected_version)
+        gate = Gate(actor, case)
+        gate.require("case.view")
+        rules = case.rulebook.rules
+        _check_answers(rules.triage_questions, answers)
+        failing = [q for q in rules.triage_questions if not answers[q.key]]
+        accept = not failing and not ground
+        kind = "accept" if accept else "not_investigated"
+        key = transition_of_kind(case, kind, transition)
+        decision = gate.require("case.transition", transition=key)
+        text = clean_text(reason, "reason", required=False)
+        step = workflow_of(case).check(
+            stage=case.stage, key=key, kind=kind, reason=text, taken=taken_steps(case)
+        )
+        if category:
+            _recategorise(case, category)
+        case.in_scope = answers.get("in_scope")
+        case.respondent_is_member = answers.get("respondent_is_member")
+        case.duplicate_of = _duplicate(case, duplicate_of, answers)
+        case.save(update_fields=["in_scope", "respondent_is_member", "duplicate_of", "category"])
+        move(case, actor=actor, step=step, reason=text)
+        details = {"transition": key, "answers": answers, "category": case.category}
+        if not accept:
+            chosen = ground or failing[0].decline_ground
+            if chosen not in rules.not_investigated_grounds:
+                raise InvalidInput(
+                    f"Unknown ground {chosen!r}.", fields={"ground": "Unknown ground."}
+                )
+            Decision.objects.create(
+                case=case,
+                kind=Decision.Kind.NOT_INVESTIGATED,
+                transition=key,
+                finding="not_investigated",
+                ground=chosen,
+                reasons=text,
+                decided_by=actor,
+                decided_at=clock.now(),
+            )
+            details["ground"] = chosen
+        record(
+            actor=actor,
+            case=case,
+            role=decision.role,
+            details=details | {"reason": text},
+            action="case.accepted" if accept else "case.not_investigated",
+        )
+        return case
+
+
+def _check_answers(questions: tuple, answers: dict[str, bool]) -> None:  # type: ignore[type-arg]
+    missing = {
+        q.key: "Answer yes or no." for q in questions if not isinstance(answers.get(q.key), bool)
+    }
+    if missing:
+        raise InvalidInput("Answer every triage question.", fields=missing)
+    unknown = set(answers) - {q.key for q in questions}
+    if unknown:
+        raise InvalidInput(f"Unknown triage question(s): {', '.join(sorted(unknown))}.")
+
+
+def _recategorise(case: Case, category: str) -> None:
+    if category not in case.rulebook.rules.categories:
+        raise InvalidInput(
+            f"Unknown category {category!r}.", fields={"category": "Unknown category."}
+        )
+    case.category = category
+
+
+def _duplicate(case: Case, reference: str, answers: dict[str, bool]) -> Case | None:
+    if not reference:
+        return None
+    original = Case.objects.filter(
+        organisation=case.organisation, reference=reference.strip()
+    ).first()
+    if original is None or original.pk == case.pk:
+        raise InvalidInput(
+            "The duplicate must name another case.", fields={"duplicate_of": "Unknown case."}
+        )
+    return original

@@ -1,0 +1,49 @@
+"""The ``dueprocess`` command: init, demo, serve, rulebook check, and the ledger commands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from dueprocess.commands import demo, init, rulebook, serve
+from dueprocess.commands.setup import CommandError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dueprocess",
+        description="Complaints and disciplinary cases with a record anyone can verify.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    for module in (init, demo, serve, rulebook):
+        module.add_parser(sub)
+    manage = sub.add_parser("manage", help="run a Django management command")
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    manage.set_defaults(run=_manage)
+    return parser
+
+
+def _manage(args: argparse.Namespace) -> int:
+    import os
+
+    from django.core.management import execute_from_command_line
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dueprocess.settings")
+    execute_from_command_line(["dueprocess manage", *args.args])
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except CommandError as error:
+        print(f"dueprocess {args.command}: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The operator commands behind ``dueprocess``: one module per command group."""

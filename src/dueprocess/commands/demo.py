@@ -1,0 +1,81 @@
+"""``dueprocess demo``: a fresh fictional organisation with a real backlog, then serve it."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+from dueprocess.commands.serve import add_serve_options, serve
+from dueprocess.commands.setup import CommandError, django_setup, migrate
+
+MARKER = "demo.marker"
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = sub.add_parser(
+        "demo", help="build a fictional organisation with ~300 cases and serve it"
+    )
+    parser.add_argument("--no-serve", action="store_true", help="build the demo and exit")
+    parser.add_argument("--cases", type=int, default=300, help="number of cases (default 300)")
+    parser.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same demo)")
+    add_serve_options(parser)
+    parser.set_defaults(run=run)
+
+
+def _prepare_data_dir() -> Path:
+    """Start from an empty database. Refuses to touch a data directory that is not a demo's."""
+    from dueprocess.lib.datadir import ensure_data_dir
+
+    directory = ensure_data_dir()
+    database = directory / "dueprocess.sqlite3"
+    if os.environ.get("DATABASE_URL"):
+        return directory
+    if database.exists() and not (directory / MARKER).exists():
+        raise CommandError(
+            f"{directory} holds a database that is not a demo; set DUEPROCESS_DATA_DIR to an empty"
+            " directory for the demo"
+        )
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    (directory / MARKER).write_text("built by dueprocess demo\n")
+    return directory
+
+
+def run(args: argparse.Namespace) -> int:
+    if not 1 <= args.cases <= 200_000:
+        raise CommandError("--cases must be between 1 and 200000")
+    directory = _prepare_data_dir()
+    django_setup()
+    migrate()
+    from dueprocess.accounts.models import Organisation
+    from dueprocess.demo.build import Builder
+    from dueprocess.demo.personas import DEMO_PASSWORD, PERSONAS, PRINTED
+    from dueprocess.ledger import keys
+    from dueprocess.lib import clock
+    from dueprocess.rulebook.versions import rulebook_install
+    from dueprocess.rulebooks import bundled
+
+    if Organisation.objects.exists():
+        raise CommandError("the database already holds an organisation; use an empty database")
+    keys.ensure_signing_key()
+    started = time.monotonic()
+    version = rulebook_install(path=bundled("party"))
+    result = Builder(version, cases=args.cases, seed=args.seed, now=clock.now()).build()
+    seconds = time.monotonic() - started
+    print(
+        f"Built {result.organisation.name}: {result.cases} cases from {result.events} events "
+        f"in {seconds:.1f} s (data in {directory})"
+    )
+    print("\nSign in as any of these people (password for all: " + DEMO_PASSWORD + "):")
+    by_key = {p.key: p for p in PERSONAS}
+    for key in PRINTED:
+        persona = by_key[key]
+        print(f"  {persona.title:<48} {persona.email}")
+    if args.no_serve:
+        print("\nStart the server with: dueprocess serve")
+        return 0
+    print()
+    serve(args.host, args.port, args.threads)
+    return 0

@@ -1,0 +1,79 @@
+"""``dueprocess init``: data directory, database, keys, the organisation and its first admin."""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+from pathlib import Path
+
+from dueprocess.commands.setup import CommandError, django_setup, migrate
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = sub.add_parser(
+        "init", help="create the data directory, database, keys and first admin"
+    )
+    parser.add_argument("--organisation", default="Example Organisation", help="organisation name")
+    parser.add_argument("--slug", default="example", help="short name of the organisation")
+    parser.add_argument(
+        "--rulebook", default="party", help="rulebook file, or a bundled name (party, university)"
+    )
+    parser.add_argument("--admin-email", default="admin@example.org")
+    parser.add_argument("--admin-name", default="Administrator")
+    parser.add_argument("--admin-password", help="default: a random password, printed once")
+    parser.set_defaults(run=run)
+
+
+def resolve_rulebook(value: str) -> Path:
+    from dueprocess.rulebooks import bundled
+
+    path = Path(value)
+    if path.suffix == ".toml" or path.exists():
+        if not path.exists():
+            raise CommandError(f"rulebook file {value} does not exist")
+        return path
+    try:
+        return bundled(value)
+    except FileNotFoundError as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def run(args: argparse.Namespace) -> int:
+    rulebook_path = resolve_rulebook(args.rulebook)
+    django_setup()
+    migrate()
+    from dueprocess.accounts.models import Organisation
+    from dueprocess.accounts.services import organisation_create, role_grant, staff_create
+    from dueprocess.ledger import keys
+    from dueprocess.lib.datadir import data_dir
+    from dueprocess.rulebook.errors import RulebookError
+    from dueprocess.rulebook.versions import rulebook_install
+
+    _, vkey_path = keys.ensure_signing_key()
+    if Organisation.objects.exists():
+        print(f"Already initialised: data in {data_dir()}; verifier key {vkey_path}")
+        return 0
+    try:
+        version = rulebook_install(path=rulebook_path)
+    except RulebookError as error:
+        raise CommandError(f"invalid rulebook:\n{error}") from error
+    organisation = organisation_create(
+        slug=args.slug,
+        name=args.organisation,
+        rulebook=version,
+        units=[("complaints", "Complaints unit")],
+    )
+    password = args.admin_password or secrets.token_urlsafe(12)
+    admin = staff_create(
+        actor=None,
+        organisation=organisation,
+        email=args.admin_email,
+        full_name=args.admin_name,
+        password=password,
+    )
+    role_grant(actor=None, user=admin, role="administrator")
+    print(f"Initialised {organisation.name} in {data_dir()}")
+    print(f"  rulebook: {version.name} ({version.sha256[:12]})")
+    print(f"  ledger verifier key: {vkey_path}")
+    print(f"  administrator: {admin.email} / {password}")
+    return 0

@@ -1,0 +1,1 @@
+"""The fictional demo organisation: personas, a membership register and a real backlog."""

@@ -1,0 +1,83 @@
+"""Ledger storage: append-only entries with a dense ``seq``, payloads that can be shredded,
+signed checkpoints and witness cosignatures.
+
+Entries, checkpoints and cosignatures are protected by database triggers (see ``triggers``);
+payloads and subject keys are deliberately *not*, because erasing a person's data deletes them
+while the entries — and every proof — stay valid.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class LedgerHead(models.Model):
+    """The single row whose lock serialises appends; ``size`` is the next ``seq``."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    size = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="single_head")]
+
+
+class LedgerEntry(models.Model):
+    """One leaf: the exact bytes that were hashed, and two indexed copies of fields inside them.
+
+    ``case_tag`` and ``action`` duplicate what the entry says so that per-case proofs and
+    oversight counts need no full scan; ``verify`` checks they agree with the entry bytes.
+    """
+
+    seq = models.BigIntegerField(primary_key=True)
+    entry = models.BinaryField()
+    leaf_hash = models.BinaryField()
+    case_tag = models.CharField(max_length=64, blank=True, db_index=True)
+    action = models.CharField(max_length=80, db_index=True)
+    recorded_at = models.DateTimeField(db_index=True)
+
+
+class SubjectKey(models.Model):
+    """A data key per subject (a case or a person), wrapped by the key-encryption key."""
+
+    subject = models.CharField(max_length=80, primary_key=True)
+    wrapped = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class LedgerPayload(models.Model):
+    """The encrypted details of an entry (AES-256-GCM, the entry bytes as associated data)."""
+
+    seq = models.BigIntegerField(primary_key=True)
+    subject = models.CharField(max_length=80, db_index=True)
+    salt = models.BinaryField()
+    nonce = models.BinaryField()
+    ciphertext = models.BinaryField()
+
+
+class Checkpoint(models.Model):
+    """A signed C2SP checkpoint over the first ``size`` entries."""
+
+    size = models.BigIntegerField(unique=True)
+    root = models.BinaryField()
+    note = models.TextField()
+    compact_range = models.BinaryField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["size"]
+
+
+class Cosignature(models.Model):
+    """A witness's cosignature line (cosignature/v1) over a checkpoint."""
+
+    checkpoint = models.ForeignKey(
+        Checkpoint, on_delete=models.PROTECT, related_name="cosignatures"
+    )
+    witness = models.CharField(max_length=200)
+    line = models.TextField()
+    received_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["checkpoint", "witness"], name="one_cosignature")
+        ]

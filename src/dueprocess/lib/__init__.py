@@ -1,0 +1,1 @@
+"""Small pure helpers shared by every app: clocks, identifiers, data-directory secrets."""

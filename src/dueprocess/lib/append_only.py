@@ -1,0 +1,73 @@
+"""Append-only triggers for SQLite and PostgreSQL, applied by migrations.
+
+Triggers are defence in depth: anyone with the database owner's rights can drop them, which is
+why ``verify`` never relies on them — the signed checkpoints and witnesses are the guarantee.
+PostgreSQL triggers are ``ENABLE ALWAYS`` so that ``session_replication_role = replica`` does
+not silently skip them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import migrations
+
+
+def _sqlite(table: str, dense_seq: bool) -> list[str]:
+    statements = [
+        f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: UPDATE rejected'); END",
+        f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: DELETE rejected'); END",
+    ]
+    if dense_seq:
+        statements.append(
+            f"CREATE TRIGGER IF NOT EXISTS {table}_dense BEFORE INSERT ON {table} "
+            f"WHEN NEW.seq <> (SELECT COALESCE(MAX(seq) + 1, 0) FROM {table}) "
+            f"BEGIN SELECT RAISE(ABORT, '{table}: non-dense seq rejected'); END"
+        )
+    return statements
+
+
+def _postgres(table: str, dense_seq: bool) -> list[str]:
+    statements = [
+        "CREATE OR REPLACE FUNCTION dueprocess_append_only() RETURNS trigger LANGUAGE plpgsql AS $$"
+        " BEGIN RAISE EXCEPTION '% is append-only: % rejected', TG_TABLE_NAME, TG_OP; END $$",
+        f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
+        "FOR EACH ROW EXECUTE FUNCTION dueprocess_append_only()",
+        f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION dueprocess_append_only()",
+        f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {table}_no_change",
+        f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {table}_no_truncate",
+    ]
+    if dense_seq:
+        statements += [
+            "CREATE OR REPLACE FUNCTION dueprocess_dense_seq() RETURNS trigger"
+            " LANGUAGE plpgsql AS $$ DECLARE expected bigint; BEGIN"
+            " EXECUTE format('SELECT COALESCE(MAX(seq) + 1, 0) FROM %I', TG_TABLE_NAME)"
+            " INTO expected;"
+            " IF NEW.seq <> expected THEN RAISE EXCEPTION"
+            " '%: non-dense seq % rejected (expected %)', TG_TABLE_NAME, NEW.seq, expected;"
+            " END IF; RETURN NEW; END $$",
+            f"CREATE TRIGGER {table}_dense BEFORE INSERT ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION dueprocess_dense_seq()",
+            f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {table}_dense",
+        ]
+    return statements
+
+
+def append_only(table: str, *, dense_seq: bool = False) -> migrations.RunPython:
+    """A migration operation that makes ``table`` append-only on either database."""
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        vendor = schema_editor.connection.vendor
+        if vendor == "sqlite":
+            statements = _sqlite(table, dense_seq)
+        elif vendor == "postgresql":
+            statements = _postgres(table, dense_seq)
+        else:
+            raise RuntimeError(f"append-only triggers are not implemented for {vendor}")
+        for statement in statements:
+            schema_editor.execute(statement, params=None)
+
+    return migrations.RunPython(forwards, migrations.RunPython.noop, elidable=False)

@@ -1,0 +1,332 @@
+"""Parse and validate a rulebook file into a ``Rulebook``.
+
+Validation is strict on purpose: a typo in a role or a stage would otherwise silently open or
+close a path through the process. All problems are reported together (``RulebookError``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from pathlib import Path
+
+from dueprocess.rulebook import schema as s
+from dueprocess.rulebook.errors import RulebookError, RulebookIssue
+from dueprocess.rulebook.graph import check_graph
+from dueprocess.rulebook.reader import Reader
+
+_KEY = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+_PREFIX = re.compile(r"^[A-Z]{1,4}$")
+_PRESS = re.compile(r"press|media|newspaper|journalis", re.IGNORECASE)
+_REQUIRED_KINDS = ("accept", "not_investigated", "recommend", "decide")
+
+
+def load_rulebook(path: str | Path) -> s.Rulebook:
+    """Read, parse and validate the rulebook at ``path``; raise ``RulebookError`` if invalid."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RulebookError([RulebookIssue(str(path), "", f"cannot read file: {exc}")]) from exc
+    return parse_rulebook(raw, source=str(path))
+
+
+def parse_rulebook(raw: bytes, *, source: str = "<rulebook>") -> s.Rulebook:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RulebookError([RulebookIssue(source, "", f"is not valid UTF-8 ({exc})")]) from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulebookError([RulebookIssue(source, "", f"is not valid TOML: {exc}")]) from exc
+    issues: list[RulebookIssue] = []
+    rulebook = _build(Reader(source, data, "", issues), text, hashlib.sha256(raw).hexdigest())
+    if issues:
+        raise RulebookError(issues)
+    return rulebook
+
+
+def _check_key(reader: Reader, field: str, value: str, seen: set[str]) -> None:
+    if value and not _KEY.match(value):
+        reader.error(field, f"{value!r} must be lower_snake_case (a-z, 0-9, _)")
+    if value in seen:
+        reader.error(field, f"{value!r} is defined twice")
+    seen.add(value)
+
+
+def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
+    root.only(
+        "schema",
+        "rulebook",
+        "roles",
+        "categories",
+        "stages",
+        "transitions",
+        "sanctions",
+        "interim_measures",
+        "triage",
+        "factors",
+        "deadlines",
+        "conflicts",
+        "panel",
+        "retention",
+    )
+    if root.text("schema") not in ("", s.SCHEMA_ID):
+        root.error("schema", f"must be {s.SCHEMA_ID!r}")
+    head = root.table("rulebook")
+    head.only("name", "organisation_kind", "reference_prefix", "political_office_label")
+    prefix = head.text("reference_prefix", default="C")
+    if not _PREFIX.match(prefix):
+        head.error("reference_prefix", f"{prefix!r} must be 1 to 4 capital letters")
+    roles = _roles(root)
+    sanctions = _sanctions(root)
+    stages = _stages(root)
+    transitions = _transitions(root, stages, roles)
+    check_graph(root, stages, transitions)
+    triage = root.table("triage")
+    triage.only("questions", "not_investigated_grounds")
+    grounds = _grounds(triage, "not_investigated_grounds")
+    return s.Rulebook(
+        name=head.text("name"),
+        organisation_kind=head.text("organisation_kind"),
+        reference_prefix=prefix,
+        political_office_label=head.text("political_office_label", default="Political office"),
+        roles=roles,
+        categories=_categories(root, sanctions),
+        stages=stages,
+        initial_stage=next(iter(stages), ""),
+        transitions=transitions,
+        sanctions=sanctions,
+        interim_measures=_interim_measures(root),
+        triage_questions=_triage_questions(triage, grounds),
+        not_investigated_grounds=grounds,
+        factors=_grounds(root, "factors", required=False),
+        deadlines=_deadlines(root),
+        conflicts=_conflicts(root),
+        panel=_panel(root),
+        retention_years=_retention(root),
+        sha256=sha256,
+        source=text,
+    )
+
+
+def _roles(root: Reader) -> dict[str, s.Role]:
+    roles = {key: s.Role(key, key.replace("_", " ").capitalize()) for key in s.ROLES}
+    for name, table in root.keyed_tables("roles"):
+        table.only("label")
+        if name not in s.ROLES:
+            table.error(None, f"unknown role {name!r} (known roles: {', '.join(s.ROLES)})")
+            continue
+        roles[name] = s.Role(name, table.text("label"))
+    return roles
+
+
+def _sanctions(root: Reader) -> dict[str, s.Sanction]:
+    result: dict[str, s.Sanction] = {}
+    seen: set[str] = set()
+    severities: dict[int, str] = {}
+    for table in root.tables("sanctions"):
+        table.only("key", "label", "severity", "combinable", "expiry_months", "max_months")
+        key = table.text("key")
+        _check_key(table, "key", key, seen)
+        sanction = s.Sanction(
+            key=key,
+            label=table.text("label"),
+            severity=table.number("severity"),
+            combinable=table.flag("combinable"),
+            expiry_months=table.optional_int("expiry_months", minimum=1),
+            max_months=table.optional_int("max_months", minimum=1),
+        )
+        if not sanction.combinable:
+            if sanction.severity in severities:
+                table.error(
+                    "severity",
+                    f"{sanction.severity} is already used by {severities[sanction.severity]!r};"
+                    " ranked sanctions need distinct severities",
+                )
+            severities[sanction.severity] = key
+        result[key] = sanction
+    if result and not severities:
+        root.error("sanctions", "needs at least one ranked (not combinable) sanction")
+    return result
+
+
+def _categories(root: Reader, sanctions: dict[str, s.Sanction]) -> dict[str, s.Category]:
+    result: dict[str, s.Category] = {}
+    seen: set[str] = set()
+    for table in root.tables("categories"):
+        table.only(
+            "key",
+            "label",
+            "guideline_min",
+            "guideline_max",
+            "education",
+            "protected_characteristic",
+        )
+        key = table.text("key")
+        _check_key(table, "key", key, seen)
+        low, high = table.text("guideline_min"), table.text("guideline_max")
+        for field, value in (("guideline_min", low), ("guideline_max", high)):
+            if value and value not in sanctions:
+                table.error(field, f"unknown sanction {value!r}")
+            elif value and sanctions[value].combinable:
+                table.error(field, f"{value!r} is combinable and cannot bound a guideline range")
+        both = low in sanctions and high in sanctions
+        if both and sanctions[low].severity > sanctions[high].severity:
+            table.error("guideline_min", f"{low!r} is more severe than guideline_max {high!r}")
+        result[key] = s.Category(
+            key=key,
+            label=table.text("label"),
+            guideline_min=low,
+            guideline_max=high,
+            education=table.choice("education", s.EDUCATION, default="none"),
+            protected_characteristic=table.flag("protected_characteristic"),
+        )
+    return result
+
+
+def _stages(root: Reader) -> dict[str, s.Stage]:
+    result: dict[str, s.Stage] = {}
+    seen: set[str] = set()
+    for table in root.tables("stages"):
+        table.only("key", "label", "phase", "due_days", "terminal")
+        key = table.text("key")
+        _check_key(table, "key", key, seen)
+        phase = table.text("phase")
+        if phase and phase not in s.PHASES:
+            table.error("phase", f"must be one of {', '.join(s.PHASES)}, not {phase!r}")
+        result[key] = s.Stage(
+            key=key,
+            label=table.text("label"),
+            phase=phase,
+            due_days=table.optional_int("due_days", minimum=1),
+            terminal=table.flag("terminal"),
+        )
+    return result
+
+
+def _transitions(
+    root: Reader, stages: dict[str, s.Stage], roles: dict[str, s.Role]
+) -> dict[str, s.Transition]:
+    result: dict[str, s.Transition] = {}
+    seen: set[str] = set()
+    for table in root.tables("transitions"):
+        table.only("key", "label", "from", "to", "roles", "kind", "reasons", "once")
+        key = table.text("key")
+        _check_key(table, "key", key, seen)
+        sources, target = table.text_list("from"), table.text("to")
+        for i, stage in enumerate(sources):
+            if stage not in stages:
+                table.error(f"from[{i}]", f"unknown stage {stage!r}")
+        if target and target not in stages:
+            table.error("to", f"unknown stage {target!r}")
+        who = table.text_list("roles")
+        for i, role in enumerate(who):
+            if role not in s.CASE_ROLES:
+                known = ", ".join(s.CASE_ROLES)
+                table.error(f"roles[{i}]", f"{role!r} cannot act on cases (case roles: {known})")
+        kind = table.choice("kind", s.TRANSITION_KINDS, default="move")
+        reasons = table.choice("reasons", s.REASONS, default="none")
+        if kind in ("not_investigated", "recommend") and reasons != "required":
+            table.error("reasons", f"a {kind!r} transition must require reasons")
+        result[key] = s.Transition(
+            key=key,
+            label=table.text("label"),
+            sources=tuple(sources),
+            target=target,
+            roles=tuple(who),
+            kind=kind,
+            reasons=reasons,
+            once=table.flag("once"),
+        )
+    kinds = {t.kind for t in result.values()}
+    for kind in _REQUIRED_KINDS:
+        if result and kind not in kinds:
+            root.error("transitions", f"needs at least one transition of kind {kind!r}")
+    return result
+
+
+def _grounds(parent: Reader, key: str, *, required: bool = True) -> dict[str, s.Ground]:
+    result: dict[str, s.Ground] = {}
+    seen: set[str] = set()
+    for table in parent.tables(key, required=required):
+        table.only("key", "label")
+        name = table.text("key")
+        _check_key(table, "key", name, seen)
+        result[name] = s.Ground(name, table.text("label"))
+    return result
+
+
+def _interim_measures(root: Reader) -> dict[str, s.InterimMeasureKind]:
+    result: dict[str, s.InterimMeasureKind] = {}
+    seen: set[str] = set()
+    for table in root.tables("interim_measures"):
+        table.only("key", "label", "review_days", "grounds")
+        key = table.text("key")
+        _check_key(table, "key", key, seen)
+        grounds = _grounds(table, "grounds")
+        for index, ground in enumerate(grounds.values()):
+            if _PRESS.search(ground.key) or _PRESS.search(ground.label):
+                table.error(
+                    f"grounds[{index}]",
+                    f"{ground.key!r} looks like press or media interest, which is never a"
+                    " ground for an interim measure",
+                )
+        result[key] = s.InterimMeasureKind(
+            key=key,
+            label=table.text("label"),
+            review_days=table.number("review_days", minimum=1),
+            grounds=tuple(grounds.values()),
+        )
+    return result
+
+
+def _triage_questions(triage: Reader, grounds: dict[str, s.Ground]) -> tuple[s.TriageQuestion, ...]:
+    result = []
+    seen: set[str] = set()
+    for table in triage.tables("questions"):
+        table.only("key", "label", "decline_ground")
+        key = table.text("key")
+        _check_key(table, "key", key, seen)
+        ground = table.text("decline_ground")
+        if ground and ground not in grounds:
+            table.error("decline_ground", f"unknown not-investigated ground {ground!r}")
+        result.append(s.TriageQuestion(key, table.text("label"), ground))
+    return tuple(result)
+
+
+def _deadlines(root: Reader) -> s.Deadlines:
+    table = root.table("deadlines")
+    table.only("acknowledge_days", "feedback_months")
+    return s.Deadlines(
+        acknowledge_days=table.number("acknowledge_days", minimum=1, default=7),
+        feedback_months=table.number("feedback_months", minimum=1, default=3),
+    )
+
+
+def _conflicts(root: Reader) -> s.ConflictRules:
+    table = root.table("conflicts")
+    table.only("political_office_months", "party_to_case", "declared_relationships")
+    return s.ConflictRules(
+        political_office_months=table.number("political_office_months", default=24),
+        party_to_case=table.flag("party_to_case", default=True),
+        declared_relationships=table.flag("declared_relationships", default=True),
+    )
+
+
+def _panel(root: Reader) -> s.PanelRules:
+    table = root.table("panel")
+    table.only("size", "quorum")
+    size = table.number("size", minimum=1, default=3)
+    quorum = table.number("quorum", minimum=1, default=size)
+    if quorum > size:
+        table.error("quorum", f"{quorum} exceeds the panel size {size}")
+    return s.PanelRules(size=size, quorum=quorum)
+
+
+def _retention(root: Reader) -> int:
+    table = root.table("retention")
+    table.only("closed_case_years")
+    return table.number("closed_case_years", minimum=1, default=6)

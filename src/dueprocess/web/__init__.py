@@ -1,0 +1,1 @@
+"""The staff web app: thin views over the services and queries."""

@@ -1,0 +1,36 @@
+"""Request-wide concerns: a request id for the ledger, and no caching of sensitive pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from dueprocess.lib.ids import request_scope
+
+
+class RequestIdMiddleware:
+    """Bind a fresh request id so every ledger entry of this request carries the same one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with request_scope() as request_id:
+            request.request_id = request_id  # type: ignore[attr-defined]
+            response = self.get_response(request)
+            response["X-Request-Id"] = request_id
+            return response
+
+
+class NoStoreMiddleware:
+    """Case data must never sit in a browser or proxy cache (ASVS 14.3.2)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith("/static/"):
+            response["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,98 @@
+"""Opening a case: references, deadlines, validation that loses nothing, idempotency."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dueprocess.cases import services as svc
+from dueprocess.cases.models import Case, Party
+from dueprocess.errors import Forbidden, InvalidInput
+from dueprocess.ledger.models import LedgerEntry
+from dueprocess.lib import clock
+
+
+def test_references_are_dense_per_organisation_and_year(world):
+    first, second = world.open_case(), world.open_case()
+    year = clock.now().year
+    assert first.reference == f"C-{year}-00001"
+    assert second.reference == f"C-{year}-00002"
+
+
+def test_a_new_case_gets_the_rulebook_deadlines_and_version(world):
+    moment = dt.datetime(2026, 1, 31, 10, tzinfo=dt.UTC)
+    with clock.frozen(moment):
+        case = world.open_case()
+    assert case.acknowledge_by == dt.date(2026, 2, 7)
+    assert case.feedback_by == dt.date(2026, 4, 30)
+    assert case.stage == "received" and case.stage_due_on == dt.date(2026, 2, 7)
+    assert case.rulebook.sha256 == world.rules.sha256
+
+
+def test_an_unknown_category_is_refused_and_nothing_is_written(world):
+    with pytest.raises(InvalidInput) as caught:
+        world.open_case(category="jaywalking")
+    assert "category" in caught.value.fields
+    assert Case.objects.count() == 0 and Party.objects.count() == 0
+
+
+def test_a_complaint_about_nobody_is_refused(world):
+    with pytest.raises(InvalidInput) as caught:
+        world.open_case(respondent=svc.PartyInput())
+    assert caught.value.fields == {"respondent_name": "Required."}
+    assert Case.objects.count() == 0
+
+
+def test_an_invalid_email_is_refused(world):
+    with pytest.raises(InvalidInput) as caught:
+        world.open_case(respondent=svc.PartyInput(name="X", email="not-an-address"))
+    assert "respondent_email" in caught.value.fields
+
+
+def test_an_unknown_member_number_is_refused(world):
+    with pytest.raises(InvalidInput, match="No member numbered"):
+        world.open_case(respondent=svc.PartyInput(member_number="NOPE-1"))
+
+
+def test_a_complaint_received_in_the_future_is_refused(world):
+    with pytest.raises(InvalidInput) as caught:
+        world.open_case(received_at=clock.now() + dt.timedelta(days=1))
+    assert "received_at" in caught.value.fields
+
+
+def test_an_anonymous_complainant_needs_no_name(world):
+    case = svc.case_open(
+        actor=world.intake,
+        unit=world.unit,
+        category="bullying_harassment",
+        summary="Threats.",
+        complainant=svc.PartyInput(anonymous=True),
+        respondent=svc.PartyInput(name="R"),
+    )
+    complainant = case.parties.get(role="complainant")
+    assert complainant.anonymous and complainant.display_name == "Anonymous complainant"
+
+
+def test_repeating_an_idempotency_key_returns_the_first_case_and_records_once(world):
+    first = world.open_case(idempotency_key="form-123")
+    entries = LedgerEntry.objects.count()
+    again = world.open_case(idempotency_key="form-123")
+    assert again.pk == first.pk
+    assert Case.objects.count() == 1
+    assert LedgerEntry.objects.count() == entries
+
+
+@pytest.mark.parametrize("persona", ["political", "oversight", "admin", "reviewer", "investigator"])
+def test_only_intake_and_case_managers_may_open_cases(world, persona):
+    with pytest.raises(Forbidden):
+        world.open_case(by=persona)
+    assert Case.objects.count() == 0
+    denied = LedgerEntry.objects.filter(action="access.denied")
+    assert denied.count() == 1
+
+
+def test_a_unit_of_another_organisation_is_refused(world, outsider):
+    other_unit = outsider.organisation.units.get()
+    with pytest.raises(InvalidInput):
+        world.open_case(unit=other_unit)

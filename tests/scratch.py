@@ -1,0 +1,99 @@
+"""A scratch database of its own for tests that run real commands in subprocesses.
+
+The suite's test database lives inside a transaction that is rolled back; a command run in a
+subprocess needs a database it can commit to. On SQLite that is a file in a temporary data
+directory; on PostgreSQL a database created for the test and dropped afterwards (the
+append-only triggers forbid emptying the tables, which is the point of them).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+
+def backend() -> str:
+    return os.environ.get("DUEPROCESS_TEST_BACKEND", "sqlite")
+
+
+@contextlib.contextmanager
+def scratch_env(tmp_path: Path) -> Iterator[dict[str, str]]:
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")
+    }
+    env["DUEPROCESS_DATA_DIR"] = str(tmp_path / "data")
+    env["PYTHONUNBUFFERED"] = "1"
+    if backend() != "postgres":
+        yield env
+        return
+    import psycopg
+
+    base = urlsplit(os.environ["DUEPROCESS_TEST_POSTGRES"])
+    name = f"dueprocess_scratch_{secrets.token_hex(4)}"
+    admin = urlunsplit(base._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    env["DATABASE_URL"] = urlunsplit(base._replace(path=f"/{name}"))
+    try:
+        yield env
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run(env: dict[str, str], *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dueprocess.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serving(env: dict[str, str], port: int | None = None) -> Iterator[str]:
+    """Run ``dueprocess serve`` and yield its base URL once it accepts connections."""
+    port = port or free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dueprocess.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"server exited: {process.stdout.read() if process.stdout else ''}"
+                )
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+                break
+            time.sleep(0.1)
+        else:
+            raise RuntimeError("server did not start within 60 s")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()

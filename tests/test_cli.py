@@ -1,0 +1,100 @@
+"""The ``dueprocess`` command, run as a user runs it: in a subprocess, on its own database."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from dueprocess.rulebooks import bundled
+from tests.browserless import Client
+from tests.scratch import run, scratch_env, serving
+
+
+def test_rulebook_check_accepts_a_valid_file(tmp_path):
+    result = run({}, "rulebook", "check", str(bundled("party")))
+    assert result.returncode == 0, result.stderr
+    assert "valid" in result.stdout and "sha256" in result.stdout
+
+
+def test_rulebook_check_names_every_problem_and_exits_non_zero(tmp_path: Path):
+    broken = tmp_path / "broken.toml"
+    text = bundled("party").read_text().replace("acknowledge_days = 7", "acknowledge_days = 0")
+    broken.write_text(text.replace('to = "triage"', 'to = "limbo"', 1))
+    result = run({}, "rulebook", "check", str(broken))
+    assert result.returncode == 1
+    assert "broken.toml: 2 problems" in result.stderr
+    assert f"{broken}: deadlines.acknowledge_days: must be at least 1, not 0" in result.stderr
+    assert "transitions[0].to: unknown stage 'limbo'" in result.stderr
+
+
+def test_an_unknown_command_exits_non_zero():
+    assert run({}, "frobnicate").returncode == 2
+
+
+@pytest.mark.slow
+def test_init_creates_keys_and_an_administrator_once(tmp_path):
+    with scratch_env(tmp_path) as env:
+        first = run(
+            env,
+            "init",
+            "--admin-email",
+            "boss@example.org",
+            "--admin-password",
+            "a long passphrase 1",
+        )
+        assert first.returncode == 0, first.stderr
+        assert "administrator: boss@example.org" in first.stdout
+        data = Path(env["DUEPROCESS_DATA_DIR"])
+        signing = data / "ledger-signing.key"
+        assert signing.stat().st_mode & 0o777 == 0o600
+        assert (data / "ledger.vkey").read_text().startswith("dueprocess.invalid/ledger/v1+")
+        again = run(env, "init")
+        assert again.returncode == 0 and "Already initialised" in again.stdout
+
+
+def test_init_refuses_a_rulebook_that_does_not_exist(tmp_path):
+    with scratch_env(tmp_path) as env:
+        result = run(env, "init", "--rulebook", str(tmp_path / "missing.toml"))
+    assert result.returncode == 2 and "does not exist" in result.stderr
+
+
+@pytest.mark.slow
+def test_demo_builds_a_backlog_that_a_case_manager_sees_after_serve(tmp_path):
+    with scratch_env(tmp_path) as env:
+        built = run(env, "demo", "--no-serve", "--cases", "40")
+        assert built.returncode == 0, built.stderr
+        assert re.search(r"Built .+: 40 cases", built.stdout)
+        emails = re.findall(r"(\w+@northmoor\.example)", built.stdout)
+        assert len(emails) >= 9 and "morgan@northmoor.example" in emails
+        password = re.search(r"password for all: (\S+)\)", built.stdout).group(1)
+        with serving(env) as base:
+            client = Client(base)
+            status, html = client.sign_in("morgan@northmoor.example", password)
+            assert status == 200
+            assert 'Cases <span class="count">(40)</span>' in html
+            references = re.findall(r"/cases/(C-\d{4}-\d{5})/", html)
+            status, page = client.get(f"/cases/{references[0]}/")
+            assert status == 200 and references[0] in page
+            outsider = Client(base)
+            outsider.sign_in("felix@northmoor.example", password)
+            status, _ = outsider.get(f"/cases/{references[0]}/")
+            assert status == 404
+        rebuilt = run(env, "demo", "--no-serve", "--cases", "5")
+        assert rebuilt.returncode == (0 if "DATABASE_URL" not in env else 2)
+
+
+def test_demo_never_overwrites_a_database_that_is_not_a_demo(tmp_path):
+    with scratch_env(tmp_path) as env:
+        if "DATABASE_URL" in env:  # PostgreSQL: a database with an organisation is left alone
+            assert run(env, "init").returncode == 0
+            result = run(env, "demo", "--no-serve", "--cases", "3")
+            assert result.returncode == 2 and "already holds an organisation" in result.stderr
+            return
+        data = Path(env["DUEPROCESS_DATA_DIR"])
+        data.mkdir(parents=True)
+        (data / "dueprocess.sqlite3").write_bytes(b"precious")
+        result = run(env, "demo", "--no-serve", "--cases", "3")
+        assert result.returncode == 2 and "not a demo" in result.stderr
+        assert (data / "dueprocess.sqlite3").read_bytes() == b"precious"

@@ -1,0 +1,263 @@
+"""A small fictional organisation for tests: one persona per role and relation.
+
+Cases are moved with the real services (``perform``/``advance``), so every fixture case has the
+same history, status changes and ledger entries a real one would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from dueprocess.accounts.models import Organisation, TrainingRecord, Unit, User
+from dueprocess.accounts.services import organisation_create, role_grant, staff_create
+from dueprocess.cases import services as svc
+from dueprocess.cases.models import Case
+from dueprocess.lib import clock
+from dueprocess.rulebook.versions import rulebook_install
+from dueprocess.rulebooks import bundled
+
+PASSWORD = "correct horse battery staple"
+
+#: Which persona takes a step granted to each role.
+ACTOR_FOR_ROLE = {
+    "intake_officer": "intake",
+    "case_manager": "case_manager",
+    "investigator": "investigator",
+    "panel_member": "panel_chair",
+}
+
+
+def route(rules, source: str, target: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """The shortest sequence of step keys from ``source`` to ``target`` (no once-only repeats,
+    and never through "not investigated", which would close the case early)."""
+    frontier: list[tuple[str, list[str]]] = [(source, [])]
+    seen = {source}
+    while frontier:
+        stage, path = frontier.pop(0)
+        if stage == target:
+            return path
+        for step in rules.transitions_from(stage):
+            if step.kind == "not_investigated" or step.target in seen:
+                continue
+            seen.add(step.target)
+            frontier.append((step.target, [*path, step.key]))
+    raise AssertionError(f"no route from {source} to {target}")
+
+
+@dataclass
+class World:
+    organisation: Organisation
+    unit: Unit
+    other_unit: Unit
+    people: dict[str, User] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> User:
+        people = self.__dict__.get("people", {})
+        if name in people:
+            return people[name]
+        raise AttributeError(name)
+
+    @property
+    def rules(self):  # type: ignore[no-untyped-def]
+        return self.organisation.rulebook.rules
+
+    def open_case(
+        self,
+        *,
+        by: str = "intake",
+        unit: Unit | None = None,
+        category: str = "",
+        respondent: svc.PartyInput | None = None,
+        **extra: object,
+    ) -> Case:
+        return svc.case_open(
+            actor=self.people[by],
+            unit=unit or self.unit,
+            category=category or next(iter(self.rules.categories)),
+            summary="A post repeating a conspiracy trope.",
+            complainant=svc.PartyInput(name="Ola Complainant", email="ola@public.example"),
+            respondent=respondent or svc.PartyInput(name="Rex Respondent"),
+            allegations=[svc.AllegationInput(summary="Shared the post on 3 March.")],
+            **extra,  # type: ignore[arg-type]
+        )
+
+    def case_at(self, stage: str, **kwargs: object) -> Case:
+        """A case opened now and moved, step by step through the services, to ``stage``."""
+        case = self.open_case(**kwargs)  # type: ignore[arg-type]
+        return self.advance(case, stage)
+
+    def advance(self, case: Case, stage: str) -> Case:
+        for key in route(case.rulebook.rules, case.stage, stage):
+            self.prepare_for(case, key)
+            step = case.rulebook.rules.transitions[key]
+            actor = self.people[ACTOR_FOR_ROLE[step.roles[0]]]
+            perform(actor, Case.objects.get(pk=case.pk), key)
+            case = Case.objects.get(pk=case.pk)
+        return case
+
+    def prepare_for(self, case: Case, key: str) -> None:
+        """Make the assignments a step needs: an investigator, or a full panel."""
+        step = case.rulebook.rules.transitions[key]
+        needs = {"recommend": "investigator", "decide": "panel_member"}.get(
+            step.kind, step.roles[0]
+        )
+        assigned = set(
+            case.assignments.filter(ended_at__isnull=True).values_list("role", flat=True)
+        )
+        if needs == "investigator" and "investigator" not in assigned:
+            svc.case_assign(
+                actor=self.case_manager, case=case, assignee=self.investigator, role="investigator"
+            )
+        if needs == "panel_member" and "panel_member" not in assigned:
+            for member in ("panel_chair", "panel_b", "panel_c"):
+                svc.case_assign(
+                    actor=self.case_manager,
+                    case=case,
+                    assignee=self.people[member],
+                    role="panel_member",
+                )
+
+
+def within_guideline(case: Case) -> list[str]:
+    """The mildest sanction inside the category's guideline, plus a course where required."""
+    rules = case.rulebook.rules
+    guide = rules.categories[case.category]
+    chosen = [guide.guideline_min]
+    if guide.education == "required":
+        chosen.append(next(s.key for s in rules.sanctions.values() if s.combinable))
+    return chosen
+
+
+def perform(
+    actor: User, case: Case, key: str, *, reason: str = "Reasons given in writing."
+) -> object:
+    """Take the rulebook step ``key`` through whichever service records that kind of step."""
+    step = case.rulebook.rules.transitions[key]
+    answers = {q.key: True for q in case.rulebook.rules.triage_questions}
+    sanctions = within_guideline(case)
+    if step.kind == "move":
+        return svc.case_transition(actor=actor, case=case, transition=key, reason=reason)
+    if step.kind == "accept":
+        return svc.case_triage(actor=actor, case=case, answers=answers, transition=key)
+    if step.kind == "not_investigated":
+        return svc.case_triage(
+            actor=actor,
+            case=case,
+            answers=answers,
+            ground="no_case_to_answer",
+            reason=reason,
+            transition=key,
+        )
+    if step.kind == "recommend":
+        return svc.recommendation_submit(
+            actor=actor,
+            case=case,
+            finding="breach",
+            sanctions=sanctions,
+            reasons=reason,
+            transition=key,
+        )
+    if step.kind == "decide":
+        return svc.decision_record(
+            actor=actor,
+            case=case,
+            finding="breach",
+            sanctions=sanctions,
+            reasons=reason,
+            transition=key,
+        )
+    raise AssertionError(step.kind)
+
+
+#: persona key -> (role, unit: "main" | "other" | None)
+PERSONAS = {
+    "intake": ("intake_officer", "main"),
+    "case_manager": ("case_manager", "main"),
+    "other_manager": ("case_manager", "other"),
+    "investigator": ("investigator", None),
+    "investigator_b": ("investigator", None),
+    "panel_chair": ("panel_member", None),
+    "panel_b": ("panel_member", None),
+    "panel_c": ("panel_member", None),
+    "panel_spare": ("panel_member", None),
+    "oversight": ("oversight", None),
+    "reviewer": ("independent_reviewer", None),
+    "political": ("political_office", None),
+    "admin": ("administrator", None),
+}
+
+
+def build_world(rulebook: str = "party") -> World:
+    version = rulebook_install(path=bundled(rulebook))
+    today = clock.today()
+    start = today - dt.timedelta(days=1000)
+    organisation = organisation_create(
+        slug=f"org-{rulebook}",
+        name="Westfold Civic League",
+        rulebook=version,
+        units=[("complaints", "Complaints unit"), ("regional", "Regional unit")],
+    )
+    units = {
+        "main": organisation.units.get(slug="complaints"),
+        "other": organisation.units.get(slug="regional"),
+    }
+    world = World(organisation=organisation, unit=units["main"], other_unit=units["other"])
+    for key, (role, unit) in PERSONAS.items():
+        user = staff_create(
+            actor=None,
+            organisation=organisation,
+            email=f"{key}@westfold.example",
+            full_name=key.replace("_", " ").title(),
+            password=PASSWORD,
+        )
+        role_grant(actor=None, user=user, role=role, unit=units.get(unit or ""), starts_on=start)
+        TrainingRecord.objects.create(user=user, course="Complaints handling", completed_on=start)
+        world.people[key] = user
+    moved = staff_create(
+        actor=None,
+        organisation=organisation,
+        email="moved@westfold.example",
+        full_name="Moved From Office",
+        password=PASSWORD,
+    )
+    role_grant(
+        actor=None,
+        user=moved,
+        role="political_office",
+        starts_on=start,
+        ends_on=today - dt.timedelta(days=60),
+    )
+    role_grant(
+        actor=None,
+        user=moved,
+        role="intake_officer",
+        unit=units["main"],
+        starts_on=today - dt.timedelta(days=59),
+    )
+    role_grant(actor=None, user=moved, role="investigator", starts_on=today - dt.timedelta(days=59))
+    TrainingRecord.objects.create(user=moved, course="Complaints handling", completed_on=today)
+    world.people["moved"] = moved
+    return world
+
+
+def build_outsider(world: World) -> User:
+    """A case manager in another organisation (same installation)."""
+    version = world.organisation.rulebook
+    other = organisation_create(
+        slug="elsewhere",
+        name="Elsewhere Union",
+        rulebook=version,
+        units=[("complaints", "Complaints")],
+    )
+    user = staff_create(
+        actor=None,
+        organisation=other,
+        email="outsider@elsewhere.example",
+        full_name="Out Sider",
+        password=PASSWORD,
+    )
+    role_grant(
+        actor=None, user=user, role="case_manager", starts_on=clock.today() - dt.timedelta(days=10)
+    )
+    return user
