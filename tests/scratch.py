@@ -70,30 +70,33 @@ def free_port() -> int:
 def serving(env: dict[str, str], port: int | None = None) -> Iterator[str]:
     """Run ``dueprocess serve`` and yield its base URL once it accepts connections."""
     port = port or free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dueprocess.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        stdin=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(
-                    f"server exited: {process.stdout.read() if process.stdout else ''}"
-                )
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
-                break
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("server did not start within 60 s")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
+    # The server's output goes to a file: a pipe nobody reads fills up and stalls the server.
+    log_path = Path(env["DUEPROCESS_DATA_DIR"]).parent / f"serve-{port}.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "dueprocess.cli", "serve", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
         try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                if process.poll() is not None:
+                    raise RuntimeError(f"server exited: {log_path.read_text()}")
+                with (
+                    contextlib.suppress(OSError),
+                    socket.create_connection(("127.0.0.1", port), 0.2),
+                ):
+                    break
+                time.sleep(0.1)
+            else:
+                raise RuntimeError("server did not start within 60 s")
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()

@@ -45,11 +45,13 @@ def run(args: argparse.Namespace) -> int:
     from dueprocess.accounts.models import Organisation
     from dueprocess.accounts.services import organisation_create, role_grant, staff_create
     from dueprocess.ledger import keys
+    from dueprocess.ledger.config import ensure_policy
     from dueprocess.lib.datadir import data_dir
     from dueprocess.rulebook.errors import RulebookError
     from dueprocess.rulebook.versions import rulebook_install
 
     _, vkey_path = keys.ensure_signing_key()
+    ensure_policy()
     if Organisation.objects.exists():
         print(f"Already initialised: data in {data_dir()}; verifier key {vkey_path}")
         return 0

@@ -38,6 +38,8 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> store.Appended | None:
     """Append one ledger entry for ``action`` by ``actor`` (optionally on a case)."""
+    if store.switched_off():
+        return None
     actor_tag = actor_pseudonym(actor)
     target = case.pk if case is not None else case_id
     case_tag = case_pseudonym(target) if target is not None else ""

@@ -48,6 +48,10 @@ def switched_off_for_benchmark() -> Iterator[None]:
         _disabled.reset(token)
 
 
+def switched_off() -> bool:
+    return _disabled.get()
+
+
 def _next_seq() -> int:
     with connection.cursor() as cursor:
         cursor.execute("UPDATE ledger_ledgerhead SET size = size + 1 WHERE id = 1 RETURNING size")

@@ -1,0 +1,148 @@
+"""Ledger commands: checkpoint, tick, verify, prove, check-proof, and the witness."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from dueprocess.commands.setup import CommandError, django_setup, require_migrated
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    checkpoint = sub.add_parser("checkpoint", help="sign a checkpoint and send it to the witnesses")
+    checkpoint.set_defaults(run=run_checkpoint)
+    tick = sub.add_parser("tick", help="periodic work: checkpoint and witness cosignatures")
+    tick.add_argument("--every", type=float, default=0, help="repeat every N seconds (0: once)")
+    tick.set_defaults(run=run_tick)
+    verify = sub.add_parser("verify", help="verify every entry, checkpoint and cosignature")
+    verify.add_argument("--policy", type=Path, help="tlog-policy file with the keys you trust")
+    verify.add_argument("--vkey", type=Path, help="the log's verifier key file (no witnesses)")
+    verify.add_argument("--online", action="store_true", help="also compare with each witness")
+    verify.set_defaults(run=run_verify)
+    prove = sub.add_parser("prove", help="export a case's entries with inclusion proofs")
+    prove.add_argument("reference")
+    prove.add_argument("--out", type=Path, required=True)
+    prove.add_argument(
+        "--organisation", help="the organisation's short name, if several share one database"
+    )
+    prove.set_defaults(run=run_prove)
+    check = sub.add_parser("check-proof", help="verify a proof bundle without any database")
+    check.add_argument("file", type=Path)
+    check.add_argument("--vkey", required=True, help="the log's verifier key, or a file holding it")
+    check.add_argument("--witness-vkey", action="append", default=[], help="a witness key (repeat)")
+    check.add_argument("--quorum", type=int, default=0, help="cosignatures required")
+    check.set_defaults(run=run_check_proof)
+
+
+def _key(value: str) -> str:
+    path = Path(value)
+    if "+" not in value and path.exists():
+        return path.read_text(encoding="ascii").strip()
+    return value.strip()
+
+
+def run_checkpoint(args: argparse.Namespace) -> int:
+    return _tick_once(verbose=True)
+
+
+def run_tick(args: argparse.Namespace) -> int:
+    if args.every <= 0:
+        return _tick_once(verbose=False)
+    while True:
+        _tick_once(verbose=False)
+        time.sleep(args.every)
+
+
+def _tick_once(*, verbose: bool) -> int:
+    django_setup()
+    require_migrated()
+    from dueprocess.ledger.checkpoints import checkpoint_create, witnesses_submit
+    from dueprocess.ledger.models import Checkpoint
+    from dueprocess.lib.ids import request_scope
+
+    with request_scope():
+        created = checkpoint_create()
+        latest = created or Checkpoint.objects.order_by("-size").first()
+        if latest is None:
+            print("ledger is empty: no checkpoint")
+            return 0
+        report = witnesses_submit(latest)
+    if created or verbose:
+        print(f"checkpoint size {latest.size}" + ("" if created else " (unchanged)"))
+    for outcome in report.outcomes:
+        print(f"  witness {outcome.witness}: {outcome.message}")
+    if verbose:
+        print(latest.note, end="")
+    return 1 if report.refused else 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    django_setup()
+    require_migrated()
+    from dueprocess.ledger.config import load_policy
+    from dueprocess.ledger.policy import PolicyError, parse_policy
+    from dueprocess.ledger.verify import verify_ledger
+
+    try:
+        if args.vkey:
+            policy = parse_policy(f"log {_key(str(args.vkey))}\nquorum none\n")
+        else:
+            policy = load_policy(args.policy)
+    except (OSError, PolicyError) as error:
+        raise CommandError(f"cannot read the policy: {error}") from error
+    started = time.monotonic()
+    report = verify_ledger(policy, online=args.online)
+    for line in report.checked:
+        print(f"  ok  {line}")
+    if not report.ok:
+        print(f"FAILED: {report.failure}", file=sys.stderr)
+        return 1
+    print(f"ledger verified in {time.monotonic() - started:.2f} s")
+    return 0
+
+
+def run_prove(args: argparse.Namespace) -> int:
+    django_setup()
+    require_migrated()
+    from dueprocess.cases.models import Case
+    from dueprocess.ledger.proofs import case_proof_bundle
+    from dueprocess.lib.ids import request_scope
+
+    matches = Case.objects.filter(reference=args.reference)
+    if args.organisation:
+        matches = matches.filter(organisation__slug=args.organisation)
+    found = list(matches[:2])
+    if not found:
+        raise CommandError(f"no case {args.reference}")
+    if len(found) > 1:
+        raise CommandError(f"{args.reference} exists in several organisations: add --organisation")
+    case = found[0]
+    with request_scope():
+        text = case_proof_bundle(actor=None, case=case)
+    args.out.write_text(text, encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+def run_check_proof(args: argparse.Namespace) -> int:
+    from dueprocess.ledger.bundle import BundleError, check_bundle
+
+    try:
+        text = args.file.read_bytes()
+        checked = check_bundle(
+            text, _key(args.vkey), [_key(v) for v in args.witness_vkey], args.quorum
+        )
+    except OSError as error:
+        raise CommandError(f"cannot read {args.file}: {error}") from error
+    except BundleError as error:
+        print(f"FAILED: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"case {checked.reference}: {len(checked.entries)} entries, all included in checkpoint"
+        f" size {checked.checkpoint_size}; cosigned by {sorted(checked.cosigners) or 'no witness'}"
+    )
+    for entry in checked.entries:
+        print(f"  {entry.seq:>8}  {entry.time}  {entry.role:<22} {entry.action}")
+    return 0

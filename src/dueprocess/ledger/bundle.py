@@ -1,0 +1,117 @@
+"""The case proof bundle: every ledger entry of one case, each as a C2SP tlog-proof.
+
+A bundle is JSON so that any language can read it::
+
+    {"format": "dueprocess.case-proof/v1", "origin": "...", "case": "<case pseudonym>",
+     "reference": "C-2026-00042", "checkpoint_size": 1234,
+     "proofs": ["c2sp.org/tlog-proof@v1\\nextra <b64 entry>\\nindex 17\\n...", ...]}
+
+Each proof carries the entry bytes in its ``extra`` line and proves their inclusion in the
+signed (and cosigned) checkpoint. Checking needs no database and no dueprocess installation
+beyond this module: only the log's verifier key (and the witnesses' keys, for a quorum).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from dueprocess.ledger import note
+from dueprocess.ledger.entries import Entry, EntryFormatError, parse_entry
+from dueprocess.ledger.tlogproof import TlogProofError, parse_tlog_proof, verify_tlog_proof
+
+FORMAT = "dueprocess.case-proof/v1"
+
+
+class BundleError(ValueError):
+    pass
+
+
+@dataclass
+class CheckedBundle:
+    reference: str
+    case: str
+    checkpoint_size: int
+    entries: list[Entry] = field(default_factory=list)
+    cosigners: set[str] = field(default_factory=set)
+
+
+def dump_bundle(*, origin: str, case: str, reference: str, size: int, proofs: list[str]) -> str:
+    document = {
+        "format": FORMAT,
+        "origin": origin,
+        "case": case,
+        "reference": reference,
+        "checkpoint_size": size,
+        "proofs": proofs,
+    }
+    return json.dumps(document, indent=1) + "\n"
+
+
+def check_bundle(
+    text: str | bytes,
+    log_vkey: str,
+    witness_vkeys: list[str] | tuple[str, ...] = (),
+    quorum: int = 0,
+) -> CheckedBundle:
+    """Verify every proof in a bundle; raise ``BundleError`` naming the first problem."""
+    document = _load(text)
+    try:
+        log = note.Verifier.from_vkey(log_vkey)
+        witnesses = [note.CosignatureVerifier.from_vkey(v) for v in witness_vkeys]
+    except note.NoteError as error:
+        raise BundleError(f"bad verifier key: {error}") from error
+    if log.name != document["origin"]:
+        raise BundleError(f"the key is for {log.name!r}, the bundle is from {document['origin']!r}")
+    result = CheckedBundle(document["reference"], document["case"], document["checkpoint_size"])
+    checkpoint_text = None
+    for number, proof_text in enumerate(document["proofs"], start=1):
+        entry = _check_one(number, proof_text, log, witnesses, quorum, document, result)
+        parsed = parse_tlog_proof(proof_text)
+        if checkpoint_text not in (None, parsed.checkpoint):
+            raise BundleError(f"proof {number} is against a different checkpoint")
+        checkpoint_text = parsed.checkpoint
+        result.entries.append(entry)
+    return result
+
+
+def _load(text: str | bytes) -> dict:  # type: ignore[type-arg]
+    try:
+        document = json.loads(text)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BundleError(f"not a JSON bundle: {error}") from error
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise BundleError(f"not a {FORMAT} bundle")
+    for key, kind in (
+        ("origin", str),
+        ("case", str),
+        ("reference", str),
+        ("checkpoint_size", int),
+        ("proofs", list),
+    ):
+        if not isinstance(document.get(key), kind):
+            raise BundleError(f"bundle field {key!r} is missing or of the wrong type")
+    if not document["proofs"] or not all(isinstance(p, str) for p in document["proofs"]):
+        raise BundleError("a bundle needs at least one proof, each a tlog-proof text")
+    return document
+
+
+def _check_one(number, proof_text, log, witnesses, quorum, document, result) -> Entry:  # type: ignore[no-untyped-def]
+    try:
+        proof = parse_tlog_proof(proof_text)
+        if proof.extra is None:
+            raise BundleError(f"proof {number} carries no entry in its extra line")
+        verified = verify_tlog_proof(proof_text, proof.extra, log, witnesses, quorum)
+        entry = parse_entry(proof.extra)
+    except (TlogProofError, EntryFormatError) as error:
+        raise BundleError(f"proof {number}: {error}") from error
+    if entry.seq != proof.index:
+        raise BundleError(
+            f"proof {number}: entry says seq {entry.seq} but is proved at {proof.index}"
+        )
+    if entry.case != document["case"]:
+        raise BundleError(f"proof {number}: entry {entry.seq} belongs to another case")
+    if verified.checkpoint.size != document["checkpoint_size"]:
+        raise BundleError(f"proof {number}: checkpoint size differs from the bundle's")
+    result.cosigners |= {s.name for s in verified.cosignatures}
+    return entry

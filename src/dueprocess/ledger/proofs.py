@@ -1,0 +1,65 @@
+"""Export a case's ledger entries with inclusion proofs, verifiable without the database.
+
+The export is itself recorded (``case.proof_exported``) and a checkpoint is signed right after,
+so the bundle covers every entry of the case up to and including the export.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+
+from dueprocess.access.enforcement import recorded_denials
+from dueprocess.access.rules import Gate
+from dueprocess.ledger.bundle import dump_bundle
+from dueprocess.ledger.checkpoints import checkpoint_create, leaf_hashes, published_note
+from dueprocess.ledger.models import Checkpoint, LedgerEntry
+from dueprocess.ledger.prooftree import ProofTree
+from dueprocess.ledger.record import case_pseudonym, record
+from dueprocess.ledger.tlogproof import TlogProof, format_tlog_proof
+
+if TYPE_CHECKING:
+    from dueprocess.accounts.models import User
+    from dueprocess.cases.models import Case
+
+
+@recorded_denials
+def case_proof_bundle(*, actor: User | None, case: Case) -> str:
+    """The case's proof bundle (JSON text). ``actor=None`` is the operator on the command line."""
+    role = "operator"
+    if actor is not None:
+        gate = Gate(actor, case)
+        gate.require("case.view")
+        role = gate.require("case.prove").role
+    with transaction.atomic():
+        record(actor=actor, action="case.proof_exported", case=case, role=role, details={})
+    checkpoint = checkpoint_create() or Checkpoint.objects.order_by("-size").first()
+    assert checkpoint is not None
+    return build_bundle(case, checkpoint)
+
+
+def build_bundle(case: Case, checkpoint: Checkpoint) -> str:
+    tag = case_pseudonym(case.pk)
+    rows = LedgerEntry.objects.filter(case_tag=tag, seq__lt=checkpoint.size).order_by("seq")
+    tree = ProofTree(leaf_hashes(0, checkpoint.size))
+    signed = published_note(checkpoint)
+    proofs = [
+        format_tlog_proof(
+            TlogProof(
+                index=row.seq,
+                inclusion_proof=tuple(tree.inclusion(row.seq, checkpoint.size)),
+                checkpoint=signed,
+                extra=bytes(row.entry),
+            )
+        )
+        for row in rows
+    ]
+    return dump_bundle(
+        origin=settings.LEDGER_ORIGIN,
+        case=tag,
+        reference=case.reference,
+        size=checkpoint.size,
+        proofs=proofs,
+    )

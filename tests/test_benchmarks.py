@@ -1,0 +1,42 @@
+"""Every benchmark script runs end to end at a tiny size, so none of them can rot.
+
+The figures they print at full size are recorded in the docs; here only that they run and
+report their ratios is checked (timings at this size mean nothing).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+pytestmark = pytest.mark.slow
+
+
+def run_bench(script: str, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, str(BENCH / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        stdin=subprocess.DEVNULL,
+        env={
+            k: v
+            for k, v in __import__("os").environ.items()
+            if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")
+        },
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def test_the_ledger_benchmark_reports_its_three_ratios():
+    out = run_bench(
+        "bench_ledger.py", "--entries", "3000", "--transitions", "10", "--proofs", "500"
+    )
+    assert "transition with ledger" in out and "ratio" in out
+    assert "of the hashlib rate" in out
+    assert "checks/s; longest proof" in out
