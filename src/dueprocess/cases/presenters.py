@@ -7,9 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from dueprocess.cases.services.common import taken_steps
 from dueprocess.cases.workflow import Workflow
+from dueprocess.ledger.reading import case_timeline
 
 if TYPE_CHECKING:
     from dueprocess.cases.queries import CaseView
+
+#: Actions on one case that the page offers a form for, when the viewer may take them.
+PAGE_ACTIONS = ("case.note", "case.evidence", "case.assign", "case.interim")
 
 
 def case_page_context(view: CaseView) -> dict[str, Any]:
@@ -39,4 +43,8 @@ def case_page_context(view: CaseView) -> dict[str, Any]:
         "history": list(case.status_changes.select_related("actor")),
         "allowed_steps": steps,
         "viewer_role": view.decision.role,
+        "allowed_actions": {
+            action.replace("case.", ""): view.gate.can(action).allowed for action in PAGE_ACTIONS
+        },
+        "ledger_entries": case_timeline(case),  # every recorded view and action, oldest first
     }

@@ -51,8 +51,15 @@ def run(args: argparse.Namespace) -> int:
     migrate()
     from dueprocess.accounts.models import Organisation
     from dueprocess.demo.build import Builder
-    from dueprocess.demo.personas import DEMO_PASSWORD, PERSONAS, PRINTED
+    from dueprocess.demo.personas import (
+        DEMO_PASSWORD,
+        PERSONAS,
+        PRINTED,
+        demo_totp_secret,
+        recovery_code,
+    )
     from dueprocess.ledger import keys
+    from dueprocess.ledger.config import ensure_policy
     from dueprocess.lib import clock
     from dueprocess.rulebook.versions import rulebook_install
     from dueprocess.rulebooks import bundled
@@ -60,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
     if Organisation.objects.exists():
         raise CommandError("the database already holds an organisation; use an empty database")
     keys.ensure_signing_key()
+    ensure_policy()
     started = time.monotonic()
     version = rulebook_install(path=bundled("party"))
     result = Builder(version, cases=args.cases, seed=args.seed, now=clock.now()).build()
@@ -73,6 +81,12 @@ def run(args: argparse.Namespace) -> int:
     for key in PRINTED:
         persona = by_key[key]
         print(f"  {persona.title:<48} {persona.email}")
+        print(
+            f"  {'':<48} authenticator secret {demo_totp_secret(key)},"
+            f" recovery code {recovery_code(result.users[key])}"
+        )
+    print("\nEach sign-in asks for a code: add the secret to any authenticator app, or use the")
+    print("recovery code once.")
     if args.no_serve:
         print("\nStart the server with: dueprocess serve")
         return 0

@@ -7,7 +7,9 @@ the rulebook's conflict period, which the system works out from the role history
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from dueprocess.accounts.models import Organisation, TrainingRecord, Unit, User
@@ -93,4 +95,31 @@ def create_personas(
                 completed_on=start,
                 expires_on=None,
             )
+        enrol_mfa(user, persona.key)
     return users
+
+
+def demo_totp_secret(key: str) -> str:
+    """A fixed authenticator-app secret (base32) per persona, so that anyone trying the demo
+    can add it to an app, and the browser tests can compute the same codes."""
+    digest = hashlib.sha256(f"dueprocess-demo-totp:{key}".encode()).digest()[:20]
+    return base64.b32encode(digest).decode("ascii")
+
+
+def enrol_mfa(user: User, key: str) -> None:
+    """Set the persona up for two-factor sign-in with allauth's own models: an authenticator
+    app (TOTP) and a set of recovery codes."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, demo_totp_secret(key))
+    RecoveryCodes.activate(user)
+
+
+def recovery_code(user: User) -> str:
+    """One unused recovery code of ``user`` (printed by ``dueprocess demo``)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    codes = Authenticator.objects.get(user=user, type=Authenticator.Type.RECOVERY_CODES)
+    return RecoveryCodes(codes).get_unused_codes()[0]

@@ -1,4 +1,4 @@
-"""Template context shared by every page: what the navigation may show this person."""
+"""Template context shared by every page: what the navigation may offer this person."""
 
 from __future__ import annotations
 
@@ -6,16 +6,20 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from dueprocess.access.rules import can
+from dueprocess.access.rules import Gate
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    user = request.user
-    if not user.is_authenticated:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return {}
+    gate = Gate(user)  # one look-up of the person's roles answers every question below
+    cases = gate.can("case.list").allowed
     return {
         "nav": {
-            "cases": can(user, "case.list").allowed,  # type: ignore[arg-type]
-            "open_case": can(user, "case.open").allowed,  # type: ignore[arg-type]
+            "cases": cases,
+            "backlog": cases and gate.can("oversight.view").allowed,
+            "open_case": gate.can("case.open").allowed,
+            "oversight": gate.can("oversight.view").allowed,
         }
     }

@@ -1,10 +1,27 @@
+"""URL names follow ``web:<thing>-<action>``."""
+
 from django.urls import path
 
-from dueprocess.web import views
+from dueprocess.web.views import account, cases, casework, queue, steps
 
 app_name = "web"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("cases/", views.case_list, name="case-list"),
-    path("cases/<str:reference>/", views.case_detail, name="case-detail"),
+    path("", queue.home, name="home"),
+    path("queue/", queue.queue, name="queue"),
+    path("backlog/", queue.backlog, name="backlog"),
+    path("cases/", cases.case_list, name="case-list"),
+    path("cases/new/", cases.case_open, name="case-open"),
+    path("cases/<str:reference>/", cases.case_detail, name="case-detail"),
+    path("cases/<str:reference>/steps/<slug:key>/", steps.step_take, name="step-take"),
+    path("cases/<str:reference>/notes/", casework.note_add, name="note-add"),
+    path("cases/<str:reference>/evidence/", casework.evidence_add, name="evidence-add"),
+    path("cases/<str:reference>/assignments/", casework.assignment_add, name="assignment-add"),
+    path("cases/<str:reference>/measures/", casework.measure_impose, name="measure-impose"),
+    path(
+        "cases/<str:reference>/measures/<int:measure_id>/lift/",
+        casework.measure_lift,
+        name="measure-lift",
+    ),
+    path("account/", account.account, name="account-detail"),
+    path("account/sign-out-everywhere/", account.sign_out_everywhere, name="sessions-end"),
 ]

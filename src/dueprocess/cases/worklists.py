@@ -1,0 +1,382 @@
+"""The lists staff work from: my queue, the backlog, and case search with filters.
+
+Every list starts from ``visible_cases(actor)`` and records one ``case_list.viewed`` entry —
+which list, which filters, which references were shown — before it returns (log before
+reveal). Each list costs the same handful of SQL queries however many rows it shows: labels
+come from the rulebook versions, loaded once, and whatever a row needs to say ("no
+investigator yet") is annotated onto the one query that fetches the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from dueprocess.access.enforcement import recorded_denials
+from dueprocess.access.facts import memberships, unit_filter
+from dueprocess.access.rules import Gate, visible_cases
+from dueprocess.cases.models import Assignment, Case
+from dueprocess.errors import InvalidInput
+from dueprocess.ledger.record import record
+from dueprocess.lib import clock
+from dueprocess.rulebook.models import RulebookVersion
+
+if TYPE_CHECKING:
+    from dueprocess.accounts.models import User
+    from dueprocess.rulebook.schema import Rulebook
+
+PAGE_SIZE = 50
+#: Age bands (days since the complaint was received): key, first day, last day (None: open).
+AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("0-30", 0, 30),
+    ("31-90", 31, 90),
+    ("91-180", 91, 180),
+    ("181+", 181, None),
+)
+DEADLINES = {"overdue": "Overdue", "week": "Due within 7 days", "none": "No stage deadline"}
+MAX_SEARCH = 40
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    category: str = ""
+    stage: str = ""
+    age: str = ""
+    deadline: str = ""
+    q: str = ""  # part of a case reference
+
+    def active(self) -> dict[str, str]:
+        return {key: value for key, value in asdict(self).items() if value}
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One row of a list: what the case is, how old, when its stage is due, what it needs."""
+
+    reference: str
+    category: str
+    stage: str
+    received_at: dt.datetime
+    age_days: int
+    due_on: dt.date | None
+    overdue: bool
+    needs: tuple[str, ...] = ()
+
+
+@dataclass
+class WorkList:
+    items: list[WorkItem]
+    total: int
+    page: int
+    pages: int
+    filters: CaseFilters = field(default_factory=CaseFilters)
+
+
+@dataclass(frozen=True)
+class BacklogRow:
+    stage: str
+    label: str
+    bands: tuple[int, ...]
+    total: int
+    overdue: int
+
+
+@dataclass
+class Backlog:
+    rows: list[BacklogRow]
+    bands: tuple[str, ...]
+    total: int
+    overdue: int
+    cases: WorkList
+
+
+def rulebooks() -> dict[int, Rulebook]:
+    """Every stored rulebook version, parsed (parsing is cached by hash). Versions are few."""
+    return {version.pk: version.rules for version in RulebookVersion.objects.all()}
+
+
+@recorded_denials
+def work_queue_for(actor: User, *, page: int = 1) -> WorkList:
+    """Cases waiting for ``actor`` — a step only they (or their role) can take, or for a case
+    manager an investigator or panel still to appoint — oldest first."""
+    Gate(actor).require("case.list")
+    versions = rulebooks()
+    held = memberships(actor)
+    cases = visible_cases(actor).filter(_waiting_for(actor, held, versions))
+    listing = _page(cases.order_by("received_at", "pk"), page, versions, actor, held)
+    _record(actor, "queue", listing)
+    return listing
+
+
+@recorded_denials
+def case_search_for(actor: User, filters: CaseFilters, *, page: int = 1) -> WorkList:
+    """Visible cases matching ``filters`` (each checked against the rulebook), oldest first."""
+    Gate(actor).require("case.list")
+    versions = rulebooks()
+    rules = _organisation_rules(actor)
+    cases = visible_cases(actor).filter(_matching(filters, rules))
+    listing = _page(cases.order_by("received_at", "pk"), page, versions, actor, memberships(actor))
+    listing.filters = filters
+    _record(actor, "search", listing)
+    return listing
+
+
+@recorded_denials
+def backlog_for(actor: User, *, page: int = 1) -> Backlog:
+    """Open cases by stage and age band with overdue counts, and the open cases themselves,
+    overdue (earliest stage deadline) first. For those who watch the whole backlog."""
+    gate = Gate(actor)
+    gate.require("case.list")
+    gate.require("oversight.view")
+    versions = rulebooks()
+    now = clock.now()
+    open_cases = visible_cases(actor).filter(closed_at__isnull=True)
+    rows = _backlog_rows(open_cases, now, _organisation_rules(actor), versions)
+    ordered = open_cases.order_by(F("stage_due_on").asc(nulls_last=True), "received_at", "pk")
+    listing = _page(ordered, page, versions, actor, memberships(actor))
+    _record(actor, "backlog", listing)
+    return Backlog(
+        rows=rows,
+        bands=tuple(key for key, _, _ in AGE_BANDS),
+        total=sum(row.total for row in rows),
+        overdue=sum(row.overdue for row in rows),
+        cases=listing,
+    )
+
+
+def filter_choices(actor: User) -> dict[str, list[tuple[str, str]]]:
+    """The options a search form offers, from the organisation's rulebook."""
+    rules = _organisation_rules(actor)
+    return {
+        "category": [(key, c.label) for key, c in rules.categories.items()],
+        "stage": [(key, s.label) for key, s in rules.stages.items()],
+        "age": [(key, f"{key} days") for key, _, _ in AGE_BANDS],
+        "deadline": list(DEADLINES.items()),
+    }
+
+
+# ---- building blocks -------------------------------------------------------------------
+
+
+def _organisation_rules(actor: User) -> Rulebook:
+    organisation = actor.organisation
+    if organisation is None:
+        raise InvalidInput("Your account belongs to no organisation.")
+    return organisation.rulebook.rules
+
+
+def _annotated(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Fetch only what a row shows, plus what the case still lacks — for the rows shown only,
+    in the same query that fetches them."""
+    active = Assignment.objects.filter(case=OuterRef("pk"), ended_at__isnull=True)
+    panel_size = (
+        active.filter(role=Assignment.Role.PANEL_MEMBER)
+        .order_by()
+        .values("case")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return cases.only(
+        "reference", "category", "stage", "received_at", "stage_due_on", "rulebook_id"
+    ).annotate(
+        has_investigator=Exists(active.filter(role=Assignment.Role.INVESTIGATOR)),
+        panel_size=Coalesce(Subquery(panel_size, output_field=IntegerField()), 0),
+    )
+
+
+def _steps_for(rules: Rulebook, role: str) -> list[str]:
+    """Non-final stages from which ``role`` can take a step."""
+    return sorted(
+        {
+            source
+            for step in rules.transitions.values()
+            if role in step.roles
+            for source in step.sources
+            if not rules.stages[source].terminal
+        }
+    )
+
+
+def _sources_of(rules: Rulebook, kind: str) -> list[str]:
+    return sorted({s for step in rules.transitions_of_kind(kind) for s in step.sources})
+
+
+def _waiting_for(actor: User, held: list[tuple[str, int | None]], versions: dict) -> Q:  # type: ignore[type-arg]
+    mine = Assignment.objects.filter(case=OuterRef("pk"), user=actor, ended_at__isnull=True)
+    relation = {
+        "intake_officer": unit_filter(held, "intake_officer"),
+        "case_manager": unit_filter(held, "case_manager"),
+        "investigator": Q(Exists(mine.filter(role=Assignment.Role.INVESTIGATOR))),
+        "panel_member": Q(Exists(mine.filter(role=Assignment.Role.PANEL_MEMBER))),
+    }
+    roles = {role for role, _ in held}
+    condition = Q(pk__in=[])
+    for version_id, rules in versions.items():
+        in_version = Q(rulebook_id=version_id)
+        for role, related in relation.items():
+            if role in roles and related is not None:
+                condition |= in_version & related & Q(stage__in=_steps_for(rules, role))
+        managed = relation["case_manager"]
+        if "case_manager" in roles and managed is not None:
+            condition |= in_version & managed & _unstaffed(rules)
+    return condition
+
+
+def _unstaffed(rules: Rulebook) -> Q:
+    """Cases that cannot move until someone is appointed. The sub-queries are uncorrelated, so
+    the database evaluates each once rather than once per case."""
+    active = Assignment.objects.filter(ended_at__isnull=True)
+    investigated = active.filter(role=Assignment.Role.INVESTIGATOR).values("case_id")
+    full_panels = (
+        active.filter(role=Assignment.Role.PANEL_MEMBER)
+        .order_by()
+        .values("case_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=rules.panel.quorum)
+        .values("case_id")
+    )
+    no_investigator = Q(stage__in=_sources_of(rules, "recommend")) & ~Q(pk__in=investigated)
+    short_panel = Q(stage__in=_sources_of(rules, "decide")) & ~Q(pk__in=full_panels)
+    return no_investigator | short_panel
+
+
+def _matching(filters: CaseFilters, rules: Rulebook) -> Q:
+    errors: dict[str, str] = {}
+    condition = Q()
+    if filters.category:
+        if filters.category not in rules.categories:
+            errors["category"] = "Choose a category from the list."
+        condition &= Q(category=filters.category)
+    if filters.stage:
+        if filters.stage not in rules.stages:
+            errors["stage"] = "Choose a stage from the list."
+        condition &= Q(stage=filters.stage)
+    if filters.age:
+        band = next((b for b in AGE_BANDS if b[0] == filters.age), None)
+        if band is None:
+            errors["age"] = "Choose an age band from the list."
+        else:
+            condition &= _age_band(band, clock.now())
+    if filters.deadline:
+        if filters.deadline not in DEADLINES:
+            errors["deadline"] = "Choose a deadline filter from the list."
+        condition &= _deadline(filters.deadline, clock.today())
+    if len(filters.q) > MAX_SEARCH or "\x00" in filters.q:
+        errors["q"] = f"Search with at most {MAX_SEARCH} characters of a reference."
+    elif filters.q.strip():
+        condition &= Q(reference__icontains=filters.q.strip())
+    if errors:
+        raise InvalidInput("Some filters are not valid.", fields=errors)
+    return condition
+
+
+def _age_band(band: tuple[str, int, int | None], now: dt.datetime) -> Q:
+    _, first, last = band
+    condition = Q(received_at__lte=now - dt.timedelta(days=first))
+    if last is not None:
+        condition &= Q(received_at__gt=now - dt.timedelta(days=last + 1))
+    return condition
+
+
+def _deadline(kind: str, today: dt.date) -> Q:
+    if kind == "overdue":
+        return Q(stage_due_on__lt=today)
+    if kind == "week":
+        return Q(stage_due_on__gte=today, stage_due_on__lte=today + dt.timedelta(days=7))
+    return Q(stage_due_on__isnull=True)
+
+
+def _page(
+    cases: QuerySet[Case],
+    page: int,
+    versions: dict[int, Rulebook],
+    actor: User,
+    held: list[tuple[str, int | None]],
+) -> WorkList:
+    total = cases.count()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    rows = _annotated(cases)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    roles = {role for role, _ in held}
+    items = [_item(case, versions[case.rulebook_id], roles) for case in rows]
+    return WorkList(items=items, total=total, page=page, pages=pages)
+
+
+def _item(case: Case, rules: Rulebook, roles: set[str]) -> WorkItem:
+    now = clock.now()
+    today = now.date()
+    category = rules.categories.get(case.category)
+    stage = rules.stages.get(case.stage)
+    return WorkItem(
+        reference=case.reference,
+        category=category.label if category else case.category,
+        stage=stage.label if stage else case.stage,
+        received_at=case.received_at,
+        age_days=(now - case.received_at).days,
+        due_on=case.stage_due_on,
+        overdue=bool(case.stage_due_on and case.stage_due_on < today),
+        needs=_needs(case, rules, roles),
+    )
+
+
+def _needs(case: Case, rules: Rulebook, roles: set[str]) -> tuple[str, ...]:
+    needs = [step.label for step in rules.transitions_from(case.stage) if roles & set(step.roles)]
+    annotations: Any = case
+    if case.stage in _sources_of(rules, "recommend") and not annotations.has_investigator:
+        needs.insert(0, "Appoint an investigator")
+    if case.stage in _sources_of(rules, "decide") and annotations.panel_size < rules.panel.quorum:
+        needs.insert(0, f"Appoint the panel ({annotations.panel_size} of {rules.panel.quorum})")
+    return tuple(needs)
+
+
+def _backlog_rows(
+    open_cases: QuerySet[Case],
+    now: dt.datetime,
+    rules: Rulebook,
+    versions: dict[int, Rulebook],
+) -> list[BacklogRow]:
+    bands = {
+        f"band_{index}": Count("pk", filter=_age_band(band, now))
+        for index, band in enumerate(AGE_BANDS)
+    }
+    counted = (
+        open_cases.order_by()
+        .values("stage")
+        .annotate(
+            total=Count("pk"), overdue=Count("pk", filter=Q(stage_due_on__lt=now.date())), **bands
+        )
+    )
+    by_stage = {row["stage"]: row for row in counted}
+    order = [key for key in rules.stages if key in by_stage]
+    order += sorted(key for key in by_stage if key not in rules.stages)
+    labels = {key: s.label for v in versions.values() for key, s in v.stages.items()}
+    labels.update({key: s.label for key, s in rules.stages.items()})
+    return [
+        BacklogRow(
+            stage=key,
+            label=labels.get(key, key),
+            bands=tuple(by_stage[key][f"band_{i}"] for i in range(len(AGE_BANDS))),
+            total=by_stage[key]["total"],
+            overdue=by_stage[key]["overdue"],
+        )
+        for key in order
+    ]
+
+
+def _record(actor: User, name: str, listing: WorkList) -> None:
+    with transaction.atomic():
+        record(
+            actor=actor,
+            action="case_list.viewed",
+            details={
+                "list": name,
+                "filters": listing.filters.active(),
+                "page": listing.page,
+                "shown": [item.reference for item in listing.items],
+            },
+        )

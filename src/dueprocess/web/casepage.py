@@ -1,0 +1,107 @@
+"""Render the case page: the file, its timeline, and a form for each thing the viewer may do.
+
+A failed submission re-renders the whole page through ``case_detail_for`` — so the re-display
+is recorded like any other view — with the failed form bound to what the person typed and
+open, and its errors beside the fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from dueprocess.access.enforcement import recorded_denials
+from dueprocess.access.rules import find_case, require
+from dueprocess.accounts.models import User
+from dueprocess.cases.models import Case
+from dueprocess.cases.presenters import case_page_context
+from dueprocess.cases.queries import case_detail_for
+from dueprocess.errors import NotFound
+from dueprocess.oversight.case_panel import oversight_context_for_case
+from dueprocess.web.forms.casework import (
+    AssignmentForm,
+    EvidenceForm,
+    ImposeMeasureForm,
+    LiftMeasureForm,
+    NoteForm,
+)
+from dueprocess.web.forms.steps import step_form
+from dueprocess.web.timeline import case_history
+
+
+@dataclass
+class Failed:
+    """The form that failed, already bound and carrying its errors."""
+
+    form_id: str
+    form: forms.Form
+    message: str = ""
+
+
+def case_by_reference(actor: User, reference: str) -> Case:
+    """The case to hand to a service, once ``actor`` may see it (a refusal is recorded, and an
+    unknown reference and a forbidden one look the same). The service then decides the act."""
+    case = find_case(actor, reference)
+    if case is None:
+        raise NotFound("No such case.")
+    _require_view(actor, case)
+    return case
+
+
+@recorded_denials
+def _require_view(actor: User, case: Case) -> None:
+    require(actor, "case.view", case)
+
+
+def render_case_page(
+    request: HttpRequest, reference: str, *, failed: Failed | None = None, status: int = 200
+) -> HttpResponse:
+    view = case_detail_for(request.user, reference)  # type: ignore[arg-type]
+    context = case_page_context(view)
+    context["timeline"] = case_history(
+        context["rules"], context["history"], context["ledger_entries"]
+    )
+    context.update(oversight_context_for_case(view.case, view.gate.actor))  # contacts register
+    context["forms"] = _forms(context, failed)
+    context["failed"] = failed
+    context["recommendation"] = (
+        context["recommendations"][-1] if context["recommendations"] else None
+    )
+    return render(request, "web/case_detail.html", context, status=status)
+
+
+def _forms(context: dict[str, Any], failed: Failed | None) -> dict[str, Any]:
+    case = context["case"]
+    allowed = context["allowed_actions"]
+    built: dict[str, Any] = {
+        "steps": [(f"step-{s.key}", step_form(case, s)) for s in context["allowed_steps"]],
+        "note": NoteForm() if allowed["note"] else None,
+        "evidence": EvidenceForm() if allowed["evidence"] else None,
+        "assign": AssignmentForm(case=case) if allowed["assign"] else None,
+        "impose": ImposeMeasureForm(case=case) if allowed["interim"] else None,
+        "lift": {
+            m.pk: LiftMeasureForm(measure_id=m.pk)
+            for m in context["measures"]
+            if allowed["interim"] and m.is_active
+        },
+    }
+    if failed is not None:
+        _swap_in(built, failed)
+    return built
+
+
+def _swap_in(built: dict[str, Any], failed: Failed) -> None:
+    """Put the bound, failed form where its blank twin would have been."""
+    if failed.form_id.startswith("step-"):
+        built["steps"] = [
+            (form_id, failed.form if form_id == failed.form_id else form)
+            for form_id, form in built["steps"]
+        ]
+    elif failed.form_id.startswith("lift-"):
+        built["lift"][int(failed.form_id.removeprefix("lift-"))] = failed.form
+    else:
+        built[failed.form_id] = failed.form

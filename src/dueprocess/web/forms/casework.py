@@ -1,0 +1,103 @@
+"""Forms for the work done on a case besides moving it: notes, evidence, people, measures."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from django import forms
+
+from dueprocess.accounts.models import RoleMembership
+from dueprocess.cases.models import Assignment, EvidenceItem
+from dueprocess.web.forms import Form, text_area
+from dueprocess.web.forms.steps import reason_field
+
+if TYPE_CHECKING:
+    from dueprocess.cases.models import Case
+
+
+class NoteForm(Form):
+    body = forms.CharField(label="Note", widget=text_area(4), max_length=20000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "note")
+        super().__init__(*args, **kwargs)
+
+
+class EvidenceForm(Form):
+    title = forms.CharField(label="Title", max_length=200)
+    kind = forms.ChoiceField(label="Kind", choices=EvidenceItem.Kind.choices)
+    description = forms.CharField(
+        label="Description", required=False, widget=text_area(), max_length=20000
+    )
+    sha256 = forms.CharField(
+        label="SHA-256 of the file",
+        required=False,
+        max_length=64,
+        help_text="64 hexadecimal characters, if you have the file's digest.",
+    )
+    size_bytes = forms.IntegerField(label="Size in bytes", required=False, min_value=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "evidence")
+        super().__init__(*args, **kwargs)
+
+
+class AssignmentForm(Form):
+    """Appoint an investigator or a panel member from the staff who hold that role today.
+
+    The list is a convenience; eligibility (training, conflicts, recusal) is decided by the
+    service every time, and a refusal is recorded.
+    """
+
+    role = forms.ChoiceField(label="As", choices=Assignment.Role.choices)
+    assignee = forms.TypedChoiceField(label="Person", coerce=int)
+    reason = forms.CharField(label="Note (optional)", required=False, max_length=2000)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "assign")
+        super().__init__(*args, **kwargs)
+        held = (
+            RoleMembership.objects.current()
+            .filter(
+                user__organisation_id=case.organisation_id,
+                user__is_active=True,
+                role__in=Assignment.Role.values,
+            )
+            .select_related("user")
+            .order_by("user__full_name")
+        )
+        names: dict[int, str] = {}
+        roles: dict[int, list[str]] = {}
+        for membership in held:
+            names[membership.user.pk] = membership.user.full_name
+            roles.setdefault(membership.user.pk, []).append(membership.get_role_display().lower())
+        people = [(pk, f"{name} ({', '.join(roles[pk])})") for pk, name in names.items()]
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = [
+            ("", "Choose a person"),
+            *people,
+        ]
+
+
+class ImposeMeasureForm(Form):
+    kind = forms.ChoiceField(label="Measure")
+    ground = forms.ChoiceField(label="Ground")
+    reasons = forms.CharField(label="Reasons", widget=text_area(), max_length=20000)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "impose")
+        super().__init__(*args, **kwargs)
+        measures = case.rulebook.rules.interim_measures
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            (k, m.label) for k, m in measures.items()
+        ]
+        cast(forms.ChoiceField, self.fields["ground"]).choices = [
+            (m.label, [(g.key, g.label) for g in m.grounds]) for m in measures.values()
+        ]
+
+
+class LiftMeasureForm(Form):
+    reason = reason_field(True, label="Why lift it")
+
+    def __init__(self, *args: Any, measure_id: int, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"lift-{measure_id}")
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,139 @@
+"""One form per kind of workflow step, built from the case's own rulebook.
+
+Every step form carries the case version it was drawn from (``expected_version``), so a form
+left open while someone else moved the case is refused with a clear message instead of
+acting on a case that is no longer what the person saw.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+
+from dueprocess.cases.models.outcomes import Finding
+from dueprocess.web.forms import Form, text_area
+
+if TYPE_CHECKING:
+    from dueprocess.cases.models import Case
+    from dueprocess.rulebook.schema import Rulebook, Transition
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+FINDINGS = [(Finding.BREACH.value, Finding.BREACH.label), (Finding.NO_BREACH.value, "No breach")]
+
+
+class StepForm(Form):
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, case: Case, step: Transition, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})["expected_version"] = case.version
+        kwargs.setdefault("prefix", f"step-{step.key}")
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.step = step
+        self.rules: Rulebook = case.rulebook.rules
+        self.build()
+
+    def build(self) -> None:
+        if self.step.reasons != "none":
+            self.fields["reason"] = reason_field(self.step.reasons == "required")
+
+    @property
+    def title(self) -> str:
+        return self.step.label
+
+
+def reason_field(required: bool, label: str = "Reasons", help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        widget=text_area(),
+        max_length=20000,
+        help_text=help_text or ("Required." if required else "Optional."),
+        strip=True,
+    )
+
+
+class TriageForm(StepForm):
+    """Accept for investigation (every answer yes) — or, if an answer is no, the service
+    decides not to investigate on that ground, which needs reasons."""
+
+    def build(self) -> None:
+        for question in self.rules.triage_questions:
+            self.fields[f"answer_{question.key}"] = forms.ChoiceField(
+                label=question.label, choices=YES_NO, widget=forms.RadioSelect
+            )
+        self.fields["category"] = forms.ChoiceField(
+            label="Category",
+            choices=[(k, c.label) for k, c in self.rules.categories.items()],
+            initial=self.case.category,
+        )
+        self.fields["duplicate_of"] = forms.CharField(
+            label="Duplicate of (reference)",
+            required=False,
+            max_length=32,
+            help_text="Only if it repeats another complaint: give that case's reference.",
+        )
+        self.fields["reason"] = reason_field(
+            self.step.kind == "not_investigated",
+            help_text="Required when the complaint will not be investigated.",
+        )
+
+    def answers(self) -> dict[str, bool]:
+        return {
+            q.key: self.cleaned_data[f"answer_{q.key}"] == "yes"
+            for q in self.rules.triage_questions
+        }
+
+
+class DeclineForm(TriageForm):
+    """Decide not to investigate: a decision with a ground and written reasons."""
+
+    def build(self) -> None:
+        super().build()
+        self.fields["ground"] = forms.ChoiceField(
+            label="Ground",
+            choices=[(k, g.label) for k, g in self.rules.not_investigated_grounds.items()],
+        )
+
+
+class OutcomeForm(StepForm):
+    """A finding and sanctions: the investigator's recommendation or the panel's decision."""
+
+    def build(self) -> None:
+        self.fields["finding"] = forms.ChoiceField(
+            label="Finding", choices=FINDINGS, widget=forms.RadioSelect
+        )
+        self.fields["sanctions"] = forms.MultipleChoiceField(
+            label="Sanctions",
+            choices=[(k, s.label) for k, s in self.rules.sanctions.items()],
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            help_text="One sanction from the ladder; an education course may be added.",
+        )
+        if self.step.kind == "recommend":
+            self.fields["factors"] = forms.MultipleChoiceField(
+                label="Aggravating and mitigating factors",
+                choices=[(k, f.label) for k, f in self.rules.factors.items()],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            )
+            self.fields["reason"] = reason_field(True)
+        else:
+            self.fields["reason"] = reason_field(
+                self.step.reasons == "required",
+                help_text="Required when the decision departs from the recommendation or"
+                " falls outside the guideline."
+                if self.step.reasons != "required"
+                else "Required.",
+            )
+
+
+def step_form(case: Case, step: Transition, data: Any = None) -> StepForm:
+    kinds: dict[str, type[StepForm]] = {
+        "accept": TriageForm,
+        "not_investigated": DeclineForm,
+        "recommend": OutcomeForm,
+        "decide": OutcomeForm,
+    }
+    return kinds.get(step.kind, StepForm)(data, case=case, step=step)

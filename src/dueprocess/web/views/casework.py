@@ -1,0 +1,104 @@
+"""Notes, evidence, appointments and interim measures on a case."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_POST
+
+from dueprocess.cases import services as svc
+from dueprocess.cases.models import InterimMeasure
+from dueprocess.errors import NotFound
+from dueprocess.web.casepage import case_by_reference
+from dueprocess.web.errors import domain_errors
+from dueprocess.web.forms.casework import (
+    AssignmentForm,
+    EvidenceForm,
+    ImposeMeasureForm,
+    LiftMeasureForm,
+    NoteForm,
+)
+from dueprocess.web.people import staff
+from dueprocess.web.views.common import submit
+
+
+@login_required
+@require_POST
+@domain_errors
+def note_add(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_by_reference(staff(request), reference)
+    form = NoteForm(request.POST)
+
+    def act() -> object:
+        return svc.note_add(actor=staff(request), case=case, body=form.cleaned_data["body"])
+
+    return submit(request, case, "note", form, act, "Note added.")
+
+
+@login_required
+@require_POST
+@domain_errors
+def evidence_add(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_by_reference(staff(request), reference)
+    form = EvidenceForm(request.POST)
+
+    def act() -> object:
+        return svc.evidence_add(actor=staff(request), case=case, **form.cleaned_data)
+
+    return submit(request, case, "evidence", form, act, "Evidence added to the list.")
+
+
+@login_required
+@require_POST
+@domain_errors
+def assignment_add(request: HttpRequest, reference: str) -> HttpResponse:
+    from dueprocess.accounts.models import User
+
+    case = case_by_reference(staff(request), reference)
+    form = AssignmentForm(request.POST, case=case)
+
+    def act() -> object:
+        data = form.cleaned_data
+        assignee = User.objects.filter(pk=data["assignee"]).first()
+        if assignee is None:
+            raise NotFound("No such person.")
+        return svc.case_assign(
+            actor=staff(request),
+            case=case,
+            assignee=assignee,
+            role=data["role"],
+            reason=data["reason"],
+        )
+
+    return submit(request, case, "assign", form, act, "Appointment made.")
+
+
+@login_required
+@require_POST
+@domain_errors
+def measure_impose(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_by_reference(staff(request), reference)
+    form = ImposeMeasureForm(request.POST, case=case)
+
+    def act() -> object:
+        return svc.interim_measure_impose(actor=staff(request), case=case, **form.cleaned_data)
+
+    return submit(request, case, "impose", form, act, "Interim measure imposed.")
+
+
+@login_required
+@require_POST
+@domain_errors
+def measure_lift(request: HttpRequest, reference: str, measure_id: int) -> HttpResponse:
+    case = case_by_reference(staff(request), reference)
+    measure = InterimMeasure.objects.filter(pk=measure_id, case=case).first()
+    if measure is None:
+        raise NotFound("No such interim measure on this case.")
+    form = LiftMeasureForm(request.POST, measure_id=measure_id)
+
+    def act() -> object:
+        return svc.interim_measure_lift(
+            actor=staff(request), measure=measure, reason=form.cleaned_data["reason"]
+        )
+
+    return submit(request, case, f"lift-{measure_id}", form, act, "Interim measure lifted.")

@@ -1,0 +1,82 @@
+"""Taking a workflow step: one URL per step, each kind handed to the service that records it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_POST
+
+from dueprocess.cases import services as svc
+from dueprocess.errors import NotFound
+from dueprocess.web.casepage import case_by_reference
+from dueprocess.web.errors import domain_errors
+from dueprocess.web.forms.steps import StepForm, step_form
+from dueprocess.web.people import staff
+from dueprocess.web.views.common import submit
+
+
+def _move(form: StepForm, **common: Any) -> object:
+    return svc.case_transition(
+        transition=form.step.key, reason=form.cleaned_data.get("reason", ""), **common
+    )
+
+
+def _triage(form: StepForm, **common: Any) -> object:
+    data = form.cleaned_data
+    declined = form.step.kind == "not_investigated"
+    return svc.case_triage(
+        answers=form.answers(),  # type: ignore[attr-defined]
+        reason=data["reason"],
+        ground=data.get("ground", ""),
+        category=data["category"],
+        duplicate_of=data["duplicate_of"],
+        transition=form.step.key if declined else "",  # a "no" answer turns accept into decline
+        **common,
+    )
+
+
+def _outcome(form: StepForm, **common: Any) -> object:
+    data = form.cleaned_data
+    service = svc.recommendation_submit if form.step.kind == "recommend" else svc.decision_record
+    extra = {"factors": data["factors"]} if "factors" in data else {}
+    return service(
+        finding=data["finding"],
+        sanctions=data["sanctions"],
+        reasons=data["reason"],
+        transition=form.step.key,
+        **extra,
+        **common,
+    )
+
+
+TAKERS: dict[str, Callable[..., object]] = {
+    "move": _move,
+    "accept": _triage,
+    "not_investigated": _triage,
+    "recommend": _outcome,
+    "decide": _outcome,
+}
+
+
+@login_required
+@require_POST
+@domain_errors
+def step_take(request: HttpRequest, reference: str, key: str) -> HttpResponse:
+    case = case_by_reference(staff(request), reference)
+    step = case.rulebook.rules.transitions.get(key)
+    if step is None:
+        raise NotFound("This case's rulebook has no such step.")
+    form = step_form(case, step, request.POST)
+
+    def act() -> object:
+        return TAKERS[step.kind](
+            form,
+            actor=staff(request),
+            case=case,
+            expected_version=form.cleaned_data["expected_version"],
+        )
+
+    return submit(request, case, f"step-{key}", form, act, f"{step.label}: done ({reference}).")
