@@ -1,0 +1,1 @@
+"""One module per group of operations; each holds a django-ninja ``router``."""

@@ -1,0 +1,165 @@
+"""Examples shown in the OpenAPI document (fictional people of the demo organisation).
+
+A test checks each example against the schema it illustrates, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+REFERENCE = "C-2026-00042"
+PERSON = {"name": "Sam Okafor", "email": "sam@northmoor.example"}
+MANAGER = {"name": "Morgan Ellery", "email": "morgan@northmoor.example"}
+PANEL_CHAIR = {"name": "Judith Amankwah", "email": "judith@northmoor.example"}
+
+CASE_ITEM: dict[str, Any] = {
+    "reference": REFERENCE,
+    "unit": "complaints",
+    "category": "antisemitism",
+    "category_label": "Antisemitism",
+    "stage": "investigation",
+    "stage_label": "Investigation",
+    "received_at": "2026-03-02T10:15:00Z",
+    "stage_due_on": "2026-04-20",
+    "overdue": False,
+    "closed_at": None,
+}
+STATE: dict[str, Any] = {
+    "reference": REFERENCE,
+    "category": "antisemitism",
+    "stage": "received",
+    "stage_label": "Received",
+    "version": 1,
+    "received_at": "2026-03-02T10:15:00Z",
+    "stage_due_on": "2026-03-09",
+    "closed_at": None,
+}
+NOTE: dict[str, Any] = {
+    "id": 31,
+    "author": PERSON,
+    "body": "Interviewed the complainant by video call; notes filed.",
+    "created_at": "2026-03-20T16:05:00Z",
+}
+ASSIGNMENT: dict[str, Any] = {
+    "id": 12,
+    "person": PERSON,
+    "role": "investigator",
+    "assigned_at": "2026-03-10T09:00:00Z",
+    "ended_at": None,
+    "end_reason": "",
+}
+MEASURE: dict[str, Any] = {
+    "id": 4,
+    "kind": "administrative_suspension",
+    "ground": "risk_to_investigation",
+    "reasons": "Witnesses report being contacted by the respondent.",
+    "imposed_by": MANAGER,
+    "imposed_at": "2026-03-12T12:00:00Z",
+    "review_on": "2026-04-09",
+    "active": True,
+    "lifted_at": None,
+    "lift_reason": "",
+}
+RECOMMENDATION: dict[str, Any] = {
+    "number": 1,
+    "author": PERSON,
+    "finding": "breach",
+    "sanctions": ["formal_warning", "education_course"],
+    "factors": ["no_prior_record"],
+    "reasons": "The post is admitted and its meaning is plain.",
+    "submitted_at": "2026-04-01T14:00:00Z",
+    "supersedes": None,
+}
+DECISION: dict[str, Any] = {
+    "id": 7,
+    "kind": "panel",
+    "transition": "decide",
+    "finding": "breach",
+    "sanctions": ["formal_warning", "education_course"],
+    "ground": "",
+    "reasons": "The panel adopts the recommendation.",
+    "recommendation": 1,
+    "departs": False,
+    "direction": "none",
+    "outside_guideline": False,
+    "decided_by": PANEL_CHAIR,
+    "decided_at": "2026-04-20T11:00:00Z",
+    "warning_expires_on": "2027-10-20",
+}
+STEP: dict[str, Any] = {
+    "key": "lodge_appeal",
+    "label": "Lodge an appeal",
+    "kind": "move",
+    "target": "appeal",
+    "reasons": "required",
+    "endpoint": f"/api/v1/cases/{REFERENCE}/transitions/lodge_appeal",
+}
+DETAIL: dict[str, Any] = STATE | {
+    "stage": "notified",
+    "stage_label": "Notified (appeal window)",
+    "version": 9,
+    "stage_due_on": "2026-05-12",
+    "unit": "complaints",
+    "category_label": "Antisemitism",
+    "summary": "A post repeating an antisemitic conspiracy trope.",
+    "source": "email",
+    "acknowledge_by": "2026-03-09",
+    "acknowledged_at": "2026-03-03T08:40:00Z",
+    "feedback_by": "2026-06-02",
+    "overdue": False,
+    "viewer_role": "case_manager",
+    "parties": [
+        {
+            "role": "complainant",
+            "name": "Anonymous complainant",
+            "anonymous": True,
+            "member_number": None,
+            "elected_office": "",
+        },
+        {
+            "role": "respondent",
+            "name": "Rex Example",
+            "anonymous": False,
+            "member_number": "NM-004211",
+            "elected_office": "",
+        },
+    ],
+    "allegations": [
+        {
+            "category": "antisemitism",
+            "summary": "Shared the post on 3 March.",
+            "occurred_on": "2026-03-03",
+            "source": "screenshot",
+        }
+    ],
+    "assignments": [ASSIGNMENT],
+    "interim_measures": [],
+    "recommendations": [RECOMMENDATION],
+    "decisions": [DECISION],
+    "notes": [NOTE],
+    "evidence": [],
+    "history": [
+        {
+            "from_stage": "decided",
+            "to_stage": "notified",
+            "transition": "notify",
+            "by": MANAGER,
+            "reason": "",
+            "at": "2026-04-21T09:00:00Z",
+        }
+    ],
+    "steps": [STEP],
+}
+MEMBER: dict[str, Any] = {
+    "number": "NM-004211",
+    "full_name": "Rex Example",
+    "email": "rex@example.org",
+    "postcode": "NM1 4AB",
+    "status": "active",
+    "joined_on": "2019-05-01",
+    "elected_office": "",
+}
+CHECKPOINT = (
+    "dueprocess.invalid/ledger/v1\n4182\nq8m0b3Xr1Yl5gk4X7wq3m9h6uXb0QxJ0m1nVQ8cE2d4=\n\n"
+    "— dueprocess.invalid/ledger/v1 Az3bXw…\n"
+)

@@ -1,0 +1,172 @@
+"""What clients send. Shapes only: whether a category exists, a step may be taken now or a
+sanction fits the finding is for the services to say, in the same words as the web app."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from ninja import Schema
+from pydantic import ConfigDict, Field, StringConstraints
+
+from dueprocess.api.types import (
+    NO_NUL,
+    Answers,
+    Date,
+    DateTime,
+    Email,
+    Flag,
+    JsonInt,
+    Key,
+    OptionalEmail,
+    OptionalKey,
+    OptionalText,
+    ShortText,
+    Text,
+    Version,
+)
+
+Source = Literal["web", "email", "dossier", "staff", "phone"]
+Finding = Literal["breach", "no_breach"]
+MemberNumber = Annotated[str, StringConstraints(max_length=40, pattern=NO_NUL)]
+UnitSlug = Annotated[str, StringConstraints(max_length=50, pattern=r"^[-a-zA-Z0-9_]*$")]
+OptionalReference = Annotated[
+    str, StringConstraints(max_length=32, pattern=r"^([A-Za-z0-9][A-Za-z0-9-]*)?$")
+]
+
+
+class Strict(Schema):
+    """Unknown fields are refused rather than ignored: a misspelt ``reasons`` must not vanish."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PartyIn(Strict):
+    name: ShortText = ""
+    email: OptionalEmail = ""
+    member_number: MemberNumber = Field("", description="Links the party to the register.")
+    anonymous: Flag = False
+    elected_office: ShortText = ""
+
+
+class AllegationIn(Strict):
+    summary: Text
+    occurred_on: Date | None = None
+    source: Annotated[str, StringConstraints(max_length=500, pattern=NO_NUL)] = ""
+    category: OptionalKey = Field("", description="Defaults to the case's category.")
+
+
+class CaseOpenIn(Strict):
+    unit: UnitSlug = Field(
+        "", description="The unit's slug; may be left out when the organisation has one unit."
+    )
+    category: Key
+    summary: Text
+    complainant: PartyIn
+    respondent: PartyIn
+    allegations: list[AllegationIn] = Field(default_factory=list, max_length=50)
+    source: Source = "web"
+    received_at: DateTime | None = Field(None, description="When it arrived; defaults to now.")
+
+
+class StepIn(Strict):
+    reason: OptionalText = Field("", description="Written reasons; some steps require them.")
+    expected_version: Version | None = Field(
+        None, description="The case `version` you acted on; a stale one is refused (409)."
+    )
+
+
+class TriageIn(Strict):
+    answers: Answers = Field(
+        description="Every triage question of the rulebook, answered yes (true) or no (false)."
+    )
+    reason: OptionalText = ""
+    ground: OptionalKey = Field("", description="Decide not to investigate on this ground.")
+    category: OptionalKey = Field("", description="Re-categorise the case.")
+    duplicate_of: OptionalReference = ""
+    transition: OptionalKey = Field("", description="Name the step if several could apply.")
+    expected_version: Version | None = None
+
+
+class RecommendationIn(Strict):
+    finding: Finding
+    sanctions: list[Key] = Field(default_factory=list, max_length=10)
+    reasons: OptionalText = ""
+    factors: list[Key] = Field(default_factory=list, max_length=20)
+    transition: OptionalKey = ""
+    expected_version: Version | None = None
+
+
+class DecisionIn(Strict):
+    finding: Finding
+    sanctions: list[Key] = Field(default_factory=list, max_length=10)
+    reasons: OptionalText = Field(
+        "", description="Required when departing from the recommendation or the guideline."
+    )
+    transition: OptionalKey = ""
+    expected_version: Version | None = None
+
+
+class NoteIn(Strict):
+    body: Text
+
+
+class AssignIn(Strict):
+    assignee: Email = Field(description="The e-mail address of a member of staff.")
+    role: Literal["investigator", "panel_member"]
+    reason: OptionalText = ""
+
+
+class ReasonIn(Strict):
+    reason: Text
+
+
+class MeasureIn(Strict):
+    kind: Key
+    ground: Key
+    reasons: Text
+
+
+class MatchIn(Strict):
+    name: ShortText = ""
+    email: Annotated[str, StringConstraints(max_length=254, pattern=NO_NUL)] = ""
+    number: MemberNumber = ""
+    limit: JsonInt = Field(10, ge=1, le=100)
+
+
+class MemberRowIn(Strict):
+    number: Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=NO_NUL)]
+    full_name: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NO_NUL)]
+    email: Annotated[str, StringConstraints(max_length=254, pattern=NO_NUL)] = ""
+    postcode: Annotated[str, StringConstraints(max_length=12, pattern=NO_NUL)] = ""
+    status: Literal["active", "lapsed", "suspended", "expelled"] = "active"
+    joined_on: Date | None = None
+    elected_office: ShortText = ""
+
+
+class MemberRowsIn(Strict):
+    members: list[MemberRowIn] = Field(min_length=1, max_length=5000)
+
+
+class MemberCsvIn(Strict):
+    csv: Annotated[str, StringConstraints(min_length=1, max_length=262144, pattern=NO_NUL)] = Field(
+        description="A CSV export with a header line: number,full_name,email,…"
+    )
+
+
+__all__ = [
+    "AllegationIn",
+    "AssignIn",
+    "CaseOpenIn",
+    "DecisionIn",
+    "Email",
+    "MatchIn",
+    "MeasureIn",
+    "MemberCsvIn",
+    "MemberRowsIn",
+    "NoteIn",
+    "PartyIn",
+    "ReasonIn",
+    "RecommendationIn",
+    "StepIn",
+    "TriageIn",
+]

@@ -1,0 +1,64 @@
+"""Request size and media type: refused before authentication, before anything is parsed.
+
+A body is read into memory to be parsed, so its size is checked against ``Content-Length``
+first: an oversized request costs the server nothing. Most operations take small JSON
+documents (256 KiB is generous for a case with its allegations); a bulk import may take more.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from dueprocess.api import problems
+
+MAX_BODY_BYTES = 256 * 1024
+IMPORT_BODY_BYTES = 2 * 1024 * 1024
+_BODY_METHODS = ("POST", "PUT", "PATCH")
+
+
+def allow_body(limit: int) -> Callable[[Any], Any]:
+    """Let one operation take a larger body than ``MAX_BODY_BYTES`` (bulk imports)."""
+
+    def mark(view: Any) -> Any:
+        view.max_body_bytes = limit
+        return view
+
+    return mark
+
+
+def body_limit_of(run: Callable[..., HttpResponse]) -> int:
+    view = getattr(getattr(run, "__self__", None), "view_func", None)
+    wanted = int(getattr(view, "max_body_bytes", MAX_BODY_BYTES))
+    return min(wanted, settings.DATA_UPLOAD_MAX_MEMORY_SIZE or wanted)
+
+
+def guard_body(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Refuse oversized and non-JSON bodies before authentication reads anything."""
+
+    @functools.wraps(run)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method in _BODY_METHODS:
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                return problems.problem(request, "malformed-request", "Bad Content-Length.")
+            limit = body_limit_of(run)
+            if length > limit:
+                return problems.problem(
+                    request,
+                    "payload-too-large",
+                    f"Send at most {limit // 1024} KiB in one request.",
+                )
+            media = request.content_type or ""
+            if length and not (media == "application/json" or media.endswith("+json")):
+                return problems.problem(
+                    request, "unsupported-media-type", "Send the body as application/json."
+                )
+        return run(request, *args, **kwargs)
+
+    return guarded

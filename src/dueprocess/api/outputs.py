@@ -1,0 +1,210 @@
+"""What the API returns. Least data: lists carry no personal data; complainant identities
+stay hidden when anonymous; e-mail addresses of parties are never returned."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+
+
+class Person(Schema):
+    name: str
+    email: str
+
+
+class CaseItem(Schema):
+    reference: str
+    unit: str
+    category: str
+    category_label: str
+    stage: str
+    stage_label: str
+    received_at: dt.datetime
+    stage_due_on: dt.date | None
+    overdue: bool
+    closed_at: dt.datetime | None
+
+
+class CasePageOut(Schema):
+    items: list[CaseItem]
+    next_cursor: str | None
+    limit: int
+
+
+class CaseState(Schema):
+    reference: str
+    category: str
+    stage: str
+    stage_label: str
+    version: int
+    received_at: dt.datetime
+    stage_due_on: dt.date | None
+    closed_at: dt.datetime | None
+
+
+class PartyOut(Schema):
+    role: str
+    name: str
+    anonymous: bool
+    member_number: str | None
+    elected_office: str
+
+
+class AllegationOut(Schema):
+    category: str
+    summary: str
+    occurred_on: dt.date | None
+    source: str
+
+
+class NoteOut(Schema):
+    id: int
+    author: Person
+    body: str
+    created_at: dt.datetime
+
+
+class EvidenceOut(Schema):
+    id: int
+    title: str
+    kind: str
+    description: str
+    sha256: str
+    size_bytes: int | None
+    received_at: dt.datetime
+    added_by: Person
+
+
+class AssignmentOut(Schema):
+    id: int
+    person: Person
+    role: str
+    assigned_at: dt.datetime
+    ended_at: dt.datetime | None
+    end_reason: str
+
+
+class MeasureOut(Schema):
+    id: int
+    kind: str
+    ground: str
+    reasons: str
+    imposed_by: Person
+    imposed_at: dt.datetime
+    review_on: dt.date
+    active: bool
+    lifted_at: dt.datetime | None
+    lift_reason: str
+
+
+class RecommendationOut(Schema):
+    number: int
+    author: Person
+    finding: str
+    sanctions: list[str]
+    factors: list[str]
+    reasons: str
+    submitted_at: dt.datetime
+    supersedes: int | None
+
+
+class DecisionOut(Schema):
+    id: int
+    kind: str
+    transition: str
+    finding: str
+    sanctions: list[str]
+    ground: str
+    reasons: str
+    recommendation: int | None
+    departs: bool
+    direction: str
+    outside_guideline: bool
+    decided_by: Person
+    decided_at: dt.datetime
+    warning_expires_on: dt.date | None
+
+
+class StepOut(Schema):
+    key: str
+    label: str
+    kind: str
+    target: str
+    reasons: str
+    endpoint: str
+
+
+class HistoryOut(Schema):
+    from_stage: str
+    to_stage: str
+    transition: str
+    by: Person | None
+    reason: str
+    at: dt.datetime
+
+
+class CaseDetail(CaseState):
+    unit: str
+    category_label: str
+    summary: str
+    source: str
+    acknowledge_by: dt.date
+    acknowledged_at: dt.datetime | None
+    feedback_by: dt.date
+    overdue: bool
+    viewer_role: str
+    parties: list[PartyOut]
+    allegations: list[AllegationOut]
+    assignments: list[AssignmentOut]
+    interim_measures: list[MeasureOut]
+    recommendations: list[RecommendationOut]
+    decisions: list[DecisionOut]
+    notes: list[NoteOut]
+    evidence: list[EvidenceOut]
+    history: list[HistoryOut]
+    steps: list[StepOut]
+
+
+class TokenOut(Schema):
+    name: str
+    prefix: str
+    scopes: list[str]
+    created_at: dt.datetime
+    expires_at: dt.datetime
+
+
+class MeOut(Schema):
+    email: str
+    name: str
+    organisation: str | None
+    roles: list[str]
+    token: TokenOut
+
+
+class MemberOut(Schema):
+    number: str
+    full_name: str
+    email: str
+    postcode: str
+    status: str
+    joined_on: dt.date | None
+    elected_office: str
+
+
+class MemberPageOut(Schema):
+    items: list[MemberOut]
+    next_after: int | None
+
+
+class CandidateOut(Schema):
+    member: MemberOut
+    score: float
+    reasons: list[str]
+
+
+class ImportOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+    rows: int

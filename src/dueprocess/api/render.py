@@ -1,0 +1,260 @@
+"""Turn cases and their parts into the API's JSON shapes (see ``outputs``).
+
+Only shaping happens here. Callers pass objects they obtained through the queries, so the
+access check and the ``*.viewed`` ledger entry have already happened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from dueprocess.api.case_pages import is_overdue
+from dueprocess.cases.models import (
+    Assignment,
+    Case,
+    Decision,
+    EvidenceItem,
+    InterimMeasure,
+    Note,
+    Party,
+    Recommendation,
+    StatusChange,
+)
+from dueprocess.cases.services.common import taken_steps
+from dueprocess.cases.workflow import Workflow
+from dueprocess.lib import clock
+from dueprocess.members.models import Member
+
+if TYPE_CHECKING:
+    from dueprocess.accounts.models import User
+    from dueprocess.cases.queries import CaseView
+    from dueprocess.members.matching import Candidate
+    from dueprocess.rulebook.schema import Transition
+
+#: Which endpoint takes each kind of step (``{ref}`` and ``{step}`` filled in).
+_ENDPOINT_FOR_KIND = {
+    "move": "/api/v1/cases/{ref}/transitions/{step}",
+    "accept": "/api/v1/cases/{ref}/triage",
+    "not_investigated": "/api/v1/cases/{ref}/triage",
+    "recommend": "/api/v1/cases/{ref}/recommendation",
+    "decide": "/api/v1/cases/{ref}/decision",
+}
+
+
+def person(user: User | None) -> dict[str, str] | None:
+    return None if user is None else {"name": user.full_name or user.email, "email": user.email}
+
+
+def _label(labels: dict[str, Any], key: str) -> str:
+    found = labels.get(key)
+    return str(found.label) if found is not None else key
+
+
+def case_item(case: Case, today: dt.date | None = None) -> dict[str, Any]:
+    rules = case.rulebook.rules
+    return {
+        "reference": case.reference,
+        "unit": case.unit.slug,
+        "category": case.category,
+        "category_label": _label(rules.categories, case.category),
+        "stage": case.stage,
+        "stage_label": _label(rules.stages, case.stage),
+        "received_at": case.received_at,
+        "stage_due_on": case.stage_due_on,
+        "overdue": is_overdue(case, today or clock.today()),
+        "closed_at": case.closed_at,
+    }
+
+
+def case_state(case: Case) -> dict[str, Any]:
+    return {
+        "reference": case.reference,
+        "category": case.category,
+        "stage": case.stage,
+        "stage_label": _label(case.rulebook.rules.stages, case.stage),
+        "version": case.version,
+        "received_at": case.received_at,
+        "stage_due_on": case.stage_due_on,
+        "closed_at": case.closed_at,
+    }
+
+
+def allowed_steps(view: CaseView) -> list[Transition]:
+    """The steps this viewer may take now: the same rule as the web page's ``allowed_steps``
+    (``cases.presenters``) — the workflow offers them, the access gate admits them."""
+    case = view.case
+    available = Workflow(case.rulebook.rules).available(case.stage, taken=taken_steps(case))
+    return [s for s in available if view.gate.can("case.transition", transition=s.key).allowed]
+
+
+def step(case: Case, transition: Transition) -> dict[str, Any]:
+    endpoint = _ENDPOINT_FOR_KIND[transition.kind].format(ref=case.reference, step=transition.key)
+    return {
+        "key": transition.key,
+        "label": transition.label,
+        "kind": transition.kind,
+        "target": transition.target,
+        "reasons": transition.reasons,
+        "endpoint": endpoint,
+    }
+
+
+def case_detail(view: CaseView) -> dict[str, Any]:
+    case = view.case
+    return case_state(case) | {
+        "unit": case.unit.slug,
+        "category_label": _label(case.rulebook.rules.categories, case.category),
+        "summary": case.summary,
+        "source": case.source,
+        "acknowledge_by": case.acknowledge_by,
+        "acknowledged_at": case.acknowledged_at,
+        "feedback_by": case.feedback_by,
+        "overdue": is_overdue(case, clock.today()),
+        "viewer_role": view.decision.role,
+        "parties": [party(p) for p in case.parties.select_related("member").order_by("pk")],
+        "allegations": [allegation(a) for a in case.allegations.order_by("pk")],
+        "assignments": [
+            assignment(a)
+            for a in case.assignments.filter(ended_at__isnull=True).select_related("user")
+        ],
+        "interim_measures": [
+            measure(m) for m in case.interim_measures.select_related("imposed_by")
+        ],
+        "recommendations": [
+            recommendation(r) for r in case.recommendations.select_related("author", "supersedes")
+        ],
+        "decisions": [
+            decision(d) for d in case.decisions.select_related("decided_by", "recommendation")
+        ],
+        "notes": [note(n) for n in case.notes.select_related("author")],
+        "evidence": [evidence(e) for e in case.evidence.select_related("added_by")],
+        "history": [history(h) for h in case.status_changes.select_related("actor")],
+        "steps": [step(case, s) for s in allowed_steps(view)],
+    }
+
+
+def party(item: Party) -> dict[str, Any]:
+    return {
+        "role": item.role,
+        "name": item.display_name,
+        "anonymous": item.anonymous,
+        "member_number": item.member.number if item.member and not item.anonymous else None,
+        "elected_office": item.elected_office,
+    }
+
+
+def allegation(item: Any) -> dict[str, Any]:
+    return {
+        "category": item.category,
+        "summary": item.summary,
+        "occurred_on": item.occurred_on,
+        "source": item.source,
+    }
+
+
+def note(item: Note) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "author": person(item.author),
+        "body": item.body,
+        "created_at": item.created_at,
+    }
+
+
+def evidence(item: EvidenceItem) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "title": item.title,
+        "kind": item.kind,
+        "description": item.description,
+        "sha256": item.sha256,
+        "size_bytes": item.size_bytes,
+        "received_at": item.received_at,
+        "added_by": person(item.added_by),
+    }
+
+
+def assignment(item: Assignment) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "person": person(item.user),
+        "role": item.role,
+        "assigned_at": item.assigned_at,
+        "ended_at": item.ended_at,
+        "end_reason": item.end_reason,
+    }
+
+
+def measure(item: InterimMeasure) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "kind": item.kind,
+        "ground": item.ground,
+        "reasons": item.reasons,
+        "imposed_by": person(item.imposed_by),
+        "imposed_at": item.imposed_at,
+        "review_on": item.review_on,
+        "active": item.is_active,
+        "lifted_at": item.lifted_at,
+        "lift_reason": item.lift_reason,
+    }
+
+
+def recommendation(item: Recommendation) -> dict[str, Any]:
+    return {
+        "number": item.number,
+        "author": person(item.author),
+        "finding": item.finding,
+        "sanctions": list(item.sanctions),
+        "factors": list(item.factors),
+        "reasons": item.reasons,
+        "submitted_at": item.submitted_at,
+        "supersedes": item.supersedes.number if item.supersedes else None,
+    }
+
+
+def decision(item: Decision) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "kind": item.kind,
+        "transition": item.transition,
+        "finding": item.finding,
+        "sanctions": list(item.sanctions),
+        "ground": item.ground,
+        "reasons": item.reasons,
+        "recommendation": item.recommendation.number if item.recommendation else None,
+        "departs": item.departs,
+        "direction": item.direction,
+        "outside_guideline": item.outside_guideline,
+        "decided_by": person(item.decided_by),
+        "decided_at": item.decided_at,
+        "warning_expires_on": item.warning_expires_on,
+    }
+
+
+def history(item: StatusChange) -> dict[str, Any]:
+    return {
+        "from_stage": item.old_stage,
+        "to_stage": item.new_stage,
+        "transition": item.transition,
+        "by": person(item.actor),
+        "reason": item.reason,
+        "at": item.at,
+    }
+
+
+def member(item: Member) -> dict[str, Any]:
+    return {
+        "number": item.number,
+        "full_name": item.full_name,
+        "email": item.email,
+        "postcode": item.postcode,
+        "status": item.status,
+        "joined_on": item.joined_on,
+        "elected_office": item.elected_office,
+    }
+
+
+def candidate(item: Candidate) -> dict[str, Any]:
+    return {"member": member(item.member), "score": item.score, "reasons": list(item.reasons)}

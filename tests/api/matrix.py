@@ -1,0 +1,100 @@
+"""The written expectation for the API's persona matrix: who may know a case exists, and who
+may take which action on it — the same personas as the web and workflow tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpResponse
+
+from dueprocess.cases.models import Case
+from tests.api.client import ApiClient, problem_code
+from tests.world import World
+
+PERSONAS = (
+    "intake",
+    "case_manager",
+    "investigator",
+    "panel_chair",
+    "other_manager",
+    "investigator_b",
+    "panel_spare",
+    "oversight",
+    "reviewer",
+    "political",
+    "admin",
+    "moved",
+    "outsider",
+)
+#: Who, among the personas, may take each action on a case they may see.
+MAY = {
+    "case.view": {"intake", "case_manager", "investigator", "panel_chair", "reviewer"},
+    "case.note": {"intake", "case_manager", "investigator", "panel_chair"},
+    "case.assign": {"case_manager"},
+    "case.interim": {"intake", "case_manager"},
+    "case.prove": {"case_manager", "reviewer"},
+}
+
+
+def may_view(persona: str, world: World, stage: str) -> bool:
+    """Intake officers see the intake phase; the assigned investigator and panel see the rest
+    (``staffed_case`` assigns them); the unit's case manager and the reviewer see everything."""
+    phase = world.rules.stages[stage].phase
+    if persona == "intake":
+        return phase == "intake"
+    if persona in ("investigator", "panel_chair"):
+        return phase != "intake"
+    return persona in ("case_manager", "reviewer")
+
+
+def expected_status(persona: str, world: World, stage: str, may: set[str], success: int) -> int:
+    if not may_view(persona, world, stage):
+        return 404
+    return success if persona in may else 403
+
+
+def staffed_case(world: World, stage: str) -> Case:
+    """A case at ``stage``, with an investigator and a full panel once past intake."""
+    case = world.case_at(stage)
+    if world.rules.stages[stage].phase != "intake":
+        for key, step in world.rules.transitions.items():
+            if step.kind in ("recommend", "decide"):
+                world.prepare_for(case, key)
+    return Case.objects.get(pk=case.pk)
+
+
+Request = Callable[[ApiClient, Case, str], HttpResponse]
+
+
+def walk(
+    api: ApiClient,
+    world: World,
+    *,
+    stage: str,
+    request: Request,
+    may: set[str],
+    success: int = 200,
+    prepare: Callable[[Case], object] | None = None,
+) -> None:
+    """Every persona against ``request`` on a case at ``stage``: refusals on one case (which
+    they must leave untouched), then each permitted persona on a fresh case of its own."""
+
+    def fresh() -> Case:
+        case = staffed_case(world, stage)
+        if prepare is not None:
+            prepare(case)
+        return Case.objects.get(pk=case.pk)
+
+    case = fresh()
+    version = case.version
+    for persona in PERSONAS:
+        want = expected_status(persona, world, stage, may, success)
+        if want == success:
+            continue
+        response = request(api, case, persona)
+        assert response.status_code == want, (persona, response.content)
+        assert problem_code(response) == ("not-found" if want == 404 else "forbidden")
+    assert Case.objects.get(pk=case.pk).version == version
+    for persona in sorted(p for p in may if may_view(p, world, stage)):
+        response = request(api, fresh(), persona)
+        assert response.status_code == success, (persona, response.content)

@@ -1,0 +1,46 @@
+"""The ledger through the API: the public checkpoint, and a case's proof bundle that checks
+without the database."""
+
+from __future__ import annotations
+
+from dueprocess.ledger import keys
+from dueprocess.ledger.bundle import check_bundle
+from dueprocess.ledger.checkpoints import checkpoint_create
+from dueprocess.ledger.models import LedgerEntry
+from dueprocess.ledger.record import case_pseudonym
+from tests.api.client import problem_code
+
+
+def test_the_checkpoint_is_public_and_plain_text(api, world):
+    missing = api.get("/ledger/checkpoint")
+    assert missing.status_code == 404 and problem_code(missing) == "not-found"
+    checkpoint = checkpoint_create()
+    assert checkpoint is not None
+    response = api.get("/ledger/checkpoint")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == checkpoint.note
+    assert f"\n{checkpoint.size}\n" in response.content.decode()
+
+
+def test_a_proof_bundle_covers_every_entry_of_the_case_and_verifies_offline(api, world):
+    case = world.case_at("triage")
+    api.get(f"/cases/{case.reference}", "case_manager")
+    response = api.get(f"/cases/{case.reference}/proof", "reviewer")
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    checked = check_bundle(response.content, keys.vkey())
+    on_case = LedgerEntry.objects.filter(case_tag=case_pseudonym(case.pk)).count()
+    assert checked.reference == case.reference
+    assert len(checked.entries) == on_case
+    assert {e.action for e in checked.entries} >= {
+        "case.opened",
+        "case.viewed",
+        "case.proof_exported",
+    }
+
+
+def test_a_proof_bundle_needs_the_ledger_scope(api, world):
+    case = world.case_at("received")
+    response = api.get(f"/cases/{case.reference}/proof", "reviewer", scopes=("cases:read",))
+    assert response.status_code == 403
+    assert not LedgerEntry.objects.filter(action="case.proof_exported").exists()
