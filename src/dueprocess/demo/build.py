@@ -21,9 +21,11 @@ from dueprocess.cases import services as svc
 from dueprocess.cases.models import Case, InterimMeasure
 from dueprocess.cases.queries import case_detail_for
 from dueprocess.demo import names
+from dueprocess.demo.interference import InterferenceStory
 from dueprocess.demo.personas import create_personas
 from dueprocess.demo.plan import SUMMARIES, CasePlan, Event, Planner
 from dueprocess.errors import DomainError
+from dueprocess.ledger.checkpoints import checkpoint_create
 from dueprocess.lib import clock
 from dueprocess.members.models import Member
 from dueprocess.rulebook.models import RulebookVersion
@@ -35,6 +37,9 @@ class DemoResult:
     users: dict[str, User]
     cases: int
     events: int
+
+
+CHECKPOINT_EVERY = dt.timedelta(days=7)
 
 
 def _letters(rng: random.Random) -> str:
@@ -79,11 +84,19 @@ class Builder:
             self.members = self._members(1500)
             plans = self.planner.plan(self.count, span_days=self.span)
             self.plans = {p.index: p for p in plans}
-            events = sorted([*(e for p in plans for e in p.events), *self._peeks(plans)])
+            self.story = InterferenceStory(self)
+            events = sorted(
+                [*(e for p in plans for e in p.events), *self._peeks(plans), *self.story.events()]
+            )
             self._declare_relationship()
+            signed_at = self.start
             for event in events:
                 with clock.frozen(event.at):
+                    if event.at - signed_at >= CHECKPOINT_EVERY:
+                        checkpoint_create()  # a weekly series of signed checkpoints
+                        signed_at = event.at
                     self._run(event)
+        checkpoint_create()
         return DemoResult(self.organisation, self.users, len(self.cases), len(events))
 
     def _peeks(self, plans: list[CasePlan]) -> list[Event]:
@@ -96,6 +109,9 @@ class Builder:
             target = next(p.index for p in plans if p.received < at - dt.timedelta(days=1))
             peeks.append(Event(at, 10_000_000 + order, "peek", target, {"who": who}))
         return peeks
+
+    def _do_story(self, event: Event) -> None:
+        self.story.run(event)  # the scripted interference stories (demo/interference.py)
 
     def _do_peek(self, event: Event) -> None:
         try:

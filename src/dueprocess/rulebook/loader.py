@@ -72,6 +72,7 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
         "conflicts",
         "panel",
         "retention",
+        "sign_offs",
     )
     if root.text("schema") not in ("", s.SCHEMA_ID):
         root.error("schema", f"must be {s.SCHEMA_ID!r}")
@@ -88,6 +89,7 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
     triage = root.table("triage")
     triage.only("questions", "not_investigated_grounds")
     grounds = _grounds(triage, "not_investigated_grounds")
+    measures = _interim_measures(root)
     return s.Rulebook(
         name=head.text("name"),
         organisation_kind=head.text("organisation_kind"),
@@ -99,7 +101,7 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
         initial_stage=next(iter(stages), ""),
         transitions=transitions,
         sanctions=sanctions,
-        interim_measures=_interim_measures(root),
+        interim_measures=measures,
         triage_questions=_triage_questions(triage, grounds),
         not_investigated_grounds=grounds,
         factors=_grounds(root, "factors", required=False),
@@ -109,6 +111,7 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
         retention_years=_retention(root),
         sha256=sha256,
         source=text,
+        sign_offs=_sign_offs(root, measures),
     )
 
 
@@ -279,6 +282,33 @@ def _interim_measures(root: Reader) -> dict[str, s.InterimMeasureKind]:
             label=table.text("label"),
             review_days=table.number("review_days", minimum=1),
             grounds=tuple(grounds.values()),
+        )
+    return result
+
+
+def _sign_offs(root: Reader, measures: dict[str, s.InterimMeasureKind]) -> dict[str, s.SignOffRule]:
+    result: dict[str, s.SignOffRule] = {}
+    seen: set[str] = set()
+    for table in root.tables("sign_offs", required=False):
+        table.only("key", "label", "applies_to_measure", "when", "signer_role", "due_days")
+        key = table.text("key")
+        _check_key(table, "key", key, seen)
+        measure = table.text("applies_to_measure")
+        if measure and measure not in measures:
+            table.error("applies_to_measure", f"unknown interim measure {measure!r}")
+        signer = table.text("signer_role")
+        if signer and signer not in s.ROLES:
+            known = ", ".join(s.ROLES)
+            table.error("signer_role", f"unknown role {signer!r} (known roles: {known})")
+        elif signer == "administrator":
+            table.error("signer_role", "administrators never take part in cases")
+        result[key] = s.SignOffRule(
+            key=key,
+            label=table.text("label"),
+            applies_to_measure=measure,
+            when=table.choice("when", s.SIGN_OFF_CONDITIONS, default="always"),
+            signer_role=signer,
+            due_days=table.number("due_days", minimum=1),
         )
     return result
 

@@ -40,6 +40,12 @@ TRANSITION_KINDS = (
 PHASES = ("intake", "investigation", "decision", "after_decision", "closed")
 
 REASONS = ("none", "optional", "required")
+
+#: When a sign-off applies. Each needs code that can tell from the case's data.
+SIGN_OFF_CONDITIONS = (
+    "always",  # every time the measure is imposed
+    "respondent_is_elected_representative",  # a respondent holds elected office
+)
 EDUCATION = ("none", "recommended", "required")
 
 
@@ -112,6 +118,19 @@ class TriageQuestion:
 
 
 @dataclass(frozen=True)
+class SignOffRule:
+    """Someone outside the case team must sign off a measure (e.g. the leader, for suspending
+    an elected representative). The measure never waits for it; the answer is recorded."""
+
+    key: str
+    label: str
+    applies_to_measure: str
+    when: str
+    signer_role: str
+    due_days: int
+
+
+@dataclass(frozen=True)
 class Deadlines:
     acknowledge_days: int
     feedback_months: int
@@ -154,6 +173,7 @@ class Rulebook:
     retention_years: int
     sha256: str = ""
     source: str = field(default="", repr=False)
+    sign_offs: dict[str, SignOffRule] = field(default_factory=dict)
 
     def role_label(self, role: str) -> str:
         return self.roles[role].label if role in self.roles else role.replace("_", " ")

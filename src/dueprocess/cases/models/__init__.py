@@ -6,6 +6,7 @@ from dueprocess.cases.models.measures import InterimMeasure
 from dueprocess.cases.models.outcomes import Decision, Recommendation
 from dueprocess.cases.models.parties import Allegation, Party
 from dueprocess.cases.models.records import EvidenceItem, Note
+from dueprocess.cases.models.signoffs import SignOff
 from dueprocess.cases.models.work import Assignment, Recusal
 
 __all__ = [
@@ -22,5 +23,6 @@ __all__ = [
     "Recommendation",
     "Recusal",
     "ReferenceCounter",
+    "SignOff",
     "StatusChange",
 ]

@@ -5,6 +5,12 @@ policy, checks the workflow state, writes the change, its status-change row and 
 entry — or raises a clear domain error and writes nothing (except the record of a denial).
 """
 
+from dueprocess.cases.services.advice import (
+    advice_request_answer,
+    advice_request_close,
+    advice_request_create,
+)
+from dueprocess.cases.services.approaches import approach_log
 from dueprocess.cases.services.assignment import assignment_end, case_assign, recusal_declare
 from dueprocess.cases.services.interim import interim_measure_impose, interim_measure_lift
 from dueprocess.cases.services.notes import evidence_add, note_add
@@ -14,12 +20,17 @@ from dueprocess.cases.services.outcomes import (
     recommendation_revise,
     recommendation_submit,
 )
+from dueprocess.cases.services.signoffs import signoff_record
 from dueprocess.cases.services.transitions import case_close, case_reopen, case_transition
 from dueprocess.cases.services.triage import case_triage
 
 __all__ = [
     "AllegationInput",
     "PartyInput",
+    "advice_request_answer",
+    "advice_request_close",
+    "advice_request_create",
+    "approach_log",
     "assignment_end",
     "case_assign",
     "case_close",
@@ -35,4 +46,5 @@ __all__ = [
     "recommendation_revise",
     "recommendation_submit",
     "recusal_declare",
+    "signoff_record",
 ]

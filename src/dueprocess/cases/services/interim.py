@@ -11,6 +11,10 @@ from dueprocess.access.enforcement import recorded_denials
 from dueprocess.access.rules import Gate
 from dueprocess.cases.models import InterimMeasure
 from dueprocess.cases.services.common import clean_text, lock_case
+from dueprocess.cases.services.signoffs import (
+    signoffs_request_for_measure,
+    signoffs_withdraw_for_measure,
+)
 from dueprocess.errors import IllegalTransition, InvalidInput
 from dueprocess.ledger.record import record
 from dueprocess.lib import clock
@@ -68,6 +72,7 @@ def interim_measure_impose(
                 "review_on": measure.review_on.isoformat(),
             },
         )
+        signoffs_request_for_measure(actor=actor, measure=measure, role=decision.role)
         return measure
 
 
@@ -93,4 +98,5 @@ def interim_measure_lift(*, actor: User, measure: InterimMeasure, reason: str) -
             role=decision.role,
             details={"kind": measure.kind, "reason": text},
         )
+        signoffs_withdraw_for_measure(actor=actor, measure=measure, role=decision.role)
         return measure
