@@ -21,3 +21,7 @@ else:
 from dueprocess.settings import *  # noqa: E402,F403
 
 ACCOUNT_RATE_LIMITS = False  # rate limits have their own test with them switched back on
+
+# WhiteNoise looks for the collected-static directory at start-up; in tests, files are served
+# from the finders, so an empty directory is all it needs.
+os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405

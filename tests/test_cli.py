@@ -69,16 +69,24 @@ def test_demo_builds_a_backlog_that_a_case_manager_sees_after_serve(tmp_path):
         emails = re.findall(r"(\w+@northmoor\.example)", built.stdout)
         assert len(emails) >= 9 and "morgan@northmoor.example" in emails
         password = re.search(r"password for all: (\S+)\)", built.stdout).group(1)
+        secrets = dict(
+            re.findall(r"(\w+)@northmoor\.example\s+authenticator secret (\w+)", built.stdout)
+        )
+        assert "morgan" in secrets and "felix" in secrets
         with serving(env) as base:
             client = Client(base)
-            status, html = client.sign_in("morgan@northmoor.example", password)
-            assert status == 200
-            assert 'Cases <span class="count">(40)</span>' in html
+            status, html = client.sign_in(
+                "morgan@northmoor.example", password, totp_secret=secrets["morgan"]
+            )
+            assert status == 200 and "My queue" in html
+            status, html = client.get("/cases/")
+            shown = int(re.search(r'results-heading">(\d+) cases<', html).group(1))
+            assert shown >= 40
             references = re.findall(r"/cases/(C-\d{4}-\d{5})/", html)
             status, page = client.get(f"/cases/{references[0]}/")
             assert status == 200 and references[0] in page
             outsider = Client(base)
-            outsider.sign_in("felix@northmoor.example", password)
+            outsider.sign_in("felix@northmoor.example", password, totp_secret=secrets["felix"])
             status, _ = outsider.get(f"/cases/{references[0]}/")
             assert status == 404
         rebuilt = run(env, "demo", "--no-serve", "--cases", "5")

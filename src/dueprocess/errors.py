@@ -97,4 +97,8 @@ _PHRASES = {
     "emergency.approve": "approve emergency access",
     "advice.view": "see this advice request",
     "advice.answer": "answer this advice request",
+    "signoff.view": "see this sign-off request",
+    "signoff.record": "record this sign-off",
+    "members.view": "search the membership register",
+    "members.import": "import members",
 }

@@ -47,12 +47,15 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "dueprocess.rulebook",
     "dueprocess.accounts",
     "dueprocess.members",
     "dueprocess.ledger",
     "dueprocess.cases",
     "dueprocess.access",
+    "dueprocess.oversight",
+    "dueprocess.api",
     "dueprocess.web",
 ]
 
@@ -68,6 +71,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "dueprocess.web.sessions.SessionLifetimeMiddleware",
+    "dueprocess.web.mfa.MFARequiredMiddleware",
     "dueprocess.web.middleware.NoStoreMiddleware",
 ]
 
@@ -152,6 +158,7 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "5/m/ip,5/5m/key"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "dueprocess.web.mfa.StaffMFAAdapter"  # case roles cannot switch MFA off
 MFA_TOTP_ISSUER = "dueprocess"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "web:home"

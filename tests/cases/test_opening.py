@@ -96,3 +96,42 @@ def test_a_unit_of_another_organisation_is_refused(world, outsider):
     other_unit = outsider.organisation.units.get()
     with pytest.raises(InvalidInput):
         world.open_case(unit=other_unit)
+
+
+def test_a_case_manager_opens_cases_only_in_their_own_unit(world):
+    with pytest.raises(Forbidden):
+        world.open_case(by="other_manager", unit=world.unit)
+    assert world.open_case(by="other_manager", unit=world.other_unit).unit == world.other_unit
+
+
+def test_someone_conflicted_out_of_every_case_takes_in_no_complaints(world):
+    with pytest.raises(Forbidden):
+        world.open_case(by="moved")
+    assert LedgerEntry.objects.filter(action="access.denied").count() == 1
+
+
+def test_each_organisation_numbers_its_own_cases_and_sees_only_its_own(world, outsider):
+    from dueprocess.cases.queries import case_detail_for
+    from dueprocess.errors import NotFound
+
+    ours = world.open_case()
+    theirs = svc.case_open(
+        actor=outsider,
+        unit=outsider.organisation.units.get(),
+        category="antisemitism",
+        summary="Elsewhere.",
+        complainant=svc.PartyInput(name="A"),
+        respondent=svc.PartyInput(name="B"),
+    )
+    assert ours.reference == theirs.reference
+    assert case_detail_for(outsider, theirs.reference).case.pk == theirs.pk
+    assert case_detail_for(world.case_manager, ours.reference).case.pk == ours.pk
+    with pytest.raises(NotFound):
+        case_detail_for(world.reviewer, "C-1999-00001")
+
+
+def test_an_idempotency_key_is_personal(world):
+    mine = world.open_case(by="intake", idempotency_key="k-1")
+    theirs = world.open_case(by="case_manager", idempotency_key="k-1")
+    assert mine.pk != theirs.pk
+    assert world.open_case(by="case_manager", idempotency_key="k-1").pk == theirs.pk

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 
 from dueprocess.access import policy as p
-from dueprocess.access.conflicts import conflict_for
+from dueprocess.access.conflicts import case_conflict, conflict_for
 from dueprocess.access.models import EmergencyAccess
 from dueprocess.accounts.models import RoleMembership
-from dueprocess.cases.models import AdviceRequest, Assignment, Recusal
+from dueprocess.cases.models import AdviceRequest, Assignment, Recusal, SignOff
 from dueprocess.lib import clock
 
 if TYPE_CHECKING:
@@ -36,9 +36,12 @@ def facts_for(user: User, case: Case | None = None) -> p.Facts:
     if user.organisation_id != case.organisation_id:
         return p.Facts(active=active, roles=roles)
     relations = {p.SAME_ORGANISATION} | _role_relations(held, case) | _case_relations(user, case)
+    relations |= _signer_relation(roles, case)
     conflict = conflict_for(user, case, case.rulebook.rules)
     if conflict:
         relations.add(p.CONFLICTED)
+        if case_conflict(user, case, case.rulebook.rules):
+            relations.add(p.CONFLICT_WITH_CASE)
     return p.Facts(active=active, roles=roles, relations=frozenset(relations), conflict=conflict)
 
 
@@ -73,6 +76,14 @@ def _case_relations(user: User, case: Case) -> set[str]:
     if Recusal.objects.filter(case=case, user=user).exists():
         relations.add(p.RECUSED)
     return relations
+
+
+def _signer_relation(roles: frozenset[str], case: Case) -> set[str]:
+    """A pending sign-off on this case asks for a role the person holds (e.g. the leader's)."""
+    pending = SignOff.objects.filter(
+        case=case, status=SignOff.Status.PENDING, signer_role__in=roles
+    )
+    return {p.SIGNER} if roles and pending.exists() else set()
 
 
 def unit_filter(held: list[tuple[str, int | None]], role: str) -> Q | None:

@@ -18,9 +18,11 @@ INTAKE_QUEUE = "intake_queue"
 ASSIGNED_INVESTIGATOR = "assigned_investigator"
 PANEL_MEMBER = "panel_member"
 ADVISER = "adviser"
+SIGNER = "signer"  # holds the role a pending sign-off on this case asks for
 EMERGENCY = "emergency"
 RECUSED = "recused"
 CONFLICTED = "conflicted"
+CONFLICT_WITH_CASE = "conflict_with_case"  # a conflict with this very case, not only a standing one
 
 RELATIONS = (
     SAME_ORGANISATION,
@@ -29,11 +31,13 @@ RELATIONS = (
     ASSIGNED_INVESTIGATOR,
     PANEL_MEMBER,
     ADVISER,
+    SIGNER,
     EMERGENCY,
     RECUSED,
     CONFLICTED,
+    CONFLICT_WITH_CASE,
 )
-FORBIDDING_RELATIONS = (RECUSED, CONFLICTED)
+FORBIDDING_RELATIONS = (RECUSED, CONFLICTED, CONFLICT_WITH_CASE)
 ANY_ROLE = "*"
 
 # Actions on one case.
@@ -50,6 +54,9 @@ CASE_ACTIONS = (
     "case.emergency",  # ask for emergency access to this case
 )
 ADVICE_ACTIONS = ("advice.view", "advice.answer")  # an adviser's view of the extract only
+SIGNOFF_ACTIONS = ("signoff.view", "signoff.record")  # a signer's view of the sign-off request only
+#: The formal channels to people outside the case team: each shows only what was sent.
+NARROW_ACTIONS = ADVICE_ACTIONS + SIGNOFF_ACTIONS
 # Actions that concern no single case.
 ORGANISATION_ACTIONS = (
     "case.open",
@@ -58,6 +65,8 @@ ORGANISATION_ACTIONS = (
     "accounts.manage",
     "ledger.verify",
     "emergency.approve",
+    "members.view",  # search and match the membership register
+    "members.import",  # bulk-import members into the register
 )
 
 CASE_WORKER = frozenset(("case.view", "case.note", "case.evidence", "case.transition"))
@@ -89,6 +98,7 @@ PERMITS: tuple[Permit, ...] = (
     Permit("independent_reviewer", SAME_ORGANISATION, frozenset({"case.view", "case.prove"})),
     Permit(ANY_ROLE, EMERGENCY, frozenset({"case.view"})),
     Permit(ANY_ROLE, ADVISER, frozenset(ADVICE_ACTIONS)),
+    Permit(ANY_ROLE, SIGNER, frozenset(SIGNOFF_ACTIONS)),
 )
 for _role in ("intake_officer", "investigator", "case_manager", "panel_member"):
     PERMITS += (Permit(_role, SAME_ORGANISATION, frozenset({"case.emergency"})),)
@@ -102,6 +112,8 @@ ORGANISATION_PERMITS: dict[str, frozenset[str]] = {
     "accounts.manage": frozenset({"administrator"}),
     "ledger.verify": frozenset({"independent_reviewer", "oversight", "administrator"}),
     "emergency.approve": frozenset({"case_manager"}),
+    "members.view": frozenset({"intake_officer", "case_manager"}),
+    "members.import": frozenset({"case_manager"}),
 }
 
 
@@ -129,15 +141,15 @@ def decide(facts: Facts, action: str, *, transition_roles: tuple[str, ...] = ())
         return Decision(False, "account is not active")
     if action in ORGANISATION_ACTIONS:
         return _decide_organisation(facts, action)
-    if action not in CASE_ACTIONS and action not in ADVICE_ACTIONS:
+    if action not in CASE_ACTIONS and action not in NARROW_ACTIONS:
         return Decision(False, f"unknown action {action!r}")
     if SAME_ORGANISATION not in facts.relations:
         return Decision(False, "case belongs to another organisation")
     reveal = _may_know_case_exists(facts)
-    if facts.relations & set(FORBIDDING_RELATIONS):
+    if facts.relations & set(FORBIDDING_RELATIONS) and not _narrow_channel_open(facts, action):
         why = facts.conflict or "recused from this case"
         return Decision(False, f"recused or conflicted: {why}", reveal=False)
-    if "political_office" in facts.roles and action not in ADVICE_ACTIONS:
+    if "political_office" in facts.roles and action not in NARROW_ACTIONS:
         return Decision(False, "the political office has no access to cases")
     for permit in PERMITS:
         if action not in permit.actions or permit.relation not in facts.relations:
@@ -159,6 +171,13 @@ def _decide_organisation(facts: Facts, action: str) -> Decision:
     if held:
         return Decision(True, f"{held[0]} may {action}", role=held[0], reveal=True)
     return Decision(False, f"no role permits {action}", reveal=True)
+
+
+def _narrow_channel_open(facts: Facts, action: str) -> bool:
+    """Political-office work conflicts a person out of every case file; that is exactly why the
+    formal channels (an advice request, a sign-off) exist. They stay open despite that standing
+    conflict, but never to someone recused from, or conflicted with, this very case."""
+    return action in NARROW_ACTIONS and not facts.relations & {RECUSED, CONFLICT_WITH_CASE}
 
 
 def _may_know_case_exists(facts: Facts) -> bool:

@@ -67,9 +67,43 @@ def require(
     return Gate(actor, case).require(action, transition=transition)
 
 
+def require_open_in(actor: User, unit_id: int) -> p.Decision:
+    """May ``actor`` open a case in this unit? They need ``case.open`` through a role held in
+    that unit (or organisation-wide), and no standing conflict: someone conflicted out of every
+    case file does not take in new complaints either."""
+    decision = require(actor, "case.open")
+    held = f.memberships(actor)
+    in_unit = any(
+        role in ("intake_officer", "case_manager") and unit in (None, unit_id)
+        for role, unit in held
+    )
+    reason = "" if in_unit else "no intake or case-manager role in that unit"
+    organisation = actor.organisation
+    if not reason and organisation is not None:
+        conflict = standing_conflict(actor, organisation.rulebook.rules)
+        reason = f"conflicted: {conflict}" if conflict else ""
+    if reason:
+        raise AccessDenied(
+            actor=actor, action="case.open", case_id=None, reason=reason, reveal=True
+        )
+    return decision
+
+
+def find_case(actor: User, reference: str) -> Case | None:
+    """The case with this reference in the actor's own organisation (references are numbered
+    per organisation), or None. Finding is not seeing: callers must still ``require``."""
+    if actor.organisation_id is None:
+        return None
+    return (
+        Case.objects.select_related("rulebook", "unit", "organisation")
+        .filter(organisation_id=actor.organisation_id, reference=reference[:32])
+        .first()
+    )
+
+
 def case_for(actor: User, reference: str, action: str = "case.view") -> tuple[Case, p.Decision]:
     """Fetch a case by reference for ``action``; unknown and forbidden look the same (404)."""
-    case = Case.objects.select_related("rulebook", "unit").filter(reference=reference).first()
+    case = find_case(actor, reference)
     if case is None:
         raise AccessDenied(
             actor=actor,

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from dueprocess.access.enforcement import recorded_denials
 from dueprocess.access.policy import Decision as AccessDecision
-from dueprocess.access.rules import Gate, require, visible_cases
+from dueprocess.access.rules import Gate, find_case, require, visible_cases
 from dueprocess.cases.models import Case
 from dueprocess.ledger.record import record
 
@@ -71,11 +71,7 @@ class CaseView:
 @recorded_denials
 def case_detail_for(actor: User, reference: str) -> CaseView:
     """The case file for ``reference``, after recording that ``actor`` viewed it."""
-    case = (
-        Case.objects.select_related("rulebook", "unit", "organisation")
-        .filter(reference=reference)
-        .first()
-    )
+    case = find_case(actor, reference)
     if case is None:
         from dueprocess.errors import AccessDenied
 

@@ -20,7 +20,7 @@ class Case(models.Model):
         "accounts.Organisation", on_delete=models.PROTECT, related_name="cases"
     )
     unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, related_name="cases")
-    reference = models.CharField(max_length=32, unique=True)
+    reference = models.CharField(max_length=32)
     rulebook = models.ForeignKey(
         "rulebook.RulebookVersion", on_delete=models.PROTECT, related_name="cases"
     )
@@ -52,9 +52,13 @@ class Case(models.Model):
             models.Index(fields=["stage_due_on"]),
         ]
         constraints = [
+            # References are numbered per organisation; many organisations share one database.
+            models.UniqueConstraint(fields=["organisation", "reference"], name="case_reference"),
+            # A retried submission finds its own first case, never a colleague's.
             models.UniqueConstraint(
-                fields=["organisation", "idempotency_key"], name="case_idempotency_key"
-            )
+                fields=["organisation", "opened_by", "idempotency_key"],
+                name="case_idempotency_key_per_person",
+            ),
         ]
 
     def __str__(self) -> str:

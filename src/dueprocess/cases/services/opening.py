@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from dueprocess.access.enforcement import recorded_denials
-from dueprocess.access.rules import require
+from dueprocess.access.rules import require, require_open_in
 from dueprocess.cases.models import Allegation, Case, Party, ReferenceCounter, StatusChange
 from dueprocess.cases.services.common import clean_text
 from dueprocess.errors import InvalidInput
@@ -57,16 +57,56 @@ def case_open(
     idempotency_key: str | None = None,
 ) -> Case:
     """Open a case in ``unit``; repeating the same ``idempotency_key`` returns the first case."""
+    try:
+        return _open(
+            actor=actor,
+            unit=unit,
+            category=category,
+            summary=summary,
+            complainant=complainant,
+            respondent=respondent,
+            allegations=allegations,
+            source=source,
+            received_at=received_at,
+            idempotency_key=idempotency_key,
+        )
+    except IntegrityError:
+        # Two submissions with the same key raced; the loser returns the winner's case.
+        if idempotency_key and actor.organisation_id is not None:
+            existing = Case.objects.filter(
+                organisation_id=actor.organisation_id,
+                opened_by=actor,
+                idempotency_key=idempotency_key,
+            ).first()
+            if existing is not None:
+                return existing
+        raise
+
+
+def _open(
+    *,
+    actor: User,
+    unit: Unit,
+    category: str,
+    summary: str,
+    complainant: PartyInput,
+    respondent: PartyInput,
+    allegations: Sequence[AllegationInput],
+    source: str,
+    received_at: dt.datetime | None,
+    idempotency_key: str | None,
+) -> Case:
     with transaction.atomic():
-        decision = require(actor, "case.open")
         organisation = actor.organisation
         if organisation is None or unit.organisation_id != organisation.pk:
+            require(actor, "case.open")
             raise InvalidInput(
                 "Choose one of your organisation's units.", fields={"unit": "Unknown unit."}
             )
+        decision = require_open_in(actor, unit.pk)
         if idempotency_key:
             existing = Case.objects.filter(
-                organisation=organisation, idempotency_key=idempotency_key
+                organisation=organisation, opened_by=actor, idempotency_key=idempotency_key
             ).first()
             if existing is not None:
                 return existing

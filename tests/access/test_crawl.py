@@ -1,0 +1,252 @@
+"""Every persona of the demo organisation requests every route — web pages, forms, oversight,
+the API — with every case of the demo data. Each answer must have the status the access rules
+give, and no response may carry the reference (or, for people with no case access at all, the
+party names) of a case the persona may not see.
+
+The routes come from the URL resolver: a new route without a row in ``ROUTES`` fails the suite.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from dueprocess.access.rules import can, visible_cases
+from dueprocess.accounts.models import User
+from dueprocess.api.tokens import SCOPES, api_token_create
+from dueprocess.cases.models import AdviceRequest, Case, Party, SignOff
+from dueprocess.demo.build import Builder
+from dueprocess.lib import clock
+from dueprocess.oversight.queries import FIGURES
+from dueprocess.rulebook.versions import rulebook_install
+from dueprocess.rulebooks import bundled
+
+pytestmark = pytest.mark.slow
+REFERENCE = re.compile(r"\b[CM]-\d{4}-\d{5}\b")
+
+
+@dataclass(frozen=True)
+class Route:
+    methods: tuple[str, ...]
+    kind: str  # "case" (per case), "advice", "signoff", "figure", or "plain"
+
+
+#: How to request each named route. "case" routes are requested once per demo case.
+ROUTES = {
+    "ledger:checkpoint": Route(("GET",), "plain"),
+    "ledger:vkey": Route(("GET",), "plain"),
+    "api-index": Route(("GET",), "plain"),
+    "api-v1:openapi-json": Route(("GET",), "plain"),
+    "api-v1:list_cases": Route(("GET",), "plain"),
+    "api-v1:open_case": Route(("POST",), "plain"),
+    "api-v1:get_case": Route(("GET",), "case"),
+    "api-v1:list_steps": Route(("GET",), "case"),
+    "api-v1:take_step": Route(("POST",), "case"),
+    "api-v1:triage_case": Route(("POST",), "case"),
+    "api-v1:submit_recommendation": Route(("POST",), "case"),
+    "api-v1:record_decision": Route(("POST",), "case"),
+    "api-v1:list_notes": Route(("GET",), "case"),
+    "api-v1:add_note": Route(("POST",), "case"),
+    "api-v1:list_assignments": Route(("GET",), "case"),
+    "api-v1:assign_person": Route(("POST",), "case"),
+    "api-v1:end_assignment": Route(("POST",), "case"),
+    "api-v1:list_measures": Route(("GET",), "case"),
+    "api-v1:impose_measure": Route(("POST",), "case"),
+    "api-v1:lift_measure": Route(("POST",), "case"),
+    "api-v1:list_recommendations": Route(("GET",), "case"),
+    "api-v1:list_decisions": Route(("GET",), "case"),
+    "api-v1:list_members": Route(("GET",), "plain"),
+    "api-v1:match_member": Route(("GET",), "plain"),
+    "api-v1:import_members": Route(("POST",), "plain"),
+    "api-v1:get_checkpoint": Route(("GET",), "plain"),
+    "api-v1:get_case_proof": Route(("GET",), "case"),
+    "api-v1:get_me": Route(("GET",), "plain"),
+    "api-v1:api-root": Route(("GET",), "plain"),
+    "oversight:dashboard": Route(("GET",), "plain"),
+    "oversight:figure-csv": Route(("GET",), "figure"),
+    "oversight:figure-cases": Route(("GET",), "figure"),
+    "oversight:approach-new": Route(("GET", "POST"), "case"),
+    "oversight:advice-new": Route(("GET", "POST"), "case"),
+    "oversight:advice-inbox": Route(("GET",), "plain"),
+    "oversight:advice-detail": Route(("GET",), "advice"),
+    "oversight:advice-close": Route(("POST",), "advice"),
+    "oversight:signoff-inbox": Route(("GET",), "plain"),
+    "oversight:signoff-detail": Route(("GET", "POST"), "signoff"),
+    "web:home": Route(("GET",), "plain"),
+    "web:queue": Route(("GET",), "plain"),
+    "web:backlog": Route(("GET",), "plain"),
+    "web:case-list": Route(("GET",), "plain"),
+    "web:case-open": Route(("GET", "POST"), "plain"),
+    "web:case-detail": Route(("GET",), "case"),
+    "web:step-take": Route(("POST",), "case"),
+    "web:note-add": Route(("POST",), "case"),
+    "web:evidence-add": Route(("POST",), "case"),
+    "web:assignment-add": Route(("POST",), "case"),
+    "web:measure-impose": Route(("POST",), "case"),
+    "web:measure-lift": Route(("POST",), "case"),
+    "web:account-detail": Route(("GET",), "plain"),
+}
+#: One demo persona per role and relation that matters (the other panel members and
+#: investigators would repeat what these show).
+CRAWLERS = ("priya", "jamie", "morgan", "sam", "judith", "oliver", "gwen", "ines", "felix", "ada")
+DOCUMENTATION = {"api-v1:openapi-json", "api-index", "api-v1:api-root"}
+NOT_CRAWLED = {
+    "web:sessions-end": "signs the persona out of every session; covered in tests/web",
+    None: "the API's catch-all 404 for unknown paths; covered in tests/api",
+}
+
+
+def patterns(
+    resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str | None]]:
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            space = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from patterns(pattern, prefix + str(pattern.pattern), space)
+        elif isinstance(pattern, URLPattern) and "allauth" not in getattr(
+            pattern.callback, "__module__", ""
+        ):
+            yield (
+                prefix + str(pattern.pattern),
+                f"{namespace}{pattern.name}" if pattern.name else None,
+            )
+
+
+def fill(template: str, values: dict[str, object]) -> str:
+    def one(match: re.Match[str]) -> str:
+        return str(values[match.group(1)])
+
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", one, template)
+
+
+@pytest.fixture
+def demo(db):  # type: ignore[no-untyped-def]
+    version = rulebook_install(path=bundled("party"))
+    result = Builder(version, cases=10, seed=7, now=clock.now()).build()
+    return result
+
+
+def permitted_references(user: User) -> set[str]:
+    """What the persona may see: visible cases, plus cases they were formally asked about."""
+    refs = set(visible_cases(user).values_list("reference", flat=True))
+    refs |= set(
+        AdviceRequest.objects.filter(adviser=user, closed_at__isnull=True).values_list(
+            "case__reference", flat=True
+        )
+    )
+    roles = set(user.roles.values_list("role", flat=True))
+    refs |= set(
+        SignOff.objects.filter(signer_role__in=roles).values_list("case__reference", flat=True)
+    )
+    return refs
+
+
+def test_the_crawl_covers_every_route():
+    named = {name for _, name in patterns()}
+    assert named - set(ROUTES) - set(NOT_CRAWLED) == set()
+
+
+def test_every_persona_gets_the_right_answer_and_nothing_of_other_cases(demo):
+    cases = list(Case.objects.select_related("rulebook").order_by("pk"))
+    all_names = {p.display_name for p in Party.objects.all() if not p.anonymous}
+    templates = {name: template for template, name in patterns() if name in ROUTES}
+    failures: list[str] = []
+    requests = 0
+    for key in CRAWLERS:
+        user = demo.users[key]
+        client = Client()
+        client.force_login(user)
+        token = _token(user)
+        allowed = permitted_references(user)
+        blind = not allowed
+        for name, route in ROUTES.items():
+            for url, case in _urls(templates[name], route, cases):
+                for method in route.methods:
+                    response = _request(client, method, url, token)
+                    requests += 1
+                    body = response.content.decode("utf-8", "replace")
+                    failures += _check(
+                        key, user, name, method, url, case, response.status_code, body, allowed
+                    )
+                    if blind:
+                        leaked = [n for n in all_names if n in body]
+                        if leaked:
+                            failures.append(f"{key} {method} {url}: party names {leaked[:3]}")
+    assert failures == []
+    assert requests > 1000
+
+
+def _token(user: User) -> str:
+    try:
+        return api_token_create(actor=user, name="crawl", scopes=list(SCOPES)).secret
+    except Exception:  # roles that may not hold tokens (e.g. no MFA): the API answers 401
+        return "dp_not-a-token"
+
+
+def _urls(template: str, route: Route, cases: list[Case]) -> Iterator[tuple[str, Case | None]]:
+    if route.kind == "plain":
+        yield fill(template, {}), None
+    elif route.kind == "figure":
+        for key in FIGURES:
+            yield fill(template, {"key": key}), None
+    elif route.kind == "advice":
+        for advice in AdviceRequest.objects.select_related("case"):
+            yield fill(template, {"request_id": advice.pk}), advice.case
+    elif route.kind == "signoff":
+        for signoff in SignOff.objects.select_related("case"):
+            yield fill(template, {"signoff_id": signoff.pk}), signoff.case
+    else:
+        for case in cases:
+            measure = case.interim_measures.first()
+            assignment = case.assignments.first()
+            measure_id = measure.pk if measure else 0
+            assignment_id = assignment.pk if assignment else 0
+            values = {
+                "ref": case.reference,
+                "reference": case.reference,
+                "step": "notify",
+                "key": "notify",
+                "id": measure_id if "measure" in template else assignment_id,
+                "measure_id": measure_id,
+            }
+            yield fill(template, values), case
+
+
+def _request(client: Client, method: str, url: str, token: str):  # type: ignore[no-untyped-def]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if url.startswith("/api/") else {}
+    if method == "GET":
+        return client.get(url, **headers)
+    if url.startswith("/api/"):
+        return client.post(url, data="{}", content_type="application/json", **headers)
+    return client.post(url, {}, **headers)
+
+
+def _check(key, user, name, method, url, case, status, body, allowed) -> list[str]:  # type: ignore[no-untyped-def]
+    problems = []
+    if status >= 500:
+        problems.append(f"{key} {method} {url}: {status}")
+    # The request's own reference may be echoed back (the caller typed it); documentation pages
+    # carry example references. Anything else must be a case the persona may see.
+    echoed = set(REFERENCE.findall(url))
+    leaked = set(REFERENCE.findall(body)) - allowed - echoed
+    if leaked and name not in DOCUMENTATION:
+        problems.append(f"{key} {method} {url}: references of other cases {sorted(leaked)[:3]}")
+    if case is not None and ROUTES[name].kind == "case":
+        sees = can(user, "case.view", case).allowed
+        # A malformed body is refused before any case is looked up, the same for every reference.
+        refused = (401, 403, 404) if method == "GET" else (400, 401, 403, 404, 422)
+        if not sees and status not in refused:
+            problems.append(f"{key} {method} {url}: {status} for a case they may not see")
+        if (
+            sees
+            and method == "GET"
+            and name in ("web:case-detail", "api-v1:get_case")
+            and status != 200
+        ):
+            problems.append(f"{key} {method} {url}: {status} for a case they may see")
+    return problems

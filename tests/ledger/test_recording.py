@@ -1,0 +1,530 @@
+"""No change without its record, no record without its change, no read without its record.
+
+Walks every service (a new service without a row here fails the suite) and checks it appends
+exactly its ledger entry; checks that reads are logged before data is returned; and that the
+entries themselves carry no personal data in clear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from dueprocess.access import emergency
+from dueprocess.accounts import services as account_services
+from dueprocess.api import case_pages, tokens
+from dueprocess.cases import services as svc
+from dueprocess.cases import worklists
+from dueprocess.cases.models import Case, InterimMeasure
+from dueprocess.cases.queries import case_detail_for, case_list_for
+from dueprocess.cases.services import advice, signoffs
+from dueprocess.ledger import store
+from dueprocess.ledger.config import load_policy
+from dueprocess.ledger.models import LedgerEntry, LedgerPayload, SubjectKey
+from dueprocess.ledger.proofs import case_proof_bundle
+from dueprocess.ledger.reading import case_timeline
+from dueprocess.ledger.verify import verify_ledger
+from dueprocess.lib import clock
+from dueprocess.members import matching
+from dueprocess.members import services as member_services
+from dueprocess.oversight import queries as oversight
+from tests.world import World
+
+YES = {"in_scope": True, "respondent_is_member": True, "not_duplicate": True}
+
+
+def _investigation(w: World) -> Case:
+    case = w.case_at("investigation")
+    w.prepare_for(case, "submit_recommendation")
+    return Case.objects.get(pk=case.pk)
+
+
+def _panel(w: World) -> Case:
+    case = w.case_at("panel")
+    w.prepare_for(case, "decide")
+    return Case.objects.get(pk=case.pk)
+
+
+def _measure(w: World) -> InterimMeasure:
+    return svc.interim_measure_impose(
+        actor=w.case_manager,
+        case=w.case_at("investigation"),
+        kind="administrative_suspension",
+        ground="risk_of_harm",
+        reasons="Threats.",
+    )
+
+
+#: service name -> (prepare(world) -> args, call(world, args), expected ledger action)
+CALLS: dict[str, tuple[Callable[[World], Any], Callable[[World, Any], Any], str]] = {
+    "cases.services.case_open": (lambda w: None, lambda w, _: w.open_case(), "case.opened"),
+    "cases.services.case_transition": (
+        lambda w: w.case_at("received"),
+        lambda w, c: svc.case_transition(actor=w.intake, case=c, transition="acknowledge"),
+        "case.transitioned",
+    ),
+    "cases.services.case_triage": (
+        lambda w: w.case_at("triage"),
+        lambda w, c: svc.case_triage(actor=w.intake, case=c, answers=YES),
+        "case.accepted",
+    ),
+    "cases.services.case_close": (
+        lambda w: w.case_at("notified"),
+        lambda w, c: svc.case_close(actor=w.case_manager, case=c),
+        "case.transitioned",
+    ),
+    "cases.services.case_reopen": (
+        lambda w: w.case_at("closed"),
+        lambda w, c: svc.case_reopen(actor=w.case_manager, case=c, reason="New facts."),
+        "case.transitioned",
+    ),
+    "cases.services.case_assign": (
+        lambda w: w.case_at("investigation"),
+        lambda w, c: svc.case_assign(
+            actor=w.case_manager, case=c, assignee=w.investigator, role="investigator"
+        ),
+        "assignment.made",
+    ),
+    "cases.services.assignment_end": (
+        lambda w: _investigation(w).assignments.get(),
+        lambda w, a: svc.assignment_end(actor=w.case_manager, assignment=a, reason="Leave."),
+        "assignment.ended",
+    ),
+    "cases.services.recusal_declare": (
+        _investigation,
+        lambda w, c: svc.recusal_declare(actor=w.investigator, case=c, reason="I know them."),
+        "recusal.declared",
+    ),
+    "cases.services.interim_measure_impose": (
+        lambda w: w.case_at("investigation"),
+        lambda w, c: svc.interim_measure_impose(
+            actor=w.case_manager,
+            case=c,
+            kind="administrative_suspension",
+            ground="risk_of_harm",
+            reasons="Threats.",
+        ),
+        "interim_measure.imposed",
+    ),
+    "cases.services.interim_measure_lift": (
+        _measure,
+        lambda w, m: svc.interim_measure_lift(actor=w.case_manager, measure=m, reason="Done."),
+        "interim_measure.lifted",
+    ),
+    "cases.services.note_add": (
+        _investigation,
+        lambda w, c: svc.note_add(actor=w.investigator, case=c, body="Called."),
+        "note.added",
+    ),
+    "cases.services.evidence_add": (
+        _investigation,
+        lambda w, c: svc.evidence_add(
+            actor=w.investigator, case=c, title="Post", kind="screenshot"
+        ),
+        "evidence.added",
+    ),
+    "cases.services.recommendation_submit": (
+        _investigation,
+        lambda w, c: svc.recommendation_submit(
+            actor=w.investigator,
+            case=c,
+            finding="breach",
+            sanctions=["formal_warning", "education_course"],
+            reasons="Clear.",
+        ),
+        "recommendation.submitted",
+    ),
+    "cases.services.recommendation_revise": (
+        _panel,
+        lambda w, c: svc.recommendation_revise(
+            actor=w.investigator,
+            case=c,
+            finding="breach",
+            sanctions=["formal_warning", "education_course"],
+            reasons="Fixed.",
+        ),
+        "recommendation.revised",
+    ),
+    "cases.services.decision_record": (
+        _panel,
+        lambda w, c: svc.decision_record(
+            actor=w.panel_chair,
+            case=c,
+            finding="breach",
+            sanctions=["formal_warning", "education_course"],
+        ),
+        "decision.recorded",
+    ),
+    "accounts.services.organisation_create": (
+        lambda w: w.organisation.rulebook,
+        lambda w, v: account_services.organisation_create(slug="x", name="X", rulebook=v, units=[]),
+        "organisation.created",
+    ),
+    "accounts.services.staff_create": (
+        lambda w: None,
+        lambda w, _: account_services.staff_create(
+            actor=w.admin,
+            organisation=w.organisation,
+            email="new@westfold.example",
+            full_name="New",
+            password=None,
+        ),
+        "staff.created",
+    ),
+    "accounts.services.role_grant": (
+        lambda w: None,
+        lambda w, _: account_services.role_grant(actor=w.admin, user=w.oversight, role="oversight"),
+        "role.granted",
+    ),
+    "accounts.services.role_end": (
+        lambda w: w.oversight.roles.get(),
+        lambda w, m: account_services.role_end(actor=w.admin, membership=m),
+        "role.ended",
+    ),
+    "cases.queries.case_detail_for": (
+        lambda w: w.case_at("received"),
+        lambda w, c: case_detail_for(w.intake, c.reference),
+        "case.viewed",
+    ),
+    "cases.queries.case_list_for": (
+        lambda w: None,
+        lambda w, _: case_list_for(w.case_manager),
+        "case_list.viewed",
+    ),
+    "ledger.proofs.case_proof_bundle": (
+        lambda w: w.case_at("received"),
+        lambda w, c: case_proof_bundle(actor=w.case_manager, case=c),
+        "case.proof_exported",
+    ),
+}
+
+
+def _ask(w: World, case: Case) -> Any:
+    return svc.advice_request_create(
+        actor=w.case_manager,
+        case=case,
+        adviser=w.political,
+        question="Is a selection open?",
+        extract="A branch member.",
+    )
+
+
+def _signoff(w: World) -> Any:
+    from dueprocess.cases.models import SignOff
+
+    case = w.case_at("investigation", respondent=svc.PartyInput(name="Rep", elected_office="MP"))
+    svc.interim_measure_impose(
+        actor=w.case_manager,
+        case=case,
+        kind="administrative_suspension",
+        ground="risk_of_harm",
+        reasons="Threats.",
+    )
+    return SignOff.objects.get(case=case)
+
+
+def _emergency(w: World) -> Any:
+    return emergency.emergency_access_request(
+        actor=w.investigator_b,
+        case=w.case_at("investigation"),
+        reason="The assigned investigator is off sick.",
+    )
+
+
+def _token(w: World) -> Any:
+    return tokens.api_token_create(actor=w.oversight, name="reports", scopes=["ledger:read"]).token
+
+
+ROWS = [{"number": "N1", "full_name": "Ann Example", "email": "ann@members.example"}]
+CSV = "number,full_name,email\nN2,Bo Example,bo@members.example\n"
+
+CALLS.update(
+    {
+        "cases.services.approach_log": (
+            lambda w: w.case_at("investigation"),
+            lambda w, c: svc.approach_log(
+                actor=w.case_manager,
+                case=c,
+                approached_by="Pat Doe",
+                from_political_office=True,
+                channel="phone",
+                occurred_at=clock.now(),
+                what_was_asked="A warning letter?",
+            ),
+            "approach.logged",
+        ),
+        "cases.services.advice_request_create": (
+            lambda w: w.case_at("investigation"),
+            _ask,
+            "advice.requested",
+        ),
+        "cases.services.advice_request_answer": (
+            lambda w: _ask(w, w.case_at("investigation")),
+            lambda w, r: svc.advice_request_answer(actor=w.political, request=r, answer="No."),
+            "advice.answered",
+        ),
+        "cases.services.advice_request_close": (
+            lambda w: _ask(w, w.case_at("investigation")),
+            lambda w, r: svc.advice_request_close(actor=w.case_manager, request=r, reason="Done."),
+            "advice.closed",
+        ),
+        "cases.services.advice.advice_request_for": (
+            lambda w: _ask(w, w.case_at("investigation")),
+            lambda w, r: advice.advice_request_for(w.political, r.pk),
+            "advice.viewed",
+        ),
+        "cases.services.advice.advice_inbox_for": (
+            lambda w: _ask(w, w.case_at("investigation")),
+            lambda w, r: advice.advice_inbox_for(w.political),
+            "advice_list.viewed",
+        ),
+        "cases.services.signoff_record": (
+            _signoff,
+            lambda w, o: svc.signoff_record(
+                actor=w.political, signoff=o, outcome="signed", reasons="Met."
+            ),
+            "signoff.signed",
+        ),
+        "cases.services.signoffs.signoff_request_for": (
+            _signoff,
+            lambda w, o: signoffs.signoff_request_for(w.political, o.pk),
+            "signoff.viewed",
+        ),
+        "cases.services.signoffs.signoff_inbox_for": (
+            _signoff,
+            lambda w, o: signoffs.signoff_inbox_for(w.political),
+            "signoff_list.viewed",
+        ),
+        "access.emergency.emergency_access_request": (
+            lambda w: w.case_at("investigation"),
+            lambda w, c: emergency.emergency_access_request(
+                actor=w.investigator_b, case=c, reason="The assigned investigator is off sick."
+            ),
+            "emergency.requested",
+        ),
+        "access.emergency.emergency_access_approve": (
+            _emergency,
+            lambda w, g: emergency.emergency_access_approve(actor=w.case_manager, grant=g, hours=4),
+            "emergency.approved",
+        ),
+        "access.emergency.emergency_access_refuse": (
+            _emergency,
+            lambda w, g: emergency.emergency_access_refuse(
+                actor=w.case_manager, grant=g, reason="Not urgent."
+            ),
+            "emergency.refused",
+        ),
+        "api.tokens.api_token_create": (
+            lambda w: None,
+            lambda w, _: _token(w),
+            "api_token.created",
+        ),
+        "api.tokens.api_token_revoke": (
+            _token,
+            lambda w, t: tokens.api_token_revoke(actor=w.oversight, token=t),
+            "api_token.revoked",
+        ),
+        "api.case_pages.case_page_for": (
+            lambda w: None,
+            lambda w, _: case_pages.case_page_for(w.case_manager, filters=case_pages.CaseFilters()),
+            "case_list.viewed",
+        ),
+        "cases.worklists.work_queue_for": (
+            lambda w: None,
+            lambda w, _: worklists.work_queue_for(w.case_manager),
+            "case_list.viewed",
+        ),
+        "cases.worklists.case_search_for": (
+            lambda w: None,
+            lambda w, _: worklists.case_search_for(w.case_manager, worklists.CaseFilters()),
+            "case_list.viewed",
+        ),
+        "cases.worklists.backlog_for": (
+            lambda w: None,
+            lambda w, _: worklists.backlog_for(w.case_manager),
+            "case_list.viewed",
+        ),
+        "members.services.members_import": (
+            lambda w: None,
+            lambda w, _: member_services.members_import(actor=w.case_manager, rows=ROWS),
+            "members.imported",
+        ),
+        "members.services.members_import_csv": (
+            lambda w: None,
+            lambda w, _: member_services.members_import_csv(actor=w.case_manager, text=CSV),
+            "members.imported",
+        ),
+        "members.matching.member_search_for": (
+            lambda w: None,
+            lambda w, _: matching.member_search_for(w.intake, query="Ann"),
+            "members.viewed",
+        ),
+        "members.matching.member_match_for": (
+            lambda w: None,
+            lambda w, _: matching.member_match_for(w.intake, name="Ann Example"),
+            "members.matched",
+        ),
+    }
+)
+for _figure in (
+    "alerts_for",
+    "backlog_for",
+    "channels_for",
+    "consistency_for",
+    "dashboard_for",
+    "deadline_breaches_for",
+    "deciders_for",
+    "decisions_for",
+    "interim_measures_for",
+    "outliers_for",
+    "register_for",
+    "signoffs_for",
+):
+    CALLS[f"oversight.queries.{_figure}"] = (
+        lambda w: None,
+        lambda w, _, f=_figure: getattr(oversight, f)(w.oversight),
+        "oversight.viewed",
+    )
+CALLS["oversight.queries.figure_for"] = (
+    lambda w: None,
+    lambda w, _: oversight.figure_for(w.oversight, "backlog"),
+    "oversight.viewed",
+)
+CALLS["oversight.queries.figure_cases_for"] = (
+    lambda w: w.case_at("triage"),
+    lambda w, _: oversight.figure_cases_for(w.case_manager, "backlog", {}),
+    "case_list.viewed",
+)
+
+
+#: Modules whose public functions taking an ``actor`` are services (writes) or reads of
+#: case data; each such function must have a row in CALLS.
+WALKED_MODULES = (
+    "dueprocess.cases.services",
+    "dueprocess.cases.services.advice",
+    "dueprocess.cases.services.signoffs",
+    "dueprocess.cases.queries",
+    "dueprocess.cases.worklists",
+    "dueprocess.accounts.services",
+    "dueprocess.access.emergency",
+    "dueprocess.api.tokens",
+    "dueprocess.api.case_pages",
+    "dueprocess.members.services",
+    "dueprocess.members.matching",
+    "dueprocess.oversight.queries",
+    "dueprocess.ledger.proofs",
+)
+#: Functions that take an actor but neither change anything nor return case data.
+NOT_RECORDED = {
+    "case_queryset_for": "builds the query behind case_list_for and case_page_for, which record",
+    "filter_choices": "the rulebook's category and stage labels, no case data",
+    "signoffs_request_for_measure": "runs inside interim_measure_impose, whose entry covers it",
+    "signoffs_withdraw_for_measure": "runs inside interim_measure_lift, whose entry covers it",
+}
+
+
+def public_services() -> set[str]:
+    import importlib
+    import inspect
+
+    names = set()
+    for module_name in WALKED_MODULES:
+        module = importlib.import_module(module_name)
+        members = getattr(module, "__all__", None) or dir(module)
+        for name in members:
+            function = getattr(module, name)
+            if not inspect.isfunction(function) or name.startswith("_"):
+                continue
+            home = function.__module__
+            if not home.startswith(module_name):
+                continue
+            if "actor" in inspect.signature(function).parameters and name not in NOT_RECORDED:
+                names.add(f"{module_name.removeprefix('dueprocess.')}.{name}")
+    exported_elsewhere = {n for n in names if n.startswith("cases.services.")}
+    # a function exported by cases.services is walked once, under that name
+    return {
+        n
+        for n in names
+        if not (n.count(".") == 3 and f"cases.services.{n.rsplit('.', 1)[1]}" in exported_elsewhere)
+    }
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_each_service_appends_exactly_its_entry(world, name):
+    prepare, call, action = CALLS[name]
+    args = prepare(world)
+    before = LedgerEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
+    call(world, args)
+    new = list(LedgerEntry.objects.filter(seq__gt=before).values_list("action", flat=True))
+    assert new == [action]
+
+
+def test_a_refused_service_records_the_denial_and_nothing_else(world):
+    case = world.case_at("investigation")
+    before = LedgerEntry.objects.count()
+    with pytest.raises(Exception, match="No such case"):
+        svc.note_add(actor=world.political, case=case, body="Just checking.")
+    assert list(LedgerEntry.objects.order_by("seq").values_list("action", flat=True)[before:]) == [
+        "access.denied"
+    ]
+
+
+def test_a_read_that_cannot_be_recorded_reveals_nothing(world, monkeypatch):
+    case = world.case_at("received")
+
+    def broken(**kwargs: Any) -> None:
+        raise RuntimeError("ledger unavailable")
+
+    monkeypatch.setattr(store, "append", broken)
+    with pytest.raises(RuntimeError):
+        case_detail_for(world.intake, case.reference)
+
+
+def test_entries_carry_no_personal_data_in_clear(world):
+    case = world.case_at("closed")
+    secrets = [
+        case.reference,
+        "Ola Complainant",
+        "ola@public.example",
+        "Rex Respondent",
+        world.intake.email,
+        world.intake.full_name,
+        "conspiracy",
+    ]
+    for raw in LedgerEntry.objects.values_list("entry", flat=True):
+        text = bytes(raw).decode("ascii")
+        assert not [s for s in secrets if s in text]
+
+
+def test_sealed_details_open_only_with_their_own_entry(world):
+    case = world.case_at("triage")
+    items = case_timeline(case)
+    assert items[0].details["category"] == "antisemitism" and not items[0].sealed
+    second = LedgerPayload.objects.get(seq=items[1].seq)
+    LedgerPayload.objects.filter(seq=items[0].seq).update(
+        ciphertext=second.ciphertext, nonce=second.nonce
+    )
+    assert case_timeline(case)[0].sealed
+
+
+def test_erasing_a_case_key_hides_its_details_and_the_ledger_still_verifies(world):
+    from dueprocess.ledger.checkpoints import checkpoint_create
+    from dueprocess.ledger.record import case_pseudonym
+
+    case = world.case_at("closed")
+    checkpoint_create()
+    SubjectKey.objects.filter(subject=f"case:{case_pseudonym(case.pk)}").delete()
+    assert all(item.sealed for item in case_timeline(case))
+    report = verify_ledger(load_policy())
+    assert report.ok, report.failure
+
+
+def test_denials_inside_an_outer_transaction_survive_the_rollback_of_the_service(world):
+    case = world.case_at("investigation")
+    with transaction.atomic():
+        with pytest.raises(Exception):
+            svc.case_transition(actor=world.oversight, case=case, transition="notify")
+        assert LedgerEntry.objects.filter(action="access.denied").exists()
