@@ -34,16 +34,25 @@ def scratch_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     if backend() != "postgres":
         yield env
         return
+    with postgres_database(os.environ["DUEPROCESS_TEST_POSTGRES"]) as url:
+        env["DATABASE_URL"] = url
+        yield env
+
+
+@contextlib.contextmanager
+def postgres_database(server_url: str, *, template: str = "") -> Iterator[str]:
+    """A throw-away PostgreSQL database on the server of ``server_url`` (optionally a copy of
+    ``template``); yields its URL and drops it afterwards."""
     import psycopg
 
-    base = urlsplit(os.environ["DUEPROCESS_TEST_POSTGRES"])
+    base = urlsplit(server_url)
     name = f"dueprocess_scratch_{secrets.token_hex(4)}"
     admin = urlunsplit(base._replace(path="/postgres"))
+    copy = f' TEMPLATE "{template}"' if template else ""
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    env["DATABASE_URL"] = urlunsplit(base._replace(path=f"/{name}"))
+        conn.execute(f'CREATE DATABASE "{name}"{copy}')
     try:
-        yield env
+        yield urlunsplit(base._replace(path=f"/{name}"))
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -9,18 +9,17 @@ database access would (dropping or disabling the append-only triggers first), th
 from __future__ import annotations
 
 import contextlib
-import secrets
 import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import pytest
 
 from dueprocess.ledger import merkle, note
 from dueprocess.ledger.witness import Witness, start_in_thread
-from tests.scratch import backend, run, scratch_env
+from tests.scratch import backend, postgres_database, run, scratch_env
 
 pytestmark = pytest.mark.slow
 LEDGER_TABLES = (
@@ -71,19 +70,10 @@ def copy_of(base: dict[str, str], tmp_path: Path) -> Iterator[dict[str, str]]:
         target.close()
         yield env
         return
-    import psycopg
-
-    parts = urlsplit(base["DATABASE_URL"])
-    name = f"dueprocess_tamper_{secrets.token_hex(4)}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{parts.path[1:]}"')
-    env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
-    try:
+    template = urlsplit(base["DATABASE_URL"]).path[1:]
+    with postgres_database(base["DATABASE_URL"], template=template) as url:
+        env["DATABASE_URL"] = url
         yield env
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class Insider:

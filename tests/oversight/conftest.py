@@ -10,32 +10,19 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import Client
 
 from dueprocess.cases import services as svc
 from dueprocess.cases.models import Case, Decision, InterimMeasure
 from dueprocess.ledger.models import LedgerEntry
 from dueprocess.lib import clock
+from tests.signing_in import signer_in
 from tests.world import World
-
-
-def _enrol(user) -> None:  # type: ignore[no-untyped-def]
-    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-        TOTP.activate(user, generate_totp_secret())
 
 
 @pytest.fixture
 def client_for(world: World) -> Callable[[str], Client]:
-    def sign_in(persona: str) -> Client:
-        client = Client()
-        user = world.people[persona]
-        _enrol(user)
-        client.force_login(user)
-        return client
-
-    return sign_in
+    return signer_in(world)
 
 
 RECOMMENDED = ["suspension", "education_course"]

@@ -1,38 +1,18 @@
-"""Fixtures for the web app: a browser-less client signed in as any persona of ``world``.
-
-Signing in goes through ``force_login`` plus a real allauth TOTP authenticator, because case
-workers without one are (rightly) sent to the two-factor set-up page before anything else.
-"""
+"""Fixtures for the web app: a browser-less client signed in as any persona of ``world``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import Client
 
+from tests.signing_in import enrol, signer_in
 from tests.world import World
 
-
-def enrol(user) -> str:  # type: ignore[no-untyped-def]
-    """Give ``user`` an authenticator app (once) and return its base32 secret."""
-    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
-    if existing is not None:
-        return existing.data["secret"]
-    secret = generate_totp_secret()
-    TOTP.activate(user, secret)
-    return secret
+__all__ = ["enrol", "signed_in"]
 
 
 @pytest.fixture
 def signed_in(world: World) -> Callable[[str], Client]:
-    def sign_in(persona: str) -> Client:
-        client = Client()
-        user = world.people[persona]
-        enrol(user)
-        client.force_login(user)
-        return client
-
-    return sign_in
+    return signer_in(world)
