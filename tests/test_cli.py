@@ -89,6 +89,10 @@ def test_demo_builds_a_backlog_that_a_case_manager_sees_after_serve(tmp_path):
             outsider.sign_in("felix@northmoor.example", password, totp_secret=secrets["felix"])
             status, _ = outsider.get(f"/cases/{references[0]}/")
             assert status == 404
+        # the demo's history and every view just made verify against the demo's own key
+        verified = run(env, "verify")
+        assert verified.returncode == 0, verified.stderr
+        assert "ledger verified" in verified.stdout
         rebuilt = run(env, "demo", "--no-serve", "--cases", "5")
         assert rebuilt.returncode == (0 if "DATABASE_URL" not in env else 2)
 

@@ -16,11 +16,13 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from dueprocess.access.models import EmergencyAccess
 from dueprocess.access.rules import can, visible_cases
 from dueprocess.accounts.models import User
 from dueprocess.api.tokens import SCOPES, api_token_create
 from dueprocess.cases.models import AdviceRequest, Case, Party, SignOff
 from dueprocess.demo.build import Builder
+from dueprocess.ledger.models import LedgerEntry
 from dueprocess.lib import clock
 from dueprocess.oversight.queries import FIGURES
 from dueprocess.rulebook.versions import rulebook_install
@@ -90,6 +92,9 @@ ROUTES = {
     "web:measure-impose": Route(("POST",), "case"),
     "web:measure-lift": Route(("POST",), "case"),
     "web:account-detail": Route(("GET",), "plain"),
+    "web:emergency": Route(("GET",), "plain"),
+    "web:emergency-request": Route(("POST",), "plain"),
+    "web:emergency-decide": Route(("POST",), "grant"),
 }
 #: One demo persona per role and relation that matters (the other panel members and
 #: investigators would repeat what these show).
@@ -143,6 +148,12 @@ def permitted_references(user: User) -> set[str]:
     refs |= set(
         SignOff.objects.filter(signer_role__in=roles).values_list("case__reference", flat=True)
     )
+    # their own emergency requests, and — for those who decide on them — everyone's pending ones
+    grants = EmergencyAccess.objects.filter(requester=user)
+    if can(user, "emergency.approve").allowed:
+        pending = EmergencyAccess.objects.filter(approved_at__isnull=True, refused_at__isnull=True)
+        grants = grants | pending
+    refs |= set(grants.values_list("case__reference", flat=True))
     return refs
 
 
@@ -167,18 +178,49 @@ def test_every_persona_gets_the_right_answer_and_nothing_of_other_cases(demo):
         for name, route in ROUTES.items():
             for url, case in _urls(templates[name], route, cases):
                 for method in route.methods:
+                    last = LedgerEntry.objects.order_by("-seq").values_list("seq", flat=True)
+                    before = last.first()
                     response = _request(client, method, url, token)
                     requests += 1
                     body = response.content.decode("utf-8", "replace")
                     failures += _check(
                         key, user, name, method, url, case, response.status_code, body, allowed
                     )
+                    recorded = LedgerEntry.objects.filter(seq__gt=before).exists()
+                    if _shows_case_data(name, method, response.status_code) and not recorded:
+                        failures.append(f"{key} {method} {url}: case data shown, nothing recorded")
                     if blind:
                         leaked = [n for n in all_names if n in body]
                         if leaked:
                             failures.append(f"{key} {method} {url}: party names {leaked[:3]}")
     assert failures == []
     assert requests > 1000
+
+
+def _shows_case_data(name: str, method: str, status: int) -> bool:
+    """A successful read of a case, its parts, a list of cases, or an advice or sign-off brief."""
+    if method != "GET" or status != 200:
+        return False
+    if name in FORMS_ONLY:
+        return False
+    return ROUTES[name].kind in ("case", "advice", "signoff") or name in LISTS
+
+
+#: Pages that show a blank form under the reference the caller typed, and no case content.
+FORMS_ONLY = {"oversight:approach-new", "oversight:advice-new"}
+
+
+LISTS = {
+    "web:queue",
+    "web:backlog",
+    "web:case-list",
+    "api-v1:list_cases",
+    "oversight:figure-cases",
+    "oversight:dashboard",
+    "oversight:advice-inbox",
+    "oversight:signoff-inbox",
+    "web:emergency",
+}
 
 
 def _token(user: User) -> str:
@@ -197,6 +239,9 @@ def _urls(template: str, route: Route, cases: list[Case]) -> Iterator[tuple[str,
     elif route.kind == "advice":
         for advice in AdviceRequest.objects.select_related("case"):
             yield fill(template, {"request_id": advice.pk}), advice.case
+    elif route.kind == "grant":
+        for grant in EmergencyAccess.objects.select_related("case"):
+            yield fill(template, {"grant_id": grant.pk, "decision": "approve"}), grant.case
     elif route.kind == "signoff":
         for signoff in SignOff.objects.select_related("case"):
             yield fill(template, {"signoff_id": signoff.pk}), signoff.case

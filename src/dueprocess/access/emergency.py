@@ -8,6 +8,7 @@ and into the oversight counts, so break-glass can never become a quiet side door
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -15,7 +16,7 @@ from django.db import transaction
 from dueprocess.access import policy as p
 from dueprocess.access.enforcement import recorded_denials
 from dueprocess.access.models import EmergencyAccess
-from dueprocess.access.rules import Gate, require
+from dueprocess.access.rules import Gate, can, require
 from dueprocess.cases.services.common import clean_text, lock_case
 from dueprocess.errors import AccessDenied, Forbidden, InvalidInput
 from dueprocess.ledger.record import record
@@ -124,3 +125,47 @@ def emergency_access_refuse(*, actor: User, grant: EmergencyAccess, reason: str)
             details={"grant": grant.pk, "requester": grant.requester_id, "reason": text},
         )
         return grant
+
+
+@dataclass(frozen=True)
+class EmergencyBoard:
+    """What the emergency-access page shows one person: requests awaiting a second person
+    (for those who may approve) and the person's own requests."""
+
+    awaiting: list[EmergencyAccess]
+    mine: list[EmergencyAccess]
+    may_approve: bool
+
+
+@recorded_denials
+def emergency_board_for(actor: User) -> EmergencyBoard:
+    """Pending requests in the organisation (approvers only) and the actor's own requests.
+
+    An approver sees the reference and the written reason of each pending request — what they
+    need to decide — and that look is recorded like any other read.
+    """
+    may_approve = can(actor, "emergency.approve").allowed
+    awaiting: list[EmergencyAccess] = []
+    if may_approve and actor.organisation_id is not None:
+        awaiting = list(
+            EmergencyAccess.objects.filter(
+                case__organisation_id=actor.organisation_id,
+                approved_at__isnull=True,
+                refused_at__isnull=True,
+            )
+            .exclude(requester=actor)
+            .select_related("case", "requester")
+            .order_by("requested_at")
+        )
+    mine = list(
+        EmergencyAccess.objects.filter(requester=actor)
+        .select_related("case", "approver")
+        .order_by("-requested_at")[:50]
+    )
+    with transaction.atomic():
+        record(
+            actor=actor,
+            action="emergency_list.viewed",
+            details={"awaiting": [g.pk for g in awaiting], "mine": [g.pk for g in mine]},
+        )
+    return EmergencyBoard(awaiting=awaiting, mine=mine, may_approve=may_approve)

@@ -100,7 +100,9 @@ PERMITS: tuple[Permit, ...] = (
     Permit(ANY_ROLE, ADVISER, frozenset(ADVICE_ACTIONS)),
     Permit(ANY_ROLE, SIGNER, frozenset(SIGNOFF_ACTIONS)),
 )
-for _role in ("intake_officer", "investigator", "case_manager", "panel_member"):
+#: Who may ask for emergency access to a case of their organisation they are not on.
+EMERGENCY_REQUESTERS = frozenset({"intake_officer", "investigator", "case_manager", "panel_member"})
+for _role in sorted(EMERGENCY_REQUESTERS):
     PERMITS += (Permit(_role, SAME_ORGANISATION, frozenset({"case.emergency"})),)
 
 ORGANISATION_PERMITS: dict[str, frozenset[str]] = {

@@ -40,6 +40,9 @@ def case_page_context(view: CaseView) -> dict[str, Any]:
         "recommendations": list(case.recommendations.select_related("author")),
         "decisions": list(case.decisions.select_related("decided_by")),
         "assignments": list(case.assignments.filter(ended_at__isnull=True).select_related("user")),
+        "emergency_accesses": list(
+            case.emergency_accesses.select_related("requester", "approver").order_by("requested_at")
+        ),
         "history": list(case.status_changes.select_related("actor")),
         "allowed_steps": steps,
         "viewer_role": view.decision.role,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from dueprocess.access.policy import EMERGENCY_REQUESTERS
 from dueprocess.access.rules import Gate
 
 
@@ -21,5 +22,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "backlog": cases and gate.can("oversight.view").allowed,
             "open_case": gate.can("case.open").allowed,
             "oversight": gate.can("oversight.view").allowed,
+            "emergency": bool(gate.facts.roles & EMERGENCY_REQUESTERS),
         }
     }

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dueprocess.web.views import account, cases, casework, queue, steps
+from dueprocess.web.views import account, cases, casework, emergency, queue, steps
 
 app_name = "web"
 urlpatterns = [
@@ -21,6 +21,13 @@ urlpatterns = [
         "cases/<str:reference>/measures/<int:measure_id>/lift/",
         casework.measure_lift,
         name="measure-lift",
+    ),
+    path("emergency/", emergency.emergency, name="emergency"),
+    path("emergency/request/", emergency.emergency_request, name="emergency-request"),
+    path(
+        "emergency/<int:grant_id>/<str:decision>/",
+        emergency.emergency_decide,
+        name="emergency-decide",
     ),
     path("account/", account.account, name="account-detail"),
     path("account/sign-out-everywhere/", account.sign_out_everywhere, name="sessions-end"),

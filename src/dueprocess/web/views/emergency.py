@@ -1,0 +1,118 @@
+"""Emergency access pages: ask with a reason; a second person approves for a few hours."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from dueprocess.access.emergency import (
+    MAX_HOURS,
+    emergency_access_approve,
+    emergency_access_refuse,
+    emergency_access_request,
+    emergency_board_for,
+)
+from dueprocess.access.models import EmergencyAccess
+from dueprocess.access.rules import find_case
+from dueprocess.errors import DomainError, NotFound
+from dueprocess.web.errors import domain_errors
+from dueprocess.web.people import staff
+
+
+class RequestForm(forms.Form):
+    reference = forms.CharField(max_length=32, label="Case reference")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Why you need this case now, and why the people on it cannot act.",
+    )
+
+
+class ApproveForm(forms.Form):
+    hours = forms.IntegerField(
+        min_value=1, max_value=MAX_HOURS, initial=4, label="For how many hours"
+    )
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="Why not"
+    )
+
+
+def _page(
+    request: HttpRequest, request_form: RequestForm | None = None, *, status: int = 200
+) -> HttpResponse:
+    board = emergency_board_for(staff(request))
+    context = {
+        "board": board,
+        "request_form": request_form or RequestForm(),
+        "approve_form": ApproveForm(),
+        "refuse_form": RefuseForm(),
+        "max_hours": MAX_HOURS,
+    }
+    return render(request, "web/emergency.html", context, status=status)
+
+
+@login_required
+@domain_errors
+def emergency(request: HttpRequest) -> HttpResponse:
+    return _page(request)
+
+
+@login_required
+@require_POST
+@domain_errors
+def emergency_request(request: HttpRequest) -> HttpResponse:
+    form = RequestForm(request.POST)
+    if not form.is_valid():
+        return _page(request, form, status=422)
+    user = staff(request)
+    case = find_case(user, form.cleaned_data["reference"].strip())
+    if case is None:
+        form.add_error("reference", "No case with that reference in your organisation.")
+        return _page(request, form, status=422)
+    try:
+        emergency_access_request(actor=user, case=case, reason=form.cleaned_data["reason"])
+    except DomainError as error:
+        if isinstance(error, NotFound):
+            raise
+        form.add_error(None, error.message)
+        return _page(request, form, status=error.status)
+    messages.success(
+        request, f"Asked for emergency access to {case.reference}; a second person must approve."
+    )
+    return redirect("web:emergency")
+
+
+@login_required
+@require_POST
+@domain_errors
+def emergency_decide(request: HttpRequest, grant_id: int, decision: str) -> HttpResponse:
+    if decision not in ("approve", "refuse"):
+        raise NotFound("No such decision.")
+    user = staff(request)
+    grant = get_object_or_404(
+        EmergencyAccess, pk=grant_id, case__organisation_id=user.organisation_id
+    )
+    if decision == "approve":
+        form: forms.Form = ApproveForm(request.POST)
+        if form.is_valid():
+            emergency_access_approve(actor=user, grant=grant, hours=form.cleaned_data["hours"])
+    else:
+        form = RefuseForm(request.POST)
+        if form.is_valid():
+            emergency_access_refuse(actor=user, grant=grant, reason=form.cleaned_data["reason"])
+    if not form.is_valid():
+        messages.error(
+            request, "; ".join(str(e) for errors in form.errors.values() for e in errors)
+        )
+        return redirect("web:emergency")
+    messages.success(
+        request, f"Emergency access {'approved' if decision == 'approve' else 'refused'}."
+    )
+    return redirect("web:emergency")
