@@ -12,6 +12,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import Client
 
+from dueprocess.accounts import mfa_secrets
 from tests.world import World
 
 
@@ -19,7 +20,7 @@ def enrol(user) -> str:  # type: ignore[no-untyped-def]
     """Give ``user`` an authenticator app (once) and return its base32 secret."""
     existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
     if existing is not None:
-        return existing.data["secret"]
+        return mfa_secrets.unseal(existing.data["secret"])
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return secret

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from dueprocess.lib.caches import cache_settings
 from dueprocess.lib.datadir import data_dir, secret_key
 
 
@@ -31,6 +32,8 @@ DATA_DIR = data_dir()
 PRODUCTION = _flag("DUEPROCESS_PRODUCTION")
 DEBUG = _flag("DUEPROCESS_DEBUG", default=False)
 SECRET_KEY = secret_key()
+# Sign-in rate limits and used second-factor codes: shared across processes when configured.
+CACHES = cache_settings(os.environ.get("DUEPROCESS_CACHE", ""))
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("DUEPROCESS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")

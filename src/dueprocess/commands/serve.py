@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from dueprocess.commands.setup import django_setup, require_migrated
+from dueprocess.lib.caches import prepare_caches
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -31,5 +32,6 @@ def serve(host: str, port: int, threads: int) -> None:
 def run(args: argparse.Namespace) -> int:
     django_setup()
     require_migrated()
+    prepare_caches()
     serve(args.host, args.port, args.threads)
     return 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from dueprocess.lib.caches import prepare_caches
+
 
 class CommandError(Exception):
     """A failure to report in one line with a non-zero exit, not a traceback."""
@@ -20,6 +22,7 @@ def migrate(verbosity: int = 0) -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=verbosity)
+    prepare_caches()
 
 
 def require_migrated() -> None:

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from dueprocess.accounts import mfa_secrets
 from dueprocess.accounts.models import RoleMembership, User
 
 #: Roles that can read or change a case file; each of them must sign in with a second factor.
@@ -72,7 +73,14 @@ class MFARequiredMiddleware:
 
 
 class StaffMFAAdapter(DefaultMFAAdapter):
-    """allauth's adapter, except that case workers cannot remove their last second factor."""
+    """allauth's adapter, except that case workers cannot remove their last second factor and
+    secrets are sealed at rest (see ``accounts.mfa_secrets``)."""
+
+    def encrypt(self, text: str) -> str:
+        return mfa_secrets.seal(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return mfa_secrets.unseal(encrypted_text)
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         if authenticator.type == Authenticator.Type.RECOVERY_CODES:
