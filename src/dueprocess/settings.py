@@ -160,7 +160,14 @@ ACCOUNT_ADAPTER = "dueprocess.web.auth_adapter.StaffAccountAdapter"
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/m/ip,5/5m/key"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+# Security keys and passkeys, as a second factor only (no passwordless sign-in). The relying
+# party is the host name the browser asked for, already checked against ALLOWED_HOSTS, and
+# fido2 accepts a key's answer only from https://<that host> or http://localhost. The demo
+# therefore needs no insecure-origin switch (browsers refuse an IP address as relying party,
+# so keys work at http://localhost:8000, not http://127.0.0.1:8000); it stays off everywhere
+# and the deploy check dueprocess.W007 refuses a deployment that turns it on.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 MFA_ADAPTER = "dueprocess.web.mfa.StaffMFAAdapter"  # case roles cannot switch MFA off
 MFA_TOTP_ISSUER = "dueprocess"
 LOGIN_URL = "account_login"

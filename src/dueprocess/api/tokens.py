@@ -26,7 +26,7 @@ from dueprocess.api.models import ApiToken
 from dueprocess.errors import AccessDenied, Forbidden, InvalidInput
 from dueprocess.ledger.record import record
 from dueprocess.lib import clock
-from dueprocess.web.mfa import has_totp, needs_mfa
+from dueprocess.web.mfa import has_second_factor, needs_mfa
 
 if TYPE_CHECKING:
     from dueprocess.accounts.models import User
@@ -65,7 +65,7 @@ def api_token_create(
     expires_at: dt.datetime | None = None,
 ) -> IssuedToken:
     """Mint a token for ``actor`` (tokens are always their creator's own)."""
-    if needs_mfa(actor) and not has_totp(actor):
+    if needs_mfa(actor) and not has_second_factor(actor):
         record_denial(
             AccessDenied(
                 actor=actor,
@@ -141,7 +141,7 @@ def token_for_secret(secret: str) -> ApiToken | None:
     owner = token.owner
     if not token.is_live(now) or not owner.is_active:
         return None
-    if needs_mfa(owner) and not has_totp(owner):
+    if needs_mfa(owner) and not has_second_factor(owner):
         return None
     _stamp_use(token, now)
     return token

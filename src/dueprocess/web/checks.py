@@ -2,9 +2,10 @@
 
 Django checks HTTPS, HSTS and its cookie flags. It does not check that sessions end, that the
 cookies carry the ``__Host-`` prefix (which stops a sibling sub-domain from planting them),
-that passwords are hashed with Argon2, that two-factor sign-in is installed and enforced, or
-that the Content-Security-Policy actually forbids inline script. A deployment that gets one of
-these wrong still "works", which is why they are checks rather than hopes.
+that passwords are hashed with Argon2, that two-factor sign-in is installed and enforced, that
+security keys are bound to the site's own origin, or that the Content-Security-Policy actually
+forbids inline script. A deployment that gets one of these wrong still "works", which is why
+they are checks rather than hopes.
 """
 
 from __future__ import annotations
@@ -96,6 +97,22 @@ def check_mfa(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
             "Two-factor sign-in must be installed and required for case roles.",
             hint=f"Install allauth.mfa with 'totp' in MFA_SUPPORTED_TYPES, and {middleware}.",
             id="dueprocess.W005",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def check_webauthn_origin(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    # allauth's switch does not relax the origin check, it removes it: the server would accept
+    # a security key's answer given to any site, which is what keys exist to prevent.
+    if not getattr(settings, "MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", False):
+        return []
+    return [
+        CheckWarning(
+            "Security keys must only be accepted from the site's own origin.",
+            hint="Set MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False; serve the site over HTTPS"
+            " with its host name in DUEPROCESS_ALLOWED_HOSTS.",
+            id="dueprocess.W007",
         )
     ]
 

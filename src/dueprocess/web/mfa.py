@@ -1,22 +1,25 @@
 """Two-factor sign-in is not optional for anyone who can read or act on a case file.
 
-allauth already asks for a code at sign-in once a person has an authenticator. What it does
-not do is *insist* on one: a case worker without an authenticator app could otherwise work
-with a password alone. ``MFARequiredMiddleware`` closes that gap by sending such a person to
-allauth's own set-up page until they have enrolled, and ``StaffMFAAdapter`` stops them from
-switching it off again afterwards.
+allauth already asks for a second factor at sign-in once a person has one. What it does not
+do is *insist* on one: a case worker without an authenticator app or a security key could
+otherwise work with a password alone. ``MFARequiredMiddleware`` closes that gap by sending such
+a person to allauth's own set-up pages until they have enrolled, and, with
+``StaffMFAAdapter``, stops them from removing their last second factor afterwards.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter, get_adapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from dueprocess.accounts import mfa_secrets
 from dueprocess.accounts.models import RoleMembership, User
@@ -26,9 +29,18 @@ ROLES_NEEDING_MFA = frozenset(
     {"intake_officer", "investigator", "case_manager", "panel_member", "independent_reviewer"}
 )
 
-#: Pages a person who still has to enrol may reach: enrolment itself, confirming their password
-#: before enrolling, and signing out.
-_ENROLMENT_URL_NAMES = ("mfa_activate_totp", "account_reauthenticate", "account_logout")
+#: What counts as enrolled. Recovery codes do not: they are the way back in after losing one
+#: of these, not a factor of their own (allauth deletes them with the last real factor).
+SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+
+#: Pages a person who still has to enrol may reach: either way of enrolling, confirming their
+#: password before enrolling, and signing out.
+_ENROLMENT_URL_NAMES = (
+    "mfa_activate_totp",
+    "mfa_add_webauthn",
+    "account_reauthenticate",
+    "account_logout",
+)
 
 
 def needs_mfa(user: User) -> bool:
@@ -36,12 +48,21 @@ def needs_mfa(user: User) -> bool:
     return RoleMembership.objects.current().filter(user=user, role__in=ROLES_NEEDING_MFA).exists()
 
 
-def has_totp(user: User) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+def has_second_factor(user: User) -> bool:
+    """Whether ``user`` has an authenticator app or a security key."""
+    return Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).exists()
+
 
 
 class MFARequiredMiddleware:
-    """Send a signed-in case worker without an authenticator app to the set-up page."""
+    """Send a signed-in case worker without a second factor to the set-up page, and refuse to
+    remove a case worker's last security key.
+
+    The second job lives here rather than in the adapter alone because allauth asks the
+    adapter's ``can_delete_authenticator`` only when an authenticator app is switched off, not
+    when a security key is removed; and keeping both in one middleware means the deploy check
+    that looks for this class (``dueprocess.W005``) covers both.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -53,11 +74,30 @@ class MFARequiredMiddleware:
             user is not None
             and user.is_authenticated
             and not self._allowed_path(request.path)
-            and not has_totp(user)  # checked first: one query for everyone already enrolled
+            and not has_second_factor(user)  # checked first: one query for everyone enrolled
             and needs_mfa(user)
         ):
             return self._to_enrolment(request)
         return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        match = request.resolver_match
+        if match is None or match.url_name != "mfa_remove_webauthn":
+            return None
+        key = Authenticator.objects.filter(
+            pk=view_kwargs.get("pk"), user_id=request.user.pk, type=Authenticator.Type.WEBAUTHN
+        ).first()
+        adapter = get_adapter()
+        if key is None or adapter.can_delete_authenticator(key):
+            return None  # allauth's view answers 404 for someone else's key
+        messages.error(request, adapter.error_messages["cannot_delete_authenticator"])
+        return redirect("mfa_list_webauthn")
 
     def _allowed_path(self, path: str) -> bool:
         if self._allowed is None:
@@ -76,6 +116,15 @@ class StaffMFAAdapter(DefaultMFAAdapter):
     """allauth's adapter, except that case workers cannot remove their last second factor and
     secrets are sealed at rest (see ``accounts.mfa_secrets``)."""
 
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        # allauth's own wording ("cannot deactivate") reads as a dead end; say the way out.
+        "cannot_delete_authenticator": _(
+            "Your role needs a second factor at every sign-in: add another security key or an"
+            " authenticator app before removing this one."
+        ),
+    }
+
     def encrypt(self, text: str) -> str:
         return mfa_secrets.seal(text)
 
@@ -83,6 +132,9 @@ class StaffMFAAdapter(DefaultMFAAdapter):
         return mfa_secrets.unseal(encrypted_text)
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
-        if authenticator.type == Authenticator.Type.RECOVERY_CODES:
+        if authenticator.type not in SECOND_FACTORS or not needs_mfa(authenticator.user):
             return True
-        return not needs_mfa(authenticator.user)
+        others = Authenticator.objects.filter(
+            user_id=authenticator.user_id, type__in=SECOND_FACTORS
+        )
+        return others.exclude(pk=authenticator.pk).exists()
