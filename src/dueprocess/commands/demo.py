@@ -86,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
             f" recovery code {recovery_code(result.users[key])}"
         )
     print("\nEach sign-in asks for a code: add the secret to any authenticator app, or use the")
-    print("recovery code once.")
+    print("recovery code once. To add a security key or passkey instead, open the app as")
+    print("http://localhost:8000 (browsers refuse keys on an IP address such as 127.0.0.1).")
     if args.no_serve:
         print("\nStart the server with: dueprocess serve")
         return 0
