@@ -35,7 +35,7 @@ REFERENCE = re.compile(r"\b[CM]-\d{4}-\d{5}\b")
 @dataclass(frozen=True)
 class Route:
     methods: tuple[str, ...]
-    kind: str  # "case" (per case), "advice", "signoff", "figure", or "plain"
+    kind: str  # "case" (per case), "advice", "signoff", "grant", "figure", or "plain"
 
 
 #: How to request each named route. "case" routes are requested once per demo case.
@@ -62,6 +62,25 @@ ROUTES = {
     "api-v1:lift_measure": Route(("POST",), "case"),
     "api-v1:list_recommendations": Route(("GET",), "case"),
     "api-v1:list_decisions": Route(("GET",), "case"),
+    "api-v1:list_evidence": Route(("GET",), "case"),
+    "api-v1:add_evidence": Route(("POST",), "case"),
+    "api-v1:revise_recommendation": Route(("POST",), "case"),
+    "api-v1:declare_recusal": Route(("POST",), "case"),
+    "api-v1:list_approaches": Route(("GET",), "case"),
+    "api-v1:log_approach": Route(("POST",), "case"),
+    "api-v1:list_case_advice_requests": Route(("GET",), "case"),
+    "api-v1:request_advice": Route(("POST",), "case"),
+    "api-v1:list_advice_inbox": Route(("GET",), "plain"),
+    "api-v1:get_advice_request": Route(("GET",), "advice"),
+    "api-v1:answer_advice_request": Route(("POST",), "advice"),
+    "api-v1:close_advice_request": Route(("POST",), "advice"),
+    "api-v1:list_sign_offs": Route(("GET",), "plain"),
+    "api-v1:get_sign_off": Route(("GET",), "signoff"),
+    "api-v1:record_sign_off": Route(("POST",), "signoff"),
+    "api-v1:request_emergency_access": Route(("POST",), "case"),
+    "api-v1:list_emergency_access": Route(("GET",), "plain"),
+    "api-v1:approve_emergency_access": Route(("POST",), "grant"),
+    "api-v1:refuse_emergency_access": Route(("POST",), "grant"),
     "api-v1:list_members": Route(("GET",), "plain"),
     "api-v1:match_member": Route(("GET",), "plain"),
     "api-v1:import_members": Route(("POST",), "plain"),
@@ -220,6 +239,9 @@ LISTS = {
     "oversight:advice-inbox",
     "oversight:signoff-inbox",
     "web:emergency",
+    "api-v1:list_advice_inbox",
+    "api-v1:list_sign_offs",
+    "api-v1:list_emergency_access",
 }
 
 
@@ -238,17 +260,19 @@ def _urls(template: str, route: Route, cases: list[Case]) -> Iterator[tuple[str,
             yield fill(template, {"key": key}), None
     elif route.kind == "advice":
         for advice in AdviceRequest.objects.select_related("case"):
-            yield fill(template, {"request_id": advice.pk}), advice.case
+            yield fill(template, {"request_id": advice.pk, "id": advice.pk}), advice.case
     elif route.kind == "grant":
         for grant in EmergencyAccess.objects.select_related("case"):
-            yield fill(template, {"grant_id": grant.pk, "decision": "approve"}), grant.case
+            values = {"grant_id": grant.pk, "id": grant.pk, "decision": "approve"}
+            yield fill(template, values), grant.case
     elif route.kind == "signoff":
         for signoff in SignOff.objects.select_related("case"):
-            yield fill(template, {"signoff_id": signoff.pk}), signoff.case
+            yield fill(template, {"signoff_id": signoff.pk, "id": signoff.pk}), signoff.case
     else:
         for case in cases:
             measure = case.interim_measures.first()
             assignment = case.assignments.first()
+            latest = case.recommendations.order_by("-number").first()
             measure_id = measure.pk if measure else 0
             assignment_id = assignment.pk if assignment else 0
             values = {
@@ -258,6 +282,7 @@ def _urls(template: str, route: Route, cases: list[Case]) -> Iterator[tuple[str,
                 "key": "notify",
                 "id": measure_id if "measure" in template else assignment_id,
                 "measure_id": measure_id,
+                "number": latest.number if latest else 1,
             }
             yield fill(template, values), case
 

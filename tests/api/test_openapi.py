@@ -110,3 +110,20 @@ def test_every_example_fits_the_schema_it_illustrates(schema):
                     check(media["example"], media["schema"], (method, path, media_type))
                     checked += 1
     assert checked > 60
+
+
+def test_every_bound_is_stated_in_json_schema_words(schema):
+    """``minimum``/``maximum``, never pydantic's own ``ge``/``le``, which validators ignore —
+    a bound a client cannot read is a bound the document does not state."""
+
+    def keys(node, under_properties=False):  # type: ignore[no-untyped-def]
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if not under_properties:
+                    yield key
+                yield from keys(value, key == "properties" and not under_properties)
+        elif isinstance(node, list):
+            for item in node:
+                yield from keys(item)
+
+    assert {"ge", "le", "gt", "lt"} & set(keys(schema)) == set()

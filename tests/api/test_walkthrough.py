@@ -1,5 +1,6 @@
-"""``docs/api.md`` cannot rot: its curl walkthrough is parsed and run, block by block, against
-the demo organisation — the same people, the same requests, in the same order."""
+"""``docs/api.md`` cannot rot: its curl walkthrough — and its examples of the interference
+register — are parsed and run, block by block, against the demo organisation: the same people,
+the same requests, in the same order."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from django.test import Client
 from dueprocess.accounts.models import User
 from dueprocess.accounts.services import organisation_create
 from dueprocess.api.tokens import api_token_create
-from dueprocess.cases.models import Case
+from dueprocess.cases import services as svc
+from dueprocess.cases.models import AdviceRequest, Approach, Case
 from dueprocess.demo.personas import create_personas
 from dueprocess.ledger.models import LedgerEntry
 from dueprocess.lib import clock
@@ -26,6 +28,7 @@ from dueprocess.rulebooks import bundled
 DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 _BLOCK = re.compile(r"```sh\n(.*?)```", re.S)
 _TOKEN_LINE = re.compile(r"^(\w+)=\$\(dueprocess api token create (.+)\)$")
+_KEPT = re.compile(r'\["(\w+)"\]\)')
 
 
 @dataclass
@@ -34,13 +37,15 @@ class Call:
     path: str
     headers: dict[str, str] = field(default_factory=dict)
     body: str = ""
-    captures: str = ""  # the shell variable the answer's "reference" is kept in
+    captures: str = ""  # the shell variable a field of the answer is kept in
+    kept: str = "reference"  # which field
 
 
-def blocks() -> list[str]:
-    """The shell blocks of the guide's worked example, in order."""
-    example = DOC.read_text().split("## Worked example", 1)[1]
-    return _BLOCK.findall(example)
+def blocks(section: str = "## Worked example") -> list[str]:
+    """The shell blocks of one section of the guide, in order."""
+    text = DOC.read_text().split(section, 1)[1]
+    following = re.search(r"^## ", text, re.M)
+    return _BLOCK.findall(text[: following.start()] if following else text)
 
 
 def token_lines(block: str) -> dict[str, dict[str, str]]:
@@ -58,11 +63,14 @@ def parse_curl(block: str) -> Call:
     text = block.replace("\\\n", " ").strip()
     captures = ""
     assignment = re.match(r"^(\w+)=\$\((.*)\)$", text, re.S)
+    kept = "reference"
     if assignment:
         captures, text = assignment.group(1), assignment.group(2)
+        found = _KEPT.search(text)
+        kept = found.group(1) if found else kept
     words = shlex.split(text)
     assert words[0] == "curl", block
-    call = Call(method="GET", path="", captures=captures)
+    call = Call(method="GET", path="", captures=captures, kept=kept)
     index = 1
     while index < len(words) and words[index] != "|":
         word = words[index]
@@ -100,9 +108,9 @@ def demo(db: None) -> dict[str, User]:
     return {user.email: user for user in users.values()}
 
 
-def test_the_walkthrough_in_the_api_guide_takes_a_case_from_open_to_closed(demo):
-    setup, *steps = blocks()
-    variables: dict[str, str] = {}
+def tokens(setup: str, demo: dict[str, User]) -> dict[str, str]:
+    """The secrets of the tokens the setup block creates, by shell variable."""
+    variables = {}
     for name, options in token_lines(setup).items():
         issued = api_token_create(
             actor=demo[options["--email"]],
@@ -110,10 +118,13 @@ def test_the_walkthrough_in_the_api_guide_takes_a_case_from_open_to_closed(demo)
             scopes=options["--scopes"].split(","),
         )
         variables[name] = issued.secret
-    assert set(variables) == {"PRIYA", "MORGAN", "SAM", "JUDITH"}
+    return variables
+
+
+def run_calls(steps: list[str], variables: dict[str, str]) -> int:
+    """Each block's request, in order, every one answered with success; returns how many."""
     client = Client()
     calls = [parse_curl(step) for step in steps]
-    assert len(calls) >= 11
     for call in calls:
         path = "/api/v1" + expand(call.path, variables)
         headers = {k: expand(v, variables) for k, v in call.headers.items()}
@@ -129,7 +140,15 @@ def test_the_walkthrough_in_the_api_guide_takes_a_case_from_open_to_closed(demo)
         )
         assert 200 <= response.status_code < 300, (call, response.content)
         if call.captures:
-            variables[call.captures] = response.json()["reference"]
+            variables[call.captures] = str(response.json()[call.kept])
+    return len(calls)
+
+
+def test_the_walkthrough_in_the_api_guide_takes_a_case_from_open_to_closed(demo):
+    setup, *steps = blocks()
+    variables = tokens(setup, demo)
+    assert set(variables) == {"PRIYA", "MORGAN", "SAM", "JUDITH"}
+    assert run_calls(steps, variables) >= 11
     case = Case.objects.get(reference=variables["REF"])
     assert case.stage == "closed" and case.closed_at is not None
     transitions = list(case.status_changes.values_list("transition", flat=True))
@@ -147,3 +166,39 @@ def test_the_walkthrough_in_the_api_guide_takes_a_case_from_open_to_closed(demo)
 
 def expand(text: str, variables: dict[str, str]) -> str:
     return re.sub(r"\$(\w+)", lambda m: variables[m.group(1)], text)
+
+
+def test_the_register_examples_in_the_api_guide_log_an_approach_and_ask_for_advice(demo):
+    setup, *steps = blocks("## Contacts from outside the case team")
+    # as the guide says: a case Sam is investigating, on a day after the approach it logs
+    with clock.frozen(dt.datetime(2026, 3, 20, 9, 0, tzinfo=dt.UTC)):
+        variables = tokens(setup, demo)
+        assert set(variables) == {"SAM", "MORGAN", "FELIX"}
+        case = _investigated_by_sam(demo)
+        variables["REF"] = case.reference
+        assert run_calls(steps, variables) >= 7
+    approach = Approach.objects.get(case=case)
+    assert approach.logged_by.email == "sam@northmoor.example" and approach.from_political_office
+    asked = AdviceRequest.objects.get(case=case)
+    assert asked.adviser.email == "felix@northmoor.example"
+    assert asked.answer and asked.closed_at is not None
+    assert LedgerEntry.objects.filter(action="advice.viewed").count() == 1
+
+
+def _investigated_by_sam(demo: dict[str, User]) -> Case:
+    priya, morgan = demo["priya@northmoor.example"], demo["morgan@northmoor.example"]
+    case = svc.case_open(
+        actor=priya,
+        unit=priya.organisation.units.get(),  # type: ignore[union-attr]
+        category="antisemitism",
+        summary="A post repeating an antisemitic conspiracy trope.",
+        complainant=svc.PartyInput(name="Ola Nordmann"),
+        respondent=svc.PartyInput(name="Rex Example"),
+    )
+    case = svc.case_transition(actor=priya, case=case, transition="acknowledge")
+    answers = {"in_scope": True, "respondent_is_member": True, "not_duplicate": True}
+    case = svc.case_triage(actor=priya, case=case, answers=answers)
+    svc.case_assign(
+        actor=morgan, case=case, assignee=demo["sam@northmoor.example"], role="investigator"
+    )
+    return Case.objects.get(pk=case.pk)

@@ -18,7 +18,19 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from dueprocess.api import problems
 from dueprocess.api.auth import MissingScope
 from dueprocess.api.docs import PROBLEM_SCHEMA
-from dueprocess.api.endpoints import cases, ledger, me, members, parts, steps
+from dueprocess.api.endpoints import (
+    advice,
+    approaches,
+    cases,
+    casework,
+    emergency,
+    ledger,
+    me,
+    members,
+    parts,
+    signoffs,
+    steps,
+)
 from dueprocess.api.limits import guard_body
 from dueprocess.api.tokens import SCOPES
 from dueprocess.errors import DomainError
@@ -83,6 +95,11 @@ api.add_decorator(guard_body, mode="view")  # "view": wraps the whole run, befor
 api.add_router("", cases.router)
 api.add_router("", steps.router)
 api.add_router("", parts.router)
+api.add_router("", casework.router)
+api.add_router("", approaches.router)
+api.add_router("", advice.router)
+api.add_router("", signoffs.router)
+api.add_router("", emergency.router)
 api.add_router("", members.router)
 api.add_router("", ledger.router)
 api.add_router("", me.router)

@@ -163,3 +163,107 @@ CHECKPOINT = (
     "dueprocess.invalid/ledger/v1\n4182\nq8m0b3Xr1Yl5gk4X7wq3m9h6uXb0QxJ0m1nVQ8cE2d4=\n\n"
     "— dueprocess.invalid/ledger/v1 Az3bXw…\n"
 )
+EVIDENCE: dict[str, Any] = {
+    "id": 9,
+    "title": "Screenshot of the branch group post",
+    "kind": "screenshot",
+    "description": "Sent by the complainant; the post was deleted on 5 March.",
+    "sha256": "9f2c4b1e8d7a6f5e4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a2918f7e6d5c",
+    "size_bytes": 184320,
+    "received_at": "2026-03-04T11:20:00Z",
+    "added_by": PERSON,
+}
+RECUSAL: dict[str, Any] = {
+    "person": PERSON,
+    "source": "declared",
+    "reason": "The respondent is my brother-in-law.",
+    "recorded_at": "2026-03-11T08:30:00Z",
+}
+APPROACH: dict[str, Any] = {
+    "id": 3,
+    "approached_by": "Alex Doe, Leader's office",
+    "from_political_office": True,
+    "channel": "phone",
+    "occurred_at": "2026-03-14T17:45:00Z",
+    "what_was_asked": "Whether a warning letter would be enough, given the selection meeting.",
+    "logged_by": PERSON,
+    "logged_at": "2026-03-14T18:10:00Z",
+}
+ADVISER = {"name": "Felix Hartley", "email": "felix@northmoor.example"}
+ADVICE_REQUEST: dict[str, Any] = {
+    "id": 5,
+    "requested_by": MANAGER,
+    "adviser": ADVISER,
+    "question": "Is the respondent on a shortlist for selection this spring?",
+    "extract": "The respondent is a branch officer in Northmoor East.",
+    "requested_at": "2026-03-18T10:00:00Z",
+    "answer": "No selection is open in that seat before 2027.",
+    "answered_at": "2026-03-19T15:30:00Z",
+    "closed_at": None,
+}
+ADVICE_INBOX_ITEM: dict[str, Any] = {
+    "id": 5,
+    "requested_by": MANAGER["name"],
+    "requested_at": "2026-03-18T10:00:00Z",
+    "answered": False,
+}
+ADVICE_BRIEF: dict[str, Any] = {
+    "id": 5,
+    "requested_by": MANAGER["name"],
+    "requested_at": "2026-03-18T10:00:00Z",
+    "question": ADVICE_REQUEST["question"],
+    "extract": ADVICE_REQUEST["extract"],
+    "answer": "",
+    "answered_at": None,
+}
+ADVICE_ANSWER: dict[str, Any] = {
+    "id": 5,
+    "answer": ADVICE_REQUEST["answer"],
+    "answered_at": ADVICE_REQUEST["answered_at"],
+}
+SIGNOFF_ITEM: dict[str, Any] = {
+    "id": 2,
+    "label": "Leader's sign-off to suspend an elected representative",
+    "requested_at": "2026-03-12T12:00:00Z",
+    "due_on": "2026-03-14",
+    "delayed": False,
+}
+SIGNOFF_BRIEF: dict[str, Any] = SIGNOFF_ITEM | {
+    "brief": (
+        "Leader's sign-off to suspend an elected representative. Measure: Administrative "
+        "suspension, in force from 12 March 2026. Ground: Risk to the investigation. "
+        "Respondent: Rex Example (councillor). Review date: 09 April 2026."
+    )
+}
+SIGNOFF: dict[str, Any] = {
+    "id": 2,
+    "label": SIGNOFF_ITEM["label"],
+    "status": "signed",
+    "reasons": "The ground is made out; the suspension is proportionate.",
+    "delay_reasons": "",
+    "answered_late": False,
+    "recorded_at": "2026-03-13T09:15:00Z",
+}
+EMERGENCY_ACCESS: dict[str, Any] = {
+    "id": 8,
+    "reference": REFERENCE,
+    "requester": {"name": "Rhiannon Pryce", "email": "rhiannon@northmoor.example"},
+    "reason": "The investigator is in hospital and the interview notice must go out today.",
+    "requested_at": "2026-03-20T08:05:00Z",
+    "status": "pending",
+    "decided_by": None,
+    "approved_at": None,
+    "expires_at": None,
+    "refused_at": None,
+}
+EMERGENCY_APPROVED: dict[str, Any] = EMERGENCY_ACCESS | {
+    "status": "approved",
+    "decided_by": MANAGER,
+    "approved_at": "2026-03-20T08:20:00Z",
+    "expires_at": "2026-03-20T12:20:00Z",
+}
+EMERGENCY_REFUSED: dict[str, Any] = EMERGENCY_ACCESS | {
+    "status": "refused",
+    "decided_by": MANAGER,
+    "refused_at": "2026-03-20T08:20:00Z",
+}

@@ -8,9 +8,12 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field, StringConstraints
 
+from dueprocess.access.emergency import MAX_HOURS
 from dueprocess.api.types import (
     NO_NUL,
+    NOT_BLANK,
     Answers,
+    ByteCount,
     Date,
     DateTime,
     Email,
@@ -32,6 +35,17 @@ UnitSlug = Annotated[str, StringConstraints(max_length=50, pattern=r"^[-a-zA-Z0-
 OptionalReference = Annotated[
     str, StringConstraints(max_length=32, pattern=r"^([A-Za-z0-9][A-Za-z0-9-]*)?$")
 ]
+# Text that must say something, limited as the service that stores it limits it — so the
+# document never calls valid what the service would turn away as too long.
+Title = Annotated[str, StringConstraints(max_length=200, pattern=NOT_BLANK)]
+BriefReason = Annotated[str, StringConstraints(max_length=2000, pattern=NOT_BLANK)]
+Question = Annotated[str, StringConstraints(max_length=4000, pattern=NOT_BLANK)]
+Extract = Annotated[str, StringConstraints(max_length=10000, pattern=NOT_BLANK)]
+EvidenceKind = Literal[
+    "document", "screenshot", "social_media", "email", "statement", "recording", "other"
+]
+Channel = Literal["in_person", "phone", "email", "message", "other"]
+Sha256 = Annotated[str, StringConstraints(max_length=64, pattern=r"^([0-9a-fA-F]{64})?$")]
 
 
 class Strict(Schema):
@@ -126,6 +140,61 @@ class MeasureIn(Strict):
     reasons: Text
 
 
+class RevisionIn(Strict):
+    finding: Finding
+    sanctions: list[Key] = Field(default_factory=list, max_length=10)
+    reasons: Text = Field(description="Why the recommendation is corrected; always required.")
+    factors: list[Key] = Field(default_factory=list, max_length=20)
+
+
+class EvidenceIn(Strict):
+    title: Title
+    kind: EvidenceKind
+    description: OptionalText = ""
+    sha256: Sha256 = Field("", description="The SHA-256 of the file, as 64 hexadecimal digits.")
+    size_bytes: ByteCount | None = Field(None, description="The size of the file.")
+
+
+class ApproachIn(Strict):
+    approached_by: Title = Field(description="Who made contact, and their role.")
+    from_political_office: Flag = False
+    channel: Channel
+    occurred_at: DateTime = Field(
+        description="When it happened: not in the future, not more than three years ago."
+    )
+    what_was_asked: Text
+
+
+class AdviceIn(Strict):
+    adviser: Email = Field(description="The e-mail address of a member of staff.")
+    question: Question
+    extract: Extract = Field(description="The only part of the case the adviser will see.")
+
+
+class AnswerIn(Strict):
+    answer: Text
+
+
+class BriefReasonIn(Strict):
+    reason: BriefReason
+
+
+class SignOffIn(Strict):
+    outcome: Literal["signed", "objected"]
+    reasons: Text
+    delay_reasons: OptionalText = Field(
+        "", description="Required when the sign-off comes after its due date."
+    )
+
+
+class GrantIn(Strict):
+    hours: JsonInt = Field(
+        ge=1,
+        le=MAX_HOURS,
+        description=f"How long the access lasts, in hours (at most {MAX_HOURS}).",
+    )
+
+
 class MatchIn(Strict):
     name: ShortText = ""
     email: Annotated[str, StringConstraints(max_length=254, pattern=NO_NUL)] = ""
@@ -154,11 +223,17 @@ class MemberCsvIn(Strict):
 
 
 __all__ = [
+    "AdviceIn",
     "AllegationIn",
+    "AnswerIn",
+    "ApproachIn",
     "AssignIn",
+    "BriefReasonIn",
     "CaseOpenIn",
     "DecisionIn",
     "Email",
+    "EvidenceIn",
+    "GrantIn",
     "MatchIn",
     "MeasureIn",
     "MemberCsvIn",
@@ -167,6 +242,8 @@ __all__ = [
     "PartyIn",
     "ReasonIn",
     "RecommendationIn",
+    "RevisionIn",
+    "SignOffIn",
     "StepIn",
     "TriageIn",
 ]

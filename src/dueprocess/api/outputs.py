@@ -4,6 +4,7 @@ stay hidden when anonymous; e-mail addresses of parties are never returned."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Schema
 
@@ -126,6 +127,36 @@ class DecisionOut(Schema):
     warning_expires_on: dt.date | None
 
 
+class RecusalOut(Schema):
+    person: Person
+    source: str
+    reason: str
+    recorded_at: dt.datetime
+
+
+class ApproachOut(Schema):
+    id: int
+    approached_by: str
+    from_political_office: bool
+    channel: str
+    occurred_at: dt.datetime
+    what_was_asked: str
+    logged_by: Person
+    logged_at: dt.datetime
+
+
+class AdviceRequestOut(Schema):
+    id: int
+    requested_by: Person
+    adviser: Person
+    question: str
+    extract: str
+    requested_at: dt.datetime
+    answer: str
+    answered_at: dt.datetime | None
+    closed_at: dt.datetime | None
+
+
 class StepOut(Schema):
     key: str
     label: str
@@ -164,6 +195,70 @@ class CaseDetail(CaseState):
     evidence: list[EvidenceOut]
     history: list[HistoryOut]
     steps: list[StepOut]
+
+
+class AdviceInboxItemOut(Schema):
+    id: int
+    requested_by: str
+    requested_at: dt.datetime
+    answered: bool
+
+
+class AdviceBriefOut(Schema):
+    id: int
+    requested_by: str
+    requested_at: dt.datetime
+    question: str
+    extract: str
+    answer: str
+    answered_at: dt.datetime | None
+
+
+class AdviceAnswerOut(Schema):
+    id: int
+    answer: str
+    answered_at: dt.datetime
+
+
+class SignOffItemOut(Schema):
+    id: int
+    label: str
+    requested_at: dt.datetime
+    due_on: dt.date
+    delayed: bool
+
+
+class SignOffBriefOut(SignOffItemOut):
+    brief: str
+
+
+class SignOffOut(Schema):
+    id: int
+    label: str
+    status: str
+    reasons: str
+    delay_reasons: str
+    answered_late: bool
+    recorded_at: dt.datetime
+
+
+class EmergencyAccessOut(Schema):
+    id: int
+    reference: str
+    requester: Person
+    reason: str
+    requested_at: dt.datetime
+    status: Literal["pending", "approved", "refused"]
+    decided_by: Person | None
+    approved_at: dt.datetime | None
+    expires_at: dt.datetime | None
+    refused_at: dt.datetime | None
+
+
+class EmergencyBoardOut(Schema):
+    may_approve: bool
+    awaiting: list[EmergencyAccessOut]
+    mine: list[EmergencyAccessOut]
 
 
 class TokenOut(Schema):

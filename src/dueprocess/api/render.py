@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from dueprocess.api.case_pages import is_overdue
 from dueprocess.cases.models import (
+    AdviceRequest,
+    Approach,
     Assignment,
     Case,
     Decision,
@@ -19,6 +21,7 @@ from dueprocess.cases.models import (
     Note,
     Party,
     Recommendation,
+    Recusal,
     StatusChange,
 )
 from dueprocess.cases.services.common import taken_steps
@@ -230,6 +233,42 @@ def decision(item: Decision) -> dict[str, Any]:
         "decided_by": person(item.decided_by),
         "decided_at": item.decided_at,
         "warning_expires_on": item.warning_expires_on,
+    }
+
+
+def recusal(item: Recusal) -> dict[str, Any]:
+    return {
+        "person": person(item.user),
+        "source": item.source,
+        "reason": item.reason,
+        "recorded_at": item.recorded_at,
+    }
+
+
+def approach(item: Approach) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "approached_by": item.approached_by,
+        "from_political_office": item.from_political_office,
+        "channel": item.channel,
+        "occurred_at": item.occurred_at,
+        "what_was_asked": item.what_was_asked,
+        "logged_by": person(item.logged_by),
+        "logged_at": item.logged_at,
+    }
+
+
+def advice_request(item: AdviceRequest) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "requested_by": person(item.requested_by),
+        "adviser": person(item.adviser),
+        "question": item.question,
+        "extract": item.extract,
+        "requested_at": item.requested_at,
+        "answer": item.answer,
+        "answered_at": item.answered_at,
+        "closed_at": item.closed_at,
     }
 
 

@@ -34,8 +34,14 @@ if TYPE_CHECKING:
 SECRET_PREFIX = "dp_"  # noqa: S105 (a recognisable prefix, not a secret)
 #: What each scope lets a token be used for (the access gates still decide per case).
 SCOPES: dict[str, str] = {
-    "cases:read": "List cases and read case files, their parts and the steps open to you.",
-    "cases:write": "Open cases, take workflow steps, add notes, assign, impose measures.",
+    "cases:read": (
+        "List cases and read case files, their parts and the steps open to you; read the "
+        "advice requests and sign-offs put to you."
+    ),
+    "cases:write": (
+        "Open cases, take workflow steps, add notes and evidence, assign, impose measures, log "
+        "approaches, ask for and give advice, sign off, ask for and decide on emergency access."
+    ),
     "members:read": "Search and match the membership register.",
     "members:write": "Import members into the register.",
     "ledger:read": "Export a case's ledger entries with their proofs.",

@@ -58,7 +58,11 @@ def _json_int(value: Any) -> Any:
 
 #: A whole number in a JSON body.
 JsonInt = Annotated[int, BeforeValidator(_json_int)]
-Version = Annotated[JsonInt, Field(ge=1, le=2**31 - 1)]
+# Bounds go on the number inside the JSON check, not around it: bounds around it are lost from
+# the document (as non-standard "ge"/"le") once the field may also be null.
+Version = Annotated[int, Field(ge=1, le=2**31 - 1), BeforeValidator(_json_int)]
+#: A size in bytes.
+ByteCount = Annotated[int, Field(ge=0, le=MAX_ID), BeforeValidator(_json_int)]
 Identifier = Annotated[int, Field(ge=1, le=MAX_ID)]
 Flag = StrictBool
 

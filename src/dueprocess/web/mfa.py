@@ -53,7 +53,6 @@ def has_second_factor(user: User) -> bool:
     return Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).exists()
 
 
-
 class MFARequiredMiddleware:
     """Send a signed-in case worker without a second factor to the set-up page, and refuse to
     remove a case worker's last security key.

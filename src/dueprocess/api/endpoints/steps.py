@@ -13,7 +13,7 @@ from ninja.params import P, PathEx
 from dueprocess.api import examples as ex
 from dueprocess.api import render
 from dueprocess.api.auth import actor
-from dueprocess.api.docs import documented
+from dueprocess.api.docs import documented, link
 from dueprocess.api.endpoints.cases import Ref
 from dueprocess.api.inputs import DecisionIn, RecommendationIn, StepIn, TriageIn
 from dueprocess.api.lookups import case_by_reference
@@ -108,6 +108,14 @@ def triage_case(request: HttpRequest, ref: Ref, payload: TriageIn) -> dict[str, 
             "reasons": "The post is admitted and its meaning is plain.",
         },
         response=ex.RECOMMENDATION,
+        links={
+            "ReviseThisRecommendation": link(
+                "reviseRecommendation",
+                "Correct it before the panel decides.",
+                ref="$request.path.ref",
+                number="$response.body#/number",
+            )
+        },
     ),
 )
 def submit_recommendation(

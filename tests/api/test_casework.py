@@ -1,0 +1,150 @@
+"""Evidence, a corrected recommendation and a recusal through the API: each a thin call to its
+service, refused as the service refuses, and on the ledger as the act of the token's owner."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+from dueprocess.api.inputs import EvidenceKind
+from dueprocess.cases import services as svc
+from dueprocess.cases.models import Assignment, EvidenceItem, Recusal
+from tests.api.client import problem_code, problem_of
+from tests.api.matrix import staffed_case
+from tests.api.trail import actions_since, last_on, mark
+from tests.world import within_guideline
+
+DIGEST = "9F2C4B1E8D7A6F5E4C3B2A1908F7E6D5C4B3A29180F7E6D5C4B3A2918F7E6D5C"
+EVIDENCE = {
+    "title": "Screenshot of the post",
+    "kind": "screenshot",
+    "description": "Sent by the complainant.",
+    "sha256": DIGEST,
+    "size_bytes": 184320,
+}
+
+
+def test_the_schema_offers_exactly_the_evidence_kinds_the_model_stores():
+    assert set(get_args(EvidenceKind)) == set(EvidenceItem.Kind.values)
+
+
+def test_evidence_is_recorded_with_its_digest_and_listed_on_a_recorded_view(api, world):
+    case = staffed_case(world, "investigation")
+    before = mark()
+    response = api.post(f"/cases/{case.reference}/evidence", EVIDENCE, "investigator")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["sha256"] == DIGEST.lower() and body["size_bytes"] == 184320
+    assert body["added_by"]["email"] == world.investigator.email
+    assert actions_since(before) == ["evidence.added"]
+    entry = last_on(case)
+    assert entry.actor == world.investigator and entry.details["sha256"] == DIGEST.lower()
+
+    before = mark()
+    listed = api.get(f"/cases/{case.reference}/evidence", "case_manager")
+    assert [item["id"] for item in listed.json()] == [body["id"]]
+    assert actions_since(before) == ["case.viewed"]
+
+
+def test_evidence_is_refused_to_those_who_may_not_add_it(api, world):
+    case = staffed_case(world, "investigation")
+    assert api.post(f"/cases/{case.reference}/evidence", EVIDENCE, "reviewer").status_code == 403
+    refused = api.post(f"/cases/{case.reference}/evidence", EVIDENCE, "political")
+    assert refused.status_code == 404 and problem_code(refused) == "not-found"
+    assert api.get(f"/cases/{case.reference}/evidence", "political").status_code == 404
+    assert not EvidenceItem.objects.exists()
+
+
+def test_bad_evidence_is_a_validation_problem_naming_the_field(api, world):
+    case = staffed_case(world, "investigation")
+    path = f"/cases/{case.reference}/evidence"
+    for change, field in [
+        ({"kind": "photo"}, "kind"),
+        ({"sha256": "abc"}, "sha256"),
+        ({"size_bytes": -1}, "size_bytes"),
+        ({"size_bytes": "12"}, "size_bytes"),
+        ({"title": "   "}, "title"),
+        ({"title": "x" * 201}, "title"),
+        ({"colour": "red"}, "colour"),
+    ]:
+        response = api.post(path, EVIDENCE | change, "investigator")
+        assert response.status_code == 422, change
+        assert field in problem_of(response)["errors"], change
+    assert not EvidenceItem.objects.exists()
+
+
+def _revision(case, reasons: str = "Corrected: shared twice, not once.") -> dict:  # type: ignore[no-untyped-def]
+    return {"finding": "breach", "sanctions": within_guideline(case), "reasons": reasons}
+
+
+def test_a_revision_is_a_new_version_and_both_are_kept(api, world):
+    case = staffed_case(world, "panel")
+    before = mark()
+    path = f"/cases/{case.reference}/recommendations/1/revise"
+    response = api.post(path, _revision(case), "investigator")
+    assert response.status_code == 201, response.content
+    assert response.json()["number"] == 2 and response.json()["supersedes"] == 1
+    assert actions_since(before) == ["recommendation.revised"]
+    entry = last_on(case)
+    assert entry.actor == world.investigator and entry.details["supersedes"] == 1
+    listed = api.get(f"/cases/{case.reference}/recommendations", "panel_chair").json()
+    assert [(r["number"], r["supersedes"]) for r in listed] == [(1, None), (2, 1)]
+
+
+def test_only_the_latest_undecided_version_may_be_revised(api, world):
+    case = staffed_case(world, "panel")
+    base = f"/cases/{case.reference}/recommendations"
+    assert api.post(f"{base}/1/revise", _revision(case), "investigator").status_code == 201
+    stale = api.post(f"{base}/1/revise", _revision(case), "investigator")
+    assert stale.status_code == 409 and problem_code(stale) == "stale-state"
+    missing = api.post(f"{base}/9/revise", _revision(case), "investigator")
+    assert missing.status_code == 404 and problem_code(missing) == "not-found"
+    svc.decision_record(
+        actor=world.panel_chair,
+        case=case,
+        finding="breach",
+        sanctions=within_guideline(case),
+        reasons="Adopted.",
+    )
+    late = api.post(f"{base}/2/revise", _revision(case), "investigator")
+    assert late.status_code == 409 and problem_code(late) == "illegal-transition"
+    assert case.recommendations.count() == 2
+
+
+def test_a_revision_is_the_investigators_alone_and_needs_reasons(api, world):
+    case = staffed_case(world, "panel")
+    path = f"/cases/{case.reference}/recommendations/1/revise"
+    refused = api.post(path, _revision(case), "case_manager")
+    assert refused.status_code == 409 and problem_code(refused) == "illegal-transition"
+    assert api.post(path, _revision(case), "reviewer").status_code == 403
+    assert api.post(path, _revision(case), "intake").status_code == 404
+    blank = api.post(path, _revision(case, reasons=" "), "investigator")
+    assert blank.status_code == 422 and "reasons" in problem_of(blank)["errors"]
+    unknown = api.post(path, _revision(case) | {"sanctions": ["banishment"]}, "investigator")
+    assert unknown.status_code == 422 and problem_code(unknown) == "validation"
+    assert api.post(path.replace("/1/", "/0/"), _revision(case), "investigator").status_code == 422
+    assert case.recommendations.count() == 1
+
+
+def test_a_recusal_ends_the_assignment_and_closes_the_case_to_its_maker(api, world):
+    case = staffed_case(world, "investigation")
+    before = mark()
+    body = {"reason": "The respondent is my brother-in-law."}
+    response = api.post(f"/cases/{case.reference}/recusal", body, "investigator")
+    assert response.status_code == 201, response.content
+    assert response.json()["source"] == "declared"
+    assert response.json()["person"]["email"] == world.investigator.email
+    assert actions_since(before) == ["recusal.declared"]
+    assert last_on(case).details["reason"] == body["reason"]
+    assignment = Assignment.objects.get(case=case, user=world.investigator)
+    assert assignment.ended_at is not None and assignment.end_reason == "recused"
+    assert api.get(f"/cases/{case.reference}", "investigator").status_code == 404
+
+
+def test_a_recusal_needs_a_reason_and_a_case_one_may_see(api, world):
+    case = staffed_case(world, "investigation")
+    path = f"/cases/{case.reference}/recusal"
+    blank = api.post(path, {"reason": ""}, "investigator")
+    assert blank.status_code == 422 and "reason" in problem_of(blank)["errors"]
+    assert api.post(path, {"reason": "Conflicted."}, "political").status_code == 404
+    assert api.post(path, {"reason": "Conflicted."}, "outsider").status_code == 404
+    assert not Recusal.objects.exists()
