@@ -88,6 +88,7 @@ def log_approach(morgan: Browsing, reference: str) -> None:
     page.get_by_label("How").select_option(label="Telephone")
     page.get_by_label("When it happened").fill(when)
     page.get_by_label("What was asked or said").fill("Asked whether a warning letter would do.")
+    page.get_by_label("Which way it pushed the case").select_option("lighter")
     morgan.submit("Log the approach")
     expect(page.get_by_role("status")).to_contain_text("approach is on the record")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import get_args
 
-from dueprocess.api.inputs import Channel
+from dueprocess.api.inputs import Channel, Direction
 from dueprocess.cases import services as svc
 from dueprocess.cases.models import AdviceRequest, Approach, Case, SignOff
 from dueprocess.lib import clock
@@ -30,6 +30,7 @@ def _approach(when: dt.datetime | None = None) -> dict:  # type: ignore[type-arg
 
 def test_the_schema_offers_exactly_the_channels_the_model_stores():
     assert set(get_args(Channel)) == set(Approach.Channel.values)
+    assert set(get_args(Direction)) == set(Approach.Direction.values)
 
 
 def test_an_approach_is_logged_and_shown_on_a_recorded_view_of_the_case(api, world):
@@ -39,6 +40,7 @@ def test_an_approach_is_logged_and_shown_on_a_recorded_view_of_the_case(api, wor
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["from_political_office"] and body["logged_by"]["email"] == world.investigator.email
+    assert body["direction"] == "unclear"  # not said: recorded as unclear, never guessed
     assert actions_since(before) == ["approach.logged"]
     entry = last_on(case)
     assert entry.actor == world.investigator and entry.details["channel"] == "phone"
@@ -47,6 +49,14 @@ def test_an_approach_is_logged_and_shown_on_a_recorded_view_of_the_case(api, wor
     listed = api.get(f"/cases/{case.reference}/approaches", "reviewer")
     assert listed.status_code == 200 and [a["id"] for a in listed.json()] == [body["id"]]
     assert actions_since(before) == ["case.viewed"]
+
+    harsher = api.post(
+        f"/cases/{case.reference}/approaches",
+        _approach() | {"direction": "harsher"},
+        "investigator",
+    )
+    assert harsher.status_code == 201 and harsher.json()["direction"] == "harsher"
+    assert last_on(case).details["direction"] == "harsher"
 
 
 def test_an_approach_is_refused_to_those_who_may_not_log_one(api, world):
@@ -70,6 +80,7 @@ def test_an_approach_in_the_future_or_without_an_offset_is_a_validation_problem(
     for change, field in [
         ({"occurred_at": "2026-03-01T10:00:00"}, "occurred_at"),
         ({"channel": "carrier_pigeon"}, "channel"),
+        ({"direction": "sideways"}, "direction"),
         ({"from_political_office": "yes"}, "from_political_office"),
         ({"approached_by": ""}, "approached_by"),
         ({"what_was_asked": " \n"}, "what_was_asked"),

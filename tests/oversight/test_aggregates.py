@@ -18,7 +18,7 @@ from dueprocess.ledger.models import LedgerEntry
 from dueprocess.ledger.record import actor_pseudonym
 from dueprocess.lib import clock
 from dueprocess.oversight import casework_figures as cw
-from dueprocess.oversight.queries import figure_for
+from dueprocess.oversight.queries import figure_cases_for, figure_for
 from dueprocess.oversight.sql import month_key
 from tests.oversight.conftest import HARSHER, LIGHTER, RECOMMENDED, approach, at_panel, decide
 
@@ -34,7 +34,9 @@ def history(world):
     for days, sanctions in ((100, RECOMMENDED), (70, LIGHTER), (40, HARSHER), (10, LIGHTER)):
         with clock.frozen(now - dt.timedelta(days=days)):
             case = at_panel(world)
-            approach(world, case, from_political_office=days > 50)
+            way = "lighter" if sanctions == LIGHTER else "neither"
+            way = "harsher" if sanctions == HARSHER else way
+            approach(world, case, from_political_office=days > 50, direction=way)
             decide(world, case, sanctions, "" if sanctions == RECOMMENDED else "Reasons.")
     with clock.frozen(now - dt.timedelta(days=35)):
         case = world.case_at("investigation")
@@ -142,6 +144,26 @@ def test_contacts_by_month_equal_a_hand_count(world, history):
             denied[month],
         ), month
     assert figure.total(5) == 3 and figure.total(1) == 1
+
+
+def test_the_register_by_origin_and_direction_equals_a_hand_count(world, history):
+    figure = figure_for(world.oversight, "register")
+    rows = {(r.filters.get("series"), r.filters.get("state")): r.cells[1] for r in figure.rows}
+    for series, political in (("approach_political", True), ("approach_other", False)):
+        mine = Approach.objects.filter(from_political_office=political)
+        assert rows[(series, None)] == mine.count()
+        for way in ("lighter", "harsher", "neither", "unclear"):
+            assert rows[(series, way)] == mine.filter(direction=way).count(), (series, way)
+    assert "2 pushing towards a lighter outcome, 1 towards a harsher one" in figure.summary
+    behind = figure_cases_for(
+        world.case_manager, "register", {"series": "approach_other", "state": "lighter"}
+    )
+    expected = set(
+        Approach.objects.filter(from_political_office=False, direction="lighter").values_list(
+            "case__reference", flat=True
+        )
+    )
+    assert expected and {c.reference for c in behind.cases} == expected
 
 
 def test_interim_measures_and_sanction_spread_equal_a_hand_count(world, history):

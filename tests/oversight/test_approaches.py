@@ -30,8 +30,26 @@ def test_an_approach_pushing_for_a_harsher_outcome_is_logged_the_same_way(world)
         from_political_office=False,
         channel="email",
         what_was_asked="Asked for the member to be expelled before conference.",
+        direction="harsher",
     )
-    assert Approach.objects.get(pk=logged.pk).what_was_asked.startswith("Asked for the member")
+    stored = Approach.objects.get(pk=logged.pk)
+    assert stored.what_was_asked.startswith("Asked for the member")
+    assert stored.direction == "harsher"
+
+
+def test_an_approach_says_unclear_unless_told_which_way_it_pushed(world):
+    assert approach(world, world.case_at("investigation")).direction == "unclear"
+
+
+def test_a_logged_approach_can_be_neither_edited_nor_deleted(world):
+    from django.db import DatabaseError, transaction
+
+    logged = approach(world, world.case_at("investigation"), direction="lighter")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        Approach.objects.filter(pk=logged.pk).update(direction="neither")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        Approach.objects.filter(pk=logged.pk).delete()
+    assert Approach.objects.get(pk=logged.pk).direction == "lighter"
 
 
 @pytest.mark.parametrize(
@@ -45,6 +63,7 @@ def test_an_approach_pushing_for_a_harsher_outcome_is_logged_the_same_way(world)
         ({"approached_by": "   "}, "approached_by"),
         ({"approached_by": "x" * 201}, "approached_by"),
         ({"what_was_asked": ""}, "what_was_asked"),
+        ({"direction": "sideways"}, "direction"),
     ],
 )
 def test_a_bad_approach_is_refused_with_the_field_named_and_nothing_is_written(
@@ -86,11 +105,15 @@ def test_the_approach_form_logs_it_and_returns_to_the_case(world, client_for):
         "channel": "in_person",
         "occurred_at": when,
         "what_was_asked": "Asked that the case be dealt with quietly.",
+        "direction": "lighter",
     }
     response = client.post(url, data)
     assert response.status_code == 302 and response["Location"].endswith(f"/{case.reference}/")
     saved = Approach.objects.get()
     assert not saved.from_political_office and saved.channel == "in_person"
+    assert saved.direction == "lighter"
+    page = client.get(f"/cases/{case.reference}/").content.decode()
+    assert "towards a lighter outcome (or none)" in page
 
 
 def test_the_approach_form_shows_errors_beside_the_fields_and_keeps_the_input(world, client_for):
@@ -103,6 +126,7 @@ def test_the_approach_form_shows_errors_beside_the_fields_and_keeps_the_input(wo
             "channel": "phone",
             "occurred_at": tomorrow,
             "what_was_asked": "Asked about timing.",
+            "direction": "neither",
         },
     )
     page = response.content.decode()

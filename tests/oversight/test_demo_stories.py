@@ -21,6 +21,9 @@ def test_the_demo_tells_every_interference_story(db):
     assert advice.filter(answered_at__isnull=True).exists()
     assert set(advice.values_list("adviser__full_name", flat=True)) == {"Felix Hartley"}
     assert {True, False} <= set(Approach.objects.values_list("from_political_office", flat=True))
+    assert {"lighter", "harsher", "neither"} <= set(
+        Approach.objects.values_list("direction", flat=True)
+    )
     assert {"downgrade", "upgrade"} <= set(
         Decision.objects.filter(case__approaches__isnull=False).values_list("direction", flat=True)
     )

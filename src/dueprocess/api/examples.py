@@ -186,6 +186,7 @@ APPROACH: dict[str, Any] = {
     "channel": "phone",
     "occurred_at": "2026-03-14T17:45:00Z",
     "what_was_asked": "Whether a warning letter would be enough, given the selection meeting.",
+    "direction": "lighter",
     "logged_by": PERSON,
     "logged_at": "2026-03-14T18:10:00Z",
 }

@@ -45,6 +45,7 @@ EvidenceKind = Literal[
     "document", "screenshot", "social_media", "email", "statement", "recording", "other"
 ]
 Channel = Literal["in_person", "phone", "email", "message", "other"]
+Direction = Literal["lighter", "harsher", "neither", "unclear"]
 Sha256 = Annotated[str, StringConstraints(max_length=64, pattern=r"^([0-9a-fA-F]{64})?$")]
 
 
@@ -163,6 +164,11 @@ class ApproachIn(Strict):
         description="When it happened: not in the future, not more than three years ago."
     )
     what_was_asked: Text
+    direction: Direction = Field(
+        default="unclear",
+        description="Which way the contact pushed the case: towards a lighter outcome (or "
+        "none), a harsher one, neither (information or timing only), or unclear.",
+    )
 
 
 class AdviceIn(Strict):

@@ -141,6 +141,7 @@ class ApproachOut(Schema):
     channel: str
     occurred_at: dt.datetime
     what_was_asked: str
+    direction: str
     logged_by: Person
     logged_at: dt.datetime
 

@@ -253,6 +253,7 @@ def approach(item: Approach) -> dict[str, Any]:
         "channel": item.channel,
         "occurred_at": item.occurred_at,
         "what_was_asked": item.what_was_asked,
+        "direction": item.direction,
         "logged_by": person(item.logged_by),
         "logged_at": item.logged_at,
     }

@@ -196,6 +196,7 @@ class StorySteps:
             channel="phone" if lighter else "email",
             occurred_at=clock.now() - dt.timedelta(hours=2),
             what_was_asked=asked,
+            direction="lighter" if lighter else "harsher",
         )
 
     def _step_press_approach(self, event: Event) -> None:
@@ -207,6 +208,7 @@ class StorySteps:
             channel="email",
             occurred_at=clock.now() - dt.timedelta(hours=5),
             what_was_asked="Asked when a decision is expected, because a local paper has called.",
+            direction="neither",
         )
 
     def _step_decide(self, event: Event) -> None:

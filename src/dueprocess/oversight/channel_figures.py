@@ -1,9 +1,9 @@
 """Out-of-channel and out-of-the-ordinary contact with cases, month by month.
 
 Advice requests (the formal channel), approaches logged in the interference register (split by
-whether they came from the political office), emergency access and refused attempts to open a
-case. A sudden rise in any line is a question for oversight to ask — which is the point of
-counting them the same way every month.
+whether they came from the political office, and by which way they pushed), emergency access
+and refused attempts to open a case. A sudden rise in any line is a question for oversight to
+ask — which is the point of counting them the same way every month.
 """
 
 from __future__ import annotations
@@ -40,6 +40,13 @@ SERIES: dict[str, tuple[str, type, str, Q]] = {
     "emergency": ("Emergency access requests", EmergencyAccess, "requested_at", Q()),
 }
 DENIED = "Denied access attempts"
+#: Which way an approach pushed, as the register counts it (``Approach.Direction`` values).
+DIRECTIONS = {
+    "lighter": "towards a lighter outcome",
+    "harsher": "towards a harsher outcome",
+    "neither": "neither way",
+    "unclear": "direction unclear",
+}
 
 
 def series_rows(key: str, organisation: Organisation) -> QuerySet:  # type: ignore[type-arg]
@@ -99,6 +106,11 @@ def channel_totals(organisation: Organisation) -> Figure:
     approaches = Approach.objects.filter(case__organisation=organisation).aggregate(
         political=Count("pk", filter=Q(from_political_office=True)),
         other=Count("pk", filter=Q(from_political_office=False)),
+        **{
+            f"{origin}_{way}": Count("pk", filter=Q(from_political_office=flag, direction=way))
+            for origin, flag in (("political", True), ("other", False))
+            for way in DIRECTIONS
+        },
     )
     emergency = EmergencyAccess.objects.filter(case__organisation=organisation).aggregate(
         total=Count("pk"),
@@ -113,7 +125,9 @@ def channel_totals(organisation: Organisation) -> Figure:
             ("Approaches from the political office", approaches["political"]),
             {"series": "approach_political"},
         ),
+        *_direction_rows("approach_political", "political", approaches),
         Row(("Other approaches", approaches["other"]), {"series": "approach_other"}),
+        *_direction_rows("approach_other", "other", approaches),
         Row(("Emergency access requests", emergency["total"]), {"series": "emergency"}),
         Row(
             ("… approved by a second person", emergency["approved"]),
@@ -121,12 +135,15 @@ def channel_totals(organisation: Organisation) -> Figure:
         ),
         Row(("… refused", emergency["refused"]), {"series": "emergency", "state": "refused"}),
     )
+    lighter = approaches["political_lighter"] + approaches["other_lighter"]
+    harsher = approaches["political_harsher"] + approaches["other_harsher"]
     return Figure(
         key="register",
         title="The interference register, all time",
         summary=(
             f"{advice['total']} advice requests, {approaches['political']} approaches from the "
-            f"political office, {approaches['other']} other approaches, {emergency['total']} "
+            f"political office, {approaches['other']} other approaches ({lighter} pushing "
+            f"towards a lighter outcome, {harsher} towards a harsher one), {emergency['total']} "
             "emergency access requests."
         ),
         columns=("Channel", "Count"),
@@ -134,11 +151,24 @@ def channel_totals(organisation: Organisation) -> Figure:
     )
 
 
+def _direction_rows(series: str, origin: str, counts: dict[str, int]) -> list[Row]:
+    return [
+        Row((f"… {label}", counts[f"{origin}_{way}"]), {"series": series, "state": way})
+        for way, label in DIRECTIONS.items()
+    ]
+
+
 STATES = {
     "answered": Q(answered_at__isnull=False),
     "open": Q(closed_at__isnull=True),
     "approved": Q(approved_at__isnull=False),
     "refused": Q(refused_at__isnull=False),
+    **{way: Q(direction=way) for way in DIRECTIONS},
 }
 #: Which states each series can be narrowed to (the others have no such field).
-SERIES_STATES = {"advice": ("answered", "open"), "emergency": ("approved", "refused")}
+SERIES_STATES = {
+    "advice": ("answered", "open"),
+    "emergency": ("approved", "refused"),
+    "approach_political": tuple(DIRECTIONS),
+    "approach_other": tuple(DIRECTIONS),
+}

@@ -34,6 +34,12 @@ class ApproachForm(forms.Form):
     what_was_asked = forms.CharField(
         label="What was asked or said", widget=forms.Textarea(attrs=TEXT), max_length=20000
     )
+    direction = forms.ChoiceField(
+        label="Which way it pushed the case",
+        choices=Approach.Direction.choices,
+        initial=Approach.Direction.UNCLEAR,
+        help_text="Pressure towards a harsher outcome is interference too.",
+    )
 
     def clean_occurred_at(self) -> dt.datetime:
         value: dt.datetime = self.cleaned_data["occurred_at"]

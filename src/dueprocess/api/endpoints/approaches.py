@@ -62,6 +62,7 @@ def list_approaches(request: HttpRequest, ref: Ref) -> list[dict[str, Any]]:
             "channel": "phone",
             "occurred_at": ex.APPROACH["occurred_at"],
             "what_was_asked": ex.APPROACH["what_was_asked"],
+            "direction": "lighter",
         },
         response=ex.APPROACH,
         links={
@@ -81,5 +82,6 @@ def log_approach(request: HttpRequest, ref: Ref, payload: ApproachIn) -> Status[
         channel=payload.channel,
         occurred_at=payload.occurred_at,
         what_was_asked=payload.what_was_asked,
+        direction=payload.direction,
     )
     return Status(201, render.approach(logged))

@@ -43,6 +43,14 @@ class Approach(models.Model):
         MESSAGE = "message", "Message (SMS, chat)"
         OTHER = "other", "Other"
 
+    class Direction(models.TextChoices):
+        """Which way the contact pushed the case: interference is reportable either way."""
+
+        LIGHTER = "lighter", "Towards a lighter outcome (or none)"
+        HARSHER = "harsher", "Towards a harsher outcome"
+        NEITHER = "neither", "Neither (information or timing only)"
+        UNCLEAR = "unclear", "Unclear"
+
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="approaches")
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -52,6 +60,9 @@ class Approach(models.Model):
     channel = models.CharField(max_length=20, choices=Channel.choices)
     occurred_at = models.DateTimeField()
     what_was_asked = models.TextField()
+    direction = models.CharField(
+        max_length=10, choices=Direction.choices, default=Direction.UNCLEAR
+    )
     logged_at = models.DateTimeField()
 
     class Meta:

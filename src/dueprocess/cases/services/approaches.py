@@ -40,8 +40,10 @@ def approach_log(
     channel: str,
     occurred_at: dt.datetime,
     what_was_asked: str,
+    direction: str = Approach.Direction.UNCLEAR,
 ) -> Approach:
-    """Record that ``approached_by`` contacted ``actor`` about ``case``, how and what they asked."""
+    """Record that ``approached_by`` contacted ``actor`` about ``case``, how, what they asked,
+    and which way it pushed (towards a lighter or a harsher outcome, neither, or unclear)."""
     with transaction.atomic():
         case = lock_case(case)
         gate = Gate(actor, case)
@@ -55,6 +57,12 @@ def approach_log(
                 f"Unknown channel {str(channel)[:40]!r}.",
                 fields={"channel": f"Choose one of: {choices}."},
             )
+        if direction not in Approach.Direction.values:
+            choices = ", ".join(Approach.Direction.values)
+            raise InvalidInput(
+                f"Unknown direction {str(direction)[:40]!r}.",
+                fields={"direction": f"Choose one of: {choices}."},
+            )
         when = _check_moment(occurred_at)
         approach = Approach.objects.create(
             case=case,
@@ -64,6 +72,7 @@ def approach_log(
             channel=channel,
             occurred_at=when,
             what_was_asked=asked,
+            direction=direction,
             logged_at=clock.now(),
         )
         record(
@@ -78,6 +87,7 @@ def approach_log(
                 "channel": channel,
                 "occurred_at": when.isoformat(),
                 "what_was_asked": asked,
+                "direction": direction,
             },
         )
         return approach
