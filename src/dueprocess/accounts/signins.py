@@ -38,42 +38,41 @@ def _staff(user: Any) -> User | None:
     return user if isinstance(user, User) and user.pk is not None else None
 
 
-def signed_in(sender: object, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def _record(
+    action: str, request: HttpRequest | None, actor: User | None, role: str = "", **details: str
+) -> None:
     with transaction.atomic():
-        record(actor=_staff(user), action="account.signed_in", details=_where(request))
+        record(actor=actor, role=role, action=action, details={**details, **_where(request)})
+
+
+def signed_in(sender: object, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    _record("account.signed_in", request, _staff(user))
 
 
 def signed_out(sender: object, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     staff = _staff(user)
-    if staff is None:  # signing out with no session: nothing happened
-        return
-    with transaction.atomic():
-        record(actor=staff, action="account.signed_out", details=_where(request))
+    if staff is not None:  # signing out with no session: nothing happened
+        _record("account.signed_out", request, staff)
 
 
 def sign_in_failed(request: HttpRequest | None, email: str, *, why: str) -> None:
     """A password that did not match, or an attempt refused by the rate limit."""
     target = User.objects.filter(email__iexact=email.strip()[:254]).first() if email else None
-    details = {"why": why, "account": actor_pseudonym(target) if target else "", **_where(request)}
-    with transaction.atomic():
-        record(actor=None, role=UNAUTHENTICATED, action="account.sign_in_failed", details=details)
+    account = actor_pseudonym(target) if target else ""
+    _record("account.sign_in_failed", request, None, UNAUTHENTICATED, why=why, account=account)
 
 
 def second_factor_failed(
     sender: object, request: HttpRequest | None, user: Any, **kwargs: Any
 ) -> None:
-    details = {"why": "second factor", **_where(request)}
-    with transaction.atomic():
-        record(actor=_staff(user), action="account.sign_in_failed", details=details)
+    _record("account.sign_in_failed", request, _staff(user), why="second factor")
 
 
 def _authenticator_event(action: str) -> Any:
     def receiver(
         sender: object, request: HttpRequest | None, user: Any, authenticator: Any, **kwargs: Any
     ) -> None:
-        details = {"type": str(getattr(authenticator, "type", "")), **_where(request)}
-        with transaction.atomic():
-            record(actor=_staff(user), action=action, details=details)
+        _record(action, request, _staff(user), type=str(getattr(authenticator, "type", "")))
 
     return receiver
 
@@ -84,8 +83,7 @@ second_factor_reset = _authenticator_event("account.second_factor_reset")
 
 
 def password_changed(sender: object, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    with transaction.atomic():
-        record(actor=_staff(user), action="account.password_changed", details=_where(request))
+    _record("account.password_changed", request, _staff(user))
 
 
 def connect() -> None:

@@ -40,13 +40,8 @@ SERIES: dict[str, tuple[str, type, str, Q]] = {
     "emergency": ("Emergency access requests", EmergencyAccess, "requested_at", Q()),
 }
 DENIED = "Denied access attempts"
-#: Which way an approach pushed, as the register counts it (``Approach.Direction`` values).
-DIRECTIONS = {
-    "lighter": "towards a lighter outcome",
-    "harsher": "towards a harsher outcome",
-    "neither": "neither way",
-    "unclear": "direction unclear",
-}
+#: Which way an approach pushed (``Approach.Direction``), with the label the register shows.
+DIRECTIONS = {str(way): str(label).lower() for way, label in Approach.Direction.choices}
 
 
 def series_rows(key: str, organisation: Organisation) -> QuerySet:  # type: ignore[type-arg]

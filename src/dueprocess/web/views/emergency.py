@@ -51,8 +51,6 @@ def _page(
     context = {
         "board": board,
         "request_form": request_form or RequestForm(),
-        "approve_form": ApproveForm(),
-        "refuse_form": RefuseForm(),
         "max_hours": MAX_HOURS,
     }
     return render(request, "web/emergency.html", context, status=status)
@@ -99,20 +97,16 @@ def emergency_decide(request: HttpRequest, grant_id: int, decision: str) -> Http
     grant = get_object_or_404(
         EmergencyAccess, pk=grant_id, case__organisation_id=user.organisation_id
     )
-    if decision == "approve":
-        form: forms.Form = ApproveForm(request.POST)
-        if form.is_valid():
-            emergency_access_approve(actor=user, grant=grant, hours=form.cleaned_data["hours"])
-    else:
-        form = RefuseForm(request.POST)
-        if form.is_valid():
-            emergency_access_refuse(actor=user, grant=grant, reason=form.cleaned_data["reason"])
+    approving = decision == "approve"
+    form = ApproveForm(request.POST) if approving else RefuseForm(request.POST)
     if not form.is_valid():
         messages.error(
             request, "; ".join(str(e) for errors in form.errors.values() for e in errors)
         )
-        return redirect("web:emergency")
-    messages.success(
-        request, f"Emergency access {'approved' if decision == 'approve' else 'refused'}."
-    )
+    elif approving:
+        emergency_access_approve(actor=user, grant=grant, hours=form.cleaned_data["hours"])
+        messages.success(request, "Emergency access approved.")
+    else:
+        emergency_access_refuse(actor=user, grant=grant, reason=form.cleaned_data["reason"])
+        messages.success(request, "Emergency access refused.")
     return redirect("web:emergency")
