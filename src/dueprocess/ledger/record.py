@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from dueprocess.ledger import keys, store
+from dueprocess.ledger import actions, keys, store
 from dueprocess.lib import clock
 from dueprocess.lib.ids import current_request_id
 
@@ -37,7 +37,11 @@ def record(
     role: str = "",
     details: dict[str, Any] | None = None,
 ) -> store.Appended | None:
-    """Append one ledger entry for ``action`` by ``actor`` (optionally on a case)."""
+    """Append one ledger entry for ``action`` by ``actor`` (optionally on a case).
+
+    ``action`` must be in the catalogue (``dueprocess.ledger.actions``), checked even when the
+    ledger is switched off so that a misspelt name fails every test that reaches it."""
+    actions.check(action)
     if store.switched_off():
         return None
     actor_tag = actor_pseudonym(actor)

@@ -1,0 +1,154 @@
+"""The catalogue of ledger actions: every name an entry may carry, what it means, who records it.
+
+Why a catalogue: an auditor reading the log needs to know what each line means, and a typo in
+an action name would otherwise be a silent gap (a "case.veiwed" entry nobody counts). ``record``
+refuses a name that is not here, and ``docs/ledger-actions.md`` is generated from this list
+(``python -m dueprocess.ledger.actions > docs/ledger-actions.md``; a test keeps the two equal).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LedgerAction:
+    name: str
+    meaning: str
+    recorded_by: str  # the module whose service appends it
+
+
+def _actions(recorded_by: str, *pairs: tuple[str, str]) -> list[LedgerAction]:
+    return [LedgerAction(name, meaning, recorded_by) for name, meaning in pairs]
+
+
+CATALOGUE: dict[str, LedgerAction] = {
+    action.name: action
+    for action in [
+        *_actions(
+            "access.enforcement",
+            ("access.denied", "someone was refused an action or a read (the attempt and why)"),
+        ),
+        *_actions(
+            "access.emergency",
+            ("emergency.requested", "emergency access to a case was asked for, with a reason"),
+            ("emergency.approved", "a second person approved emergency access, until a time"),
+            ("emergency.refused", "a second person refused emergency access, with a reason"),
+            ("emergency_list.viewed", "the list of emergency access requests was read"),
+        ),
+        *_actions(
+            "accounts.services",
+            ("organisation.created", "an organisation was set up with its rulebook"),
+            ("staff.created", "a staff account was created"),
+            ("role.granted", "a role was granted to a person from a date"),
+            ("role.ended", "a person's role ended on a date"),
+        ),
+        *_actions(
+            "accounts.signins",
+            ("account.signed_in", "a person signed in (password and second factor)"),
+            ("account.signed_out", "a person signed out"),
+            ("account.sign_in_failed", "a sign-in was refused (password, rate limit, factor)"),
+            ("account.password_changed", "a person changed their password"),
+            ("account.second_factor_added", "a second factor was enrolled"),
+            ("account.second_factor_removed", "a second factor was removed"),
+            ("account.second_factor_reset", "recovery codes were regenerated"),
+        ),
+        *_actions(
+            "web.views.account",
+            ("sessions.ended_everywhere", "a person signed out of every session at once"),
+        ),
+        *_actions(
+            "api.tokens",
+            ("api_token.created", "a personal API token was created (its prefix, scopes)"),
+            ("api_token.revoked", "a personal API token was revoked"),
+        ),
+        *_actions(
+            "cases.services",
+            ("case.opened", "a complaint was received and a case opened"),
+            ("case.transitioned", "a case moved from one stage to the next"),
+            ("case.accepted", "triage answered and the case accepted for investigation"),
+            ("case.not_investigated", "triage decided not to investigate, with a ground"),
+            ("assignment.made", "a person was appointed to a case in a role"),
+            ("assignment.ended", "a person's appointment to a case ended"),
+            ("assignment.refused", "an appointment was refused for a conflict"),
+            ("recusal.declared", "a person recused themself from a case"),
+            ("interim_measure.imposed", "an interim measure was imposed, with ground and review"),
+            ("interim_measure.lifted", "an interim measure was lifted"),
+            ("note.added", "a note was added to the case file"),
+            ("evidence.added", "an item of evidence was added to the case file"),
+            ("recommendation.submitted", "the investigator's recommendation was frozen"),
+            ("recommendation.revised", "a new version of a recommendation superseded the old"),
+            ("decision.recorded", "the panel's decision was recorded (flags, reasons)"),
+            ("advice.requested", "advice was asked of an adviser, with an extract"),
+            ("advice.viewed", "an adviser read the extract of an advice request"),
+            ("advice.answered", "an adviser answered an advice request"),
+            ("advice.closed", "an advice request was closed"),
+            ("advice_list.viewed", "an adviser's inbox of advice requests was read"),
+            ("approach.logged", "an approach from outside the case team was logged"),
+            ("signoff.requested", "a sign-off was asked of the signer the rulebook names"),
+            ("signoff.viewed", "a signer read the brief of a sign-off"),
+            ("signoff.signed", "a signer signed off"),
+            ("signoff.objected", "a signer objected, with reasons (never blocks)"),
+            ("signoff.withdrawn", "a sign-off request was withdrawn"),
+            ("signoff_list.viewed", "a signer's inbox of sign-offs was read"),
+        ),
+        *_actions(
+            "cases.queries",
+            ("case.viewed", "a case file was read (logged before it was shown)"),
+        ),
+        *_actions(
+            "cases.worklists, cases.queries, api.case_pages, oversight.queries",
+            ("case_list.viewed", "a list of cases was read (queue, backlog, search, API)"),
+        ),
+        *_actions(
+            "ledger.proofs",
+            ("case.proof_exported", "a proof bundle of a case's entries was exported"),
+        ),
+        *_actions(
+            "members.services",
+            ("members.imported", "the membership register was imported"),
+            ("members.matched", "a respondent was matched against the register"),
+            ("members.viewed", "register entries were read"),
+        ),
+        *_actions(
+            "oversight",
+            ("oversight.viewed", "an oversight figure or list was read"),
+            ("alert.raised", "an oversight alert was raised for the first time"),
+        ),
+    ]
+}
+
+
+class UnknownAction(ValueError):
+    """A service tried to record an action the catalogue does not know."""
+
+
+def check(name: str) -> LedgerAction:
+    """The catalogue's row for ``name``; an unknown name is a programming error, loudly."""
+    try:
+        return CATALOGUE[name]
+    except KeyError:
+        raise UnknownAction(
+            f"ledger action {name!r} is not in the catalogue (dueprocess.ledger.actions)"
+        ) from None
+
+
+def markdown() -> str:
+    """The catalogue as the Markdown page ``docs/ledger-actions.md``."""
+    lines = [
+        "# Ledger actions",
+        "",
+        "Every action a ledger entry can carry. Generated from `dueprocess.ledger.actions`",
+        "(`python -m dueprocess.ledger.actions > docs/ledger-actions.md`); `record()` refuses",
+        "any other name, and a test keeps this page equal to the code.",
+        "",
+        "| action | meaning | recorded by |",
+        "|---|---|---|",
+    ]
+    for action in sorted(CATALOGUE.values(), key=lambda a: a.name):
+        lines.append(f"| `{action.name}` | {action.meaning} | `{action.recorded_by}` |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")
