@@ -22,7 +22,7 @@ def _sqlite(table: str, dense_seq: bool) -> list[str]:
     ]
     if dense_seq:
         statements.append(
-            f"CREATE TRIGGER IF NOT EXISTS {table}_dense BEFORE INSERT ON {table} "
+            f"CREATE TRIGGER IF NOT EXISTS {table}_dense BEFORE INSERT ON {table} "  # noqa: S608 (table names come from our migrations)
             f"WHEN NEW.seq <> (SELECT COALESCE(MAX(seq) + 1, 0) FROM {table}) "
             f"BEGIN SELECT RAISE(ABORT, '{table}: non-dense seq rejected'); END"
         )
