@@ -170,6 +170,9 @@ MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 MFA_ADAPTER = "dueprocess.web.mfa.StaffMFAAdapter"  # case roles cannot switch MFA off
 MFA_TOTP_ISSUER = "dueprocess"
+# One 30-second step of grace either side, so a code typed late in its step still counts; a used
+# code stays refused for that whole window (dueprocess.web.mfa._mark_code_used).
+MFA_TOTP_TOLERANCE = 1
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "web:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"

@@ -12,10 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.adapter import DefaultMFAAdapter, get_adapter
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -137,3 +140,20 @@ class StaffMFAAdapter(DefaultMFAAdapter):
             user_id=authenticator.user_id, type__in=SECOND_FACTORS
         )
         return others.exclude(pk=authenticator.pk).exists()
+
+
+def totp_code_lifetime() -> int:
+    """Seconds an authenticator code is accepted for: its own 30-second step plus the grace
+    steps either side (``MFA_TOTP_TOLERANCE``)."""
+    return (2 * mfa_settings.TOTP_TOLERANCE + 1) * mfa_settings.TOTP_PERIOD
+
+
+def _mark_code_used(self: TOTP, code: str) -> bool:
+    # allauth remembers a used code for one step only; with a grace window the same code stays
+    # valid for longer, so remember it for as long as it could be accepted.
+    return bool(cache.add(self._get_used_cache_key(code), "y", timeout=totp_code_lifetime()))
+
+
+def refuse_code_replay_over_the_grace_window() -> None:
+    """Make allauth refuse a used authenticator code for its whole lifetime (called at start-up)."""
+    TOTP._mark_code_used = _mark_code_used  # type: ignore[method-assign]
