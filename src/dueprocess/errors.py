@@ -43,6 +43,14 @@ class StaleState(DomainError):
     status = 409
 
 
+class IdempotencyKeyReused(DomainError):
+    """An idempotency key sent again with a different request: refused, nothing is stored, and
+    the earlier request's result is not returned as if it answered this one."""
+
+    code = "idempotency-key-reused"
+    status = 422
+
+
 class NotFound(DomainError):
     code = "not-found"
     status = 404

@@ -47,6 +47,26 @@ def test_the_same_idempotency_key_opens_the_case_once(api, world):
     assert LedgerEntry.objects.filter(action="case.opened").count() == 2
 
 
+def test_a_reused_idempotency_key_with_another_body_is_refused_and_loses_nothing(api, world):
+    first = api.post("/cases", OPEN, "intake", headers={"Idempotency-Key": "ticket-7"})
+    assert first.status_code == 201
+    changed = OPEN | {"summary": "A different complaint: threats at a branch meeting."}
+    reused = api.post("/cases", changed, "intake", headers={"Idempotency-Key": "ticket-7"})
+    assert reused.status_code == 422
+    assert reused["Content-Type"].startswith("application/problem+json")
+    problem = problem_of(reused)
+    assert problem["type"] == "https://dueprocess.invalid/problems/idempotency-key-reused"
+    assert "different request" in problem["detail"]
+    assert first.json()["reference"] not in reused.content.decode()
+    assert Case.objects.count() == 1
+    assert LedgerEntry.objects.filter(action="case.opened").count() == 1
+    # the same body under the same key still answers as before; a new key opens the new case
+    again = api.post("/cases", OPEN, "intake", headers={"Idempotency-Key": "ticket-7"})
+    assert again.status_code == 201 and again.json() == first.json()
+    fresh = api.post("/cases", changed, "intake", headers={"Idempotency-Key": "ticket-8"})
+    assert fresh.status_code == 201 and Case.objects.count() == 2
+
+
 def test_an_unusable_idempotency_key_is_refused(api, world):
     response = api.post("/cases", OPEN, "intake", headers={"Idempotency-Key": "x" * 81})
     assert response.status_code == 422 and "Idempotency-Key" in problem_of(response)["errors"]

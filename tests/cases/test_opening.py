@@ -8,7 +8,7 @@ import pytest
 
 from dueprocess.cases import services as svc
 from dueprocess.cases.models import Case, Party
-from dueprocess.errors import Forbidden, InvalidInput
+from dueprocess.errors import Forbidden, IdempotencyKeyReused, InvalidInput
 from dueprocess.ledger.models import LedgerEntry
 from dueprocess.lib import clock
 
@@ -81,6 +81,18 @@ def test_repeating_an_idempotency_key_returns_the_first_case_and_records_once(wo
     assert again.pk == first.pk
     assert Case.objects.count() == 1
     assert LedgerEntry.objects.count() == entries
+
+
+def test_an_idempotency_key_reused_for_another_complaint_is_refused(world):
+    first = world.open_case(idempotency_key="form-9")
+    entries = LedgerEntry.objects.count()
+    other = svc.PartyInput(name="Someone Else")
+    with pytest.raises(IdempotencyKeyReused) as caught:
+        world.open_case(idempotency_key="form-9", respondent=other)
+    assert caught.value.status == 422 and "different request" in caught.value.message
+    assert Case.objects.count() == 1 and LedgerEntry.objects.count() == entries
+    assert world.open_case(idempotency_key="form-9").pk == first.pk
+    assert world.open_case(idempotency_key="form-10", respondent=other).pk != first.pk
 
 
 @pytest.mark.parametrize("persona", ["political", "oversight", "admin", "reviewer", "investigator"])

@@ -28,6 +28,7 @@ PROBLEMS: dict[str, tuple[int, str]] = {
     "reason-required": (422, "Written reasons are required"),
     "conflict-of-interest": (409, "Conflict of interest"),
     "stale-state": (409, "The case has changed"),
+    "idempotency-key-reused": (422, "The idempotency key was used for a different request"),
     "not-found": (404, "Not found"),
     "forbidden": (403, "Forbidden"),
     "unauthenticated": (401, "Authentication required"),

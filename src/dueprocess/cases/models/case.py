@@ -42,6 +42,9 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     idempotency_key = models.CharField(max_length=80, null=True, blank=True)  # noqa: DJ001 (NULL = none; unique)
+    # SHA-256 of the canonical request the key came with ("" = no key, or opened before keys
+    # were bound to their request): the same key with another request is refused.
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True, default="")
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

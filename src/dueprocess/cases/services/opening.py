@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -15,7 +17,7 @@ from dueprocess.access.enforcement import recorded_denials
 from dueprocess.access.rules import require, require_open_in
 from dueprocess.cases.models import Allegation, Case, Party, ReferenceCounter, StatusChange
 from dueprocess.cases.services.common import clean_text
-from dueprocess.errors import InvalidInput
+from dueprocess.errors import IdempotencyKeyReused, InvalidInput
 from dueprocess.ledger.record import record
 from dueprocess.lib import clock
 from dueprocess.members.models import Member
@@ -56,7 +58,18 @@ def case_open(
     received_at: dt.datetime | None = None,
     idempotency_key: str | None = None,
 ) -> Case:
-    """Open a case in ``unit``; repeating the same ``idempotency_key`` returns the first case."""
+    """Open a case in ``unit``; repeating the same ``idempotency_key`` with the same request
+    returns the first case, and with a different request is refused (nothing is stored)."""
+    fingerprint = request_fingerprint(
+        unit=unit,
+        category=category,
+        summary=summary,
+        complainant=complainant,
+        respondent=respondent,
+        allegations=allegations,
+        source=source,
+        received_at=received_at,
+    )
     try:
         return _open(
             actor=actor,
@@ -69,6 +82,7 @@ def case_open(
             source=source,
             received_at=received_at,
             idempotency_key=idempotency_key,
+            fingerprint=fingerprint,
         )
     except IntegrityError:
         # Two submissions with the same key raced; the loser returns the winner's case.
@@ -79,8 +93,47 @@ def case_open(
                 idempotency_key=idempotency_key,
             ).first()
             if existing is not None:
-                return existing
+                return _replayed(existing, fingerprint)
         raise
+
+
+def request_fingerprint(
+    *,
+    unit: Unit,
+    category: str,
+    summary: str,
+    complainant: PartyInput,
+    respondent: PartyInput,
+    allegations: Sequence[AllegationInput],
+    source: str,
+    received_at: dt.datetime | None,
+) -> str:
+    """SHA-256 of the request in canonical form (sorted keys, no spacing): what an idempotency
+    key is bound to. The same complaint sent again gives the same digest."""
+    canonical = {
+        "unit": unit.pk,
+        "category": category,
+        "summary": summary,
+        "complainant": asdict(complainant),
+        "respondent": asdict(respondent),
+        "allegations": [asdict(item) for item in allegations],
+        "source": source,
+        "received_at": received_at.isoformat() if received_at else None,
+    }
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _replayed(existing: Case, fingerprint: str) -> Case:
+    """The case a repeated key opened — if the key came with the same request (cases opened
+    before keys were bound to a request carry no fingerprint and are returned as before)."""
+    if existing.idempotency_fingerprint and existing.idempotency_fingerprint != fingerprint:
+        raise IdempotencyKeyReused(
+            "This Idempotency-Key was already used for a different request, so nothing was "
+            "opened. Send a new key with a new complaint; resend a request unchanged to get "
+            "the case it opened."
+        )
+    return existing
 
 
 def _open(
@@ -95,6 +148,7 @@ def _open(
     source: str,
     received_at: dt.datetime | None,
     idempotency_key: str | None,
+    fingerprint: str,
 ) -> Case:
     with transaction.atomic():
         organisation = actor.organisation
@@ -109,7 +163,7 @@ def _open(
                 organisation=organisation, opened_by=actor, idempotency_key=idempotency_key
             ).first()
             if existing is not None:
-                return existing
+                return _replayed(existing, fingerprint)
         rules = organisation.rulebook.rules
         _validate(rules.categories, category, source, received_at)
         text = clean_text(summary, "summary")
@@ -131,6 +185,7 @@ def _open(
             feedback_by=clock.add_months(received.date(), rules.deadlines.feedback_months),
             opened_by=actor,
             idempotency_key=idempotency_key or None,
+            idempotency_fingerprint=fingerprint if idempotency_key else "",
         )
         _add_party(case, Party.Role.COMPLAINANT, complainant)
         _add_party(case, Party.Role.RESPONDENT, respondent)
