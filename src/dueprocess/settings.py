@@ -179,7 +179,10 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = int(os.environ.get("DUEPROCESS_SESSION_IDLE_SECONDS", "1800"))
-SESSION_SAVE_EVERY_REQUEST = True  # makes SESSION_COOKIE_AGE an idle timeout
+# No session write on every read: SessionLifetimeMiddleware renews the idle timeout at most
+# once a minute (web/sessions.py), so a page view costs no session write in between.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_SECONDS = int(os.environ.get("DUEPROCESS_SESSION_ABSOLUTE_SECONDS", "43200"))
 SESSION_COOKIE_HTTPONLY = True

@@ -19,23 +19,31 @@ from django.core.checks import Warning as CheckWarning
 #: Longest acceptable idle and absolute session lifetimes (ASVS 7.3.1 / 7.3.2).
 MAX_IDLE_SECONDS = 60 * 60
 MAX_ABSOLUTE_SECONDS = 12 * 60 * 60
+#: Longest gap between renewals of a session in use (the idle timeout is exact to this much).
+MAX_TOUCH_SECONDS = 5 * 60
 UNSAFE_SOURCES = ("'unsafe-inline'", "'unsafe-eval'", "*", "data:", "http:", "https:")
 
 
 @register(Tags.security, deploy=True)
 def check_session_lifetime(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     problems: list[CheckMessage] = []
-    if not settings.SESSION_SAVE_EVERY_REQUEST or settings.SESSION_COOKIE_AGE > MAX_IDLE_SECONDS:
+    middleware = "dueprocess.web.sessions.SessionLifetimeMiddleware"
+    touch = int(getattr(settings, "SESSION_TOUCH_SECONDS", 0) or 0)
+    renewed = settings.SESSION_SAVE_EVERY_REQUEST or (
+        middleware in settings.MIDDLEWARE and 0 < touch <= MAX_TOUCH_SECONDS
+    )
+    if not renewed or settings.SESSION_COOKIE_AGE > MAX_IDLE_SECONDS:
         problems.append(
             CheckWarning(
                 f"Sessions must time out after at most {MAX_IDLE_SECONDS} s of inactivity.",
-                hint="Set SESSION_SAVE_EVERY_REQUEST = True and a SESSION_COOKIE_AGE of at most"
-                f" {MAX_IDLE_SECONDS} (DUEPROCESS_SESSION_IDLE_SECONDS).",
+                hint=f"Install {middleware} with SESSION_TOUCH_SECONDS of at most"
+                f" {MAX_TOUCH_SECONDS} (or SESSION_SAVE_EVERY_REQUEST = True) and keep"
+                f" SESSION_COOKIE_AGE at most {MAX_IDLE_SECONDS}"
+                " (DUEPROCESS_SESSION_IDLE_SECONDS).",
                 id="dueprocess.W001",
             )
         )
     absolute = getattr(settings, "SESSION_ABSOLUTE_SECONDS", None)
-    middleware = "dueprocess.web.sessions.SessionLifetimeMiddleware"
     if not absolute or absolute > MAX_ABSOLUTE_SECONDS or middleware not in settings.MIDDLEWARE:
         problems.append(
             CheckWarning(
