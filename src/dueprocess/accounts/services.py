@@ -57,6 +57,64 @@ def staff_create(
         return user
 
 
+def staff_deactivate(*, actor: User | None, user: User) -> User:
+    """Switch ``user``'s account off and end, at once, every way in they already hold: each
+    signed-in session (on every device) and each API token. An account administrator of the same
+    organisation may do it (``actor`` None is the system, e.g. the command line); nobody may
+    switch their own account off. Deactivating twice is harmless."""
+    from allauth.usersessions.models import UserSession
+
+    from dueprocess.api.models import ApiToken
+
+    if actor is not None:
+        _require_account_manager(actor, user)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        was_active = user.is_active
+        if was_active:
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+        sessions = list(UserSession.objects.filter(user_id=user.pk))
+        for session in sessions:
+            session.end()  # deletes the session itself, so its cookie no longer signs anyone in
+        live = ApiToken.objects.filter(owner_id=user.pk, revoked_at__isnull=True)
+        revoked = sorted(live.values_list("pk", flat=True))
+        live.update(revoked_at=clock.now())
+        if was_active or sessions or revoked:
+            record(
+                actor=actor,
+                action="staff.deactivated",
+                details={
+                    "user": user.pk,
+                    "sessions_ended": len(sessions),
+                    "tokens_revoked": revoked,
+                },
+            )
+        return user
+
+
+def _require_account_manager(actor: User, user: User) -> None:
+    from dueprocess.access.enforcement import record_denial
+    from dueprocess.access.rules import can
+    from dueprocess.errors import AccessDenied, Forbidden
+
+    if actor.pk == user.pk:
+        raise InvalidInput(
+            "You cannot deactivate your own account; ask another account administrator.",
+            fields={"user": "Your own account."},
+        )
+    if not can(actor, "accounts.manage").allowed or actor.organisation_id != user.organisation_id:
+        denied = AccessDenied(
+            actor=actor,
+            action="staff.deactivate",
+            case_id=None,
+            reason="not an account administrator of the person's organisation",
+            reveal=True,
+        )
+        record_denial(denied)
+        raise Forbidden("Only an account administrator of the organisation can deactivate people.")
+
+
 def role_grant(
     *,
     actor: User | None,

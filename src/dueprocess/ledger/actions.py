@@ -40,6 +40,7 @@ CATALOGUE: dict[str, LedgerAction] = {
             "accounts.services",
             ("organisation.created", "an organisation was set up with its rulebook"),
             ("staff.created", "a staff account was created"),
+            ("staff.deactivated", "an account was switched off; its sessions and tokens ended"),
             ("role.granted", "a role was granted to a person from a date"),
             ("role.ended", "a person's role ended on a date"),
         ),
