@@ -82,7 +82,7 @@ ROUTES = {
     "api-v1:approve_emergency_access": Route(("POST",), "grant"),
     "api-v1:refuse_emergency_access": Route(("POST",), "grant"),
     "api-v1:list_members": Route(("GET",), "plain"),
-    "api-v1:match_member": Route(("GET",), "plain"),
+    "api-v1:match_member": Route(("POST",), "plain"),
     "api-v1:import_members": Route(("POST",), "plain"),
     "api-v1:get_checkpoint": Route(("GET",), "plain"),
     "api-v1:get_case_proof": Route(("GET",), "case"),
