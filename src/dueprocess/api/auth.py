@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from dueprocess.access.enforcement import record_denial
+from dueprocess.access.rules import require
 from dueprocess.api.models import ApiToken
 from dueprocess.api.tokens import SCOPES, token_for_secret
 from dueprocess.errors import AccessDenied
@@ -32,10 +33,11 @@ class TokenAuth(HttpBearer):
 
     openapi_bearerFormat = "dp_ token"
 
-    def __init__(self, scope: str = "") -> None:
+    def __init__(self, scope: str = "", permission: str = "") -> None:
         if scope and scope not in SCOPES:
             raise ValueError(f"unknown scope {scope!r}")
         self.scope = scope
+        self.permission = permission
         super().__init__()
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
@@ -53,7 +55,18 @@ class TokenAuth(HttpBearer):
                 )
             )
             raise MissingScope(self.scope)
+        if self.permission:
+            self._require_permission(found)
         return found
+
+    def _require_permission(self, found: ApiToken) -> None:
+        """Refuse, before the body is even parsed, someone whose roles never allow the operation:
+        they learn nothing from the validation of a body they may not send (403, not 422)."""
+        try:
+            require(found.owner, self.permission)
+        except AccessDenied as denied:
+            record_denial(denied)
+            raise denied.as_domain_error() from None
 
 
 def actor(request: HttpRequest) -> User:
@@ -66,6 +79,7 @@ def token_of(request: HttpRequest) -> ApiToken:
     return cast(ApiToken, request.auth)  # type: ignore[attr-defined]
 
 
-def scoped(scope: str) -> list[TokenAuth]:
-    """The ``auth=`` value for an operation that needs ``scope`` (empty: any live token)."""
-    return [TokenAuth(scope)]
+def scoped(scope: str, permission: str = "") -> list[TokenAuth]:
+    """The ``auth=`` value for an operation that needs ``scope`` (empty: any live token) and,
+    when given, the case-independent ``permission`` of ``access.policy``."""
+    return [TokenAuth(scope, permission)]

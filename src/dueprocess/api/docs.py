@@ -93,6 +93,7 @@ def documented(
     description: str,
     *,
     scope: str | None,
+    permission: str = "",
     errors: Iterable[int] = (),
     request: dict[str, Any] | None = None,
     response: Any = None,
@@ -100,7 +101,8 @@ def documented(
     links: dict[str, Any] | None = None,
     headers: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Keyword arguments for a router decorator. ``scope=None``: a public operation."""
+    """Keyword arguments for a router decorator. ``scope=None``: a public operation.
+    ``permission``: an ``access.policy`` action checked with the token, before the body is read."""
     statuses = set(errors)
     if scope is not None:
         statuses |= {401, 403}
@@ -130,7 +132,7 @@ def documented(
         "description": description,
         "openapi_extra": extra,
     }
-    kwargs["auth"] = scoped(scope) if scope is not None else None
+    kwargs["auth"] = scoped(scope, permission) if scope is not None else None
     return kwargs
 
 

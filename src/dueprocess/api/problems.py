@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -90,11 +91,18 @@ def unauthenticated(request: HttpRequest, detail: str = "") -> HttpResponse:
     )
 
 
+#: A location step that is one of pydantic's validators, not a field: ``function-wrap[…]``,
+#: ``function-after[…]``, ``tagged-union[…]``, ``json-or-python[…]`` and the like.
+_VALIDATOR_STEP = re.compile(r"^[a-z]+(?:-[a-z]+)*\[.*\]$")
+
+
 def validation_errors(raw: list[dict[str, Any]]) -> dict[str, str]:
     """Turn django-ninja's pydantic error list into ``field → message``.
 
     Locations start with where the value came from (body, query, path, header) and, for bodies,
-    the name of the body parameter; clients know neither, so both are dropped.
+    the name of the body parameter; clients know neither, so both are dropped. So are the steps
+    pydantic adds for its own validators (``function-wrap[_run_root_validator()]``,
+    ``tagged-union[…]``): they name our code, not a field of the request.
     """
     errors: dict[str, str] = {}
     for item in raw:
@@ -102,7 +110,7 @@ def validation_errors(raw: list[dict[str, Any]]) -> dict[str, str]:
         source, rest = (location[0], location[1:]) if location else ("body", [])
         if source == "body" and rest:
             rest = rest[1:]
-        field = ".".join(rest) or source
+        field = ".".join(part for part in rest if not _VALIDATOR_STEP.match(part)) or source
         errors.setdefault(field, str(item.get("msg", "Invalid value.")))
     return errors
 

@@ -90,6 +90,7 @@ def match_member(request: HttpRequest, payload: MatchIn) -> list[dict[str, Any]]
         "problem name each row and field (`rows[3].email`). Rows whose number is already in "
         "the register update that member. At most 5000 rows (and 2 MiB) a time.",
         scope="members:write",
+        permission="members.import",
         errors=[403],
         request={"members": [ex.MEMBER]},
         response={"created": 1, "updated": 0, "unchanged": 0, "rows": 1},
