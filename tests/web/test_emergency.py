@@ -34,7 +34,7 @@ def test_nobody_approves_their_own_request_and_bad_input_is_explained(world, sig
         manager.post(
             "/emergency/request/", {"reference": "C-1999-00001", "reason": "x"}
         ).status_code
-        == 422
+        == 404
     )
     assert (
         manager.post("/emergency/request/", {"reference": case.reference, "reason": ""}).status_code

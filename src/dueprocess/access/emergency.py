@@ -16,7 +16,7 @@ from django.db import transaction
 from dueprocess.access import policy as p
 from dueprocess.access.enforcement import recorded_denials
 from dueprocess.access.models import EmergencyAccess
-from dueprocess.access.rules import Gate, can, require
+from dueprocess.access.rules import Gate, can, case_for, require
 from dueprocess.cases.services.common import clean_text, lock_case
 from dueprocess.errors import AccessDenied, Forbidden, InvalidInput
 from dueprocess.ledger.record import record
@@ -54,6 +54,16 @@ def emergency_access_request(*, actor: User, case: Case, reason: str) -> Emergen
             details={"grant": grant.pk, "reason": text},
         )
         return grant
+
+
+@recorded_denials
+def emergency_access_request_by_reference(
+    *, actor: User, reference: str, reason: str
+) -> EmergencyAccess:
+    """Ask for emergency access to the case the actor names. A reference that does not exist
+    and a case the actor may not ask about give the same recorded ``NotFound``."""
+    case, _ = case_for(actor, reference.strip(), "case.emergency")
+    return emergency_access_request(actor=actor, case=case, reason=reason)
 
 
 def _pending(actor: User, grant: EmergencyAccess) -> tuple[Case, EmergencyAccess, str]:

@@ -15,12 +15,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from dueprocess.access.enforcement import recorded_denials
-from dueprocess.access.rules import find_case, require
+from dueprocess.access.rules import case_for
 from dueprocess.accounts.models import User
 from dueprocess.cases.models import Case
 from dueprocess.cases.presenters import case_page_context
 from dueprocess.cases.queries import case_detail_for
-from dueprocess.errors import NotFound
 from dueprocess.oversight.case_panel import oversight_context_for_case
 from dueprocess.web.forms.casework import (
     AssignmentForm,
@@ -43,18 +42,14 @@ class Failed:
 
 
 def case_by_reference(actor: User, reference: str) -> Case:
-    """The case to hand to a service, once ``actor`` may see it (a refusal is recorded, and an
-    unknown reference and a forbidden one look the same). The service then decides the act."""
-    case = find_case(actor, reference)
-    if case is None:
-        raise NotFound("No such case.")
-    _require_view(actor, case)
+    """The case to hand to a service, once ``actor`` may see it. An unknown reference and a
+    forbidden one look the same and cost the same: each is refused as a recorded denial. The
+    service then decides the act."""
+    case, _ = _case_for(actor, reference, "case.view")
     return case
 
 
-@recorded_denials
-def _require_view(actor: User, case: Case) -> None:
-    require(actor, "case.view", case)
+_case_for = recorded_denials(case_for)
 
 
 def render_case_page(

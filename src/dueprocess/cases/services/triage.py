@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from dueprocess.access.enforcement import recorded_denials
-from dueprocess.access.rules import Gate
+from dueprocess.access.rules import Gate, visible_cases
 from dueprocess.cases.models import Case, Decision
 from dueprocess.cases.services.common import (
     clean_text,
@@ -63,7 +63,7 @@ def case_triage(
             _recategorise(case, category)
         case.in_scope = answers.get("in_scope")
         case.respondent_is_member = answers.get("respondent_is_member")
-        case.duplicate_of = _duplicate(case, duplicate_of, answers)
+        case.duplicate_of = _duplicate(actor, case, duplicate_of)
         case.save(update_fields=["in_scope", "respondent_is_member", "duplicate_of", "category"])
         move(case, actor=actor, step=step, reason=text)
         details = {"transition": key, "answers": answers, "category": case.category}
@@ -113,12 +113,12 @@ def _recategorise(case: Case, category: str) -> None:
     case.category = category
 
 
-def _duplicate(case: Case, reference: str, answers: dict[str, bool]) -> Case | None:
+def _duplicate(actor: User, case: Case, reference: str) -> Case | None:
+    """The earlier case this one repeats — looked for among the cases ``actor`` may see, so a
+    case they may not know about is answered exactly like one that does not exist."""
     if not reference:
         return None
-    original = Case.objects.filter(
-        organisation=case.organisation, reference=reference.strip()
-    ).first()
+    original = visible_cases(actor).filter(reference=reference.strip()[:32]).first()
     if original is None or original.pk == case.pk:
         raise InvalidInput(
             "The duplicate must name another case.", fields={"duplicate_of": "Unknown case."}

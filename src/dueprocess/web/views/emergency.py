@@ -13,14 +13,17 @@ from dueprocess.access.emergency import (
     MAX_HOURS,
     emergency_access_approve,
     emergency_access_refuse,
-    emergency_access_request,
+    emergency_access_request_by_reference,
     emergency_board_for,
 )
 from dueprocess.access.models import EmergencyAccess
-from dueprocess.access.rules import find_case
 from dueprocess.errors import DomainError, NotFound
 from dueprocess.web.errors import domain_errors
 from dueprocess.web.people import staff
+
+#: The one answer for a reference that does not exist and for a case one may not ask about:
+#: the form again, as typed, with the API's status (404) — never a hint which of the two it was.
+NO_SUCH_CASE = "No case with that reference that you may ask emergency access to."
 
 
 class RequestForm(forms.Form):
@@ -69,20 +72,21 @@ def emergency_request(request: HttpRequest) -> HttpResponse:
     form = RequestForm(request.POST)
     if not form.is_valid():
         return _page(request, form, status=422)
-    user = staff(request)
-    case = find_case(user, form.cleaned_data["reference"].strip())
-    if case is None:
-        form.add_error("reference", "No case with that reference in your organisation.")
-        return _page(request, form, status=422)
     try:
-        emergency_access_request(actor=user, case=case, reason=form.cleaned_data["reason"])
+        grant = emergency_access_request_by_reference(
+            actor=staff(request),
+            reference=form.cleaned_data["reference"],
+            reason=form.cleaned_data["reason"],
+        )
+    except NotFound:
+        form.add_error("reference", NO_SUCH_CASE)
+        return _page(request, form, status=404)
     except DomainError as error:
-        if isinstance(error, NotFound):
-            raise
         form.add_error(None, error.message)
         return _page(request, form, status=error.status)
     messages.success(
-        request, f"Asked for emergency access to {case.reference}; a second person must approve."
+        request,
+        f"Asked for emergency access to {grant.case.reference}; a second person must approve.",
     )
     return redirect("web:emergency")
 
