@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "dueprocess.web.sessions.SessionLifetimeMiddleware",
     "dueprocess.web.mfa.MFARequiredMiddleware",
     "dueprocess.web.middleware.NoStoreMiddleware",
+    "dueprocess.web.middleware.VisibleDirectionControlsMiddleware",
 ]
 
 ROOT_URLCONF = "dueprocess.urls"

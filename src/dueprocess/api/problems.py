@@ -16,6 +16,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 
 from dueprocess.errors import DomainError
+from dueprocess.lib.bidi import escaped_in_json
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def problem(
         body["errors"] = errors
     # A field name echoed from the request may hold a lone surrogate: never fail on it.
     response = HttpResponse(
-        json.dumps(body, ensure_ascii=False).encode("utf-8", "replace"),
+        escaped_in_json(json.dumps(body, ensure_ascii=False)).encode("utf-8", "replace"),
         status=status or default_status,
         content_type=f"{MEDIA_TYPE}; charset=utf-8",
     )

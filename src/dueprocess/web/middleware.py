@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from dueprocess.lib.bidi import shown_in_utf8
 from dueprocess.lib.ids import request_scope
 
 
@@ -33,4 +34,26 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         if not request.path.startswith("/static/"):
             response["Cache-Control"] = "no-store"
+        return response
+
+
+class VisibleDirectionControlsMiddleware:
+    """Show right-to-left overrides and the other direction controls in pages and CSV exports
+    as a visible ``[U+202E]`` instead of letting them reorder a title (``lib.bidi``). One place
+    for every page, so no template can forget it; stored text is never changed."""
+
+    _TYPES = ("text/html", "text/csv")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        media = response.get("Content-Type", "").split(";")[0].strip()
+        if media in self._TYPES and not response.streaming:
+            content = shown_in_utf8(response.content)
+            if content != response.content:
+                response.content = content
+                if response.has_header("Content-Length"):
+                    response["Content-Length"] = str(len(content))
         return response
