@@ -142,6 +142,20 @@ def test_three_refused_attempts_in_a_month_by_one_person_raise_an_alert(world):
     assert alert.case is None
 
 
+def test_the_refusal_count_shown_stays_current_after_the_alert_is_raised(world):
+    from dueprocess.oversight.queries import alerts_for, dashboard_for
+
+    peek(world, "political", 3)
+    (alert,) = raised(world, "repeated_denials")
+    peek(world, "political", 4)
+    (item,) = [i for i in alerts_for(world.oversight) if i.alert.pk == alert.pk]
+    assert "refused access 7 times in Mar 2026" in item.summary
+    assert Alert.objects.filter(rule="repeated_denials").count() == 1
+    assert ledger_actions("alert.raised") == 1
+    (shown,) = [i for i in dashboard_for(world.oversight).alerts if i.alert.pk == alert.pk]
+    assert shown.summary == item.summary
+
+
 def test_two_refused_attempts_are_not_yet_a_pattern(world):
     peek(world, "political", 2)
     peek(world, "oversight", 2)

@@ -27,7 +27,7 @@ from dueprocess.oversight import casework_figures as cw
 from dueprocess.oversight import channel_figures as ch
 from dueprocess.oversight import consistency as co
 from dueprocess.oversight import decision_figures as df
-from dueprocess.oversight.alerts import alerts_refresh
+from dueprocess.oversight.alerts import alerts_refresh, repeated_denials
 from dueprocess.oversight.drilldown import cases_behind
 from dueprocess.oversight.figure import Figure, Row
 from dueprocess.oversight.models import Alert
@@ -149,6 +149,17 @@ def outliers_for(actor: User) -> Figure:
 class AlertItem:
     alert: Alert
     case_reference: str  # only when the viewer may open the case; '' otherwise
+    summary: str = ""  # what the alert says now (a count of refusals keeps growing)
+
+
+def current_summaries(organisation: Organisation, alerts: list[Alert]) -> dict[int, str]:
+    """What each alert says now. An alert is stored once, as raised, and never changed; but a
+    count of refusals goes on growing after it is raised, so the words shown are those of the
+    rule run now (the stored words for an alert whose pattern no longer matches)."""
+    now: dict[tuple[str, str], str] = {}
+    if any(alert.rule == Alert.Rule.REPEATED_DENIALS for alert in alerts):
+        now = {(f.rule, f.subject): f.summary for f in repeated_denials(organisation)}
+    return {alert.pk: now.get((alert.rule, alert.subject), alert.summary) for alert in alerts}
 
 
 def _alert_items(actor: User, organisation: Organisation) -> list[AlertItem]:
@@ -157,7 +168,8 @@ def _alert_items(actor: User, organisation: Organisation) -> list[AlertItem]:
     )
     case_ids = {a.case_id for a in alerts if a.case_id}
     references = dict(visible_cases(actor).filter(pk__in=case_ids).values_list("pk", "reference"))
-    return [AlertItem(a, references.get(a.case_id or 0, "")) for a in alerts]
+    summaries = current_summaries(organisation, alerts)
+    return [AlertItem(a, references.get(a.case_id or 0, ""), summaries[a.pk]) for a in alerts]
 
 
 @recorded_denials
