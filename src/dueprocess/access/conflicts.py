@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from dueprocess.accounts.models import InterestDeclaration, RoleMembership
 from dueprocess.cases.models import Party
 from dueprocess.lib import clock
+from dueprocess.rulebook.schema import StaffRole
 
 if TYPE_CHECKING:
     from dueprocess.accounts.models import User
@@ -31,7 +32,9 @@ def standing_conflict(user: User, rules: Rulebook, *, on: dt.date | None = None)
     since = clock.add_months(today, -months)
     office = rules.political_office_label
     held = (
-        RoleMembership.objects.filter(user=user, role="political_office", starts_on__lte=today)
+        RoleMembership.objects.filter(
+            user=user, role=StaffRole.POLITICAL_OFFICE, starts_on__lte=today
+        )
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=since))
         .order_by("-starts_on")
         .first()

@@ -16,6 +16,7 @@ from dueprocess.access.models import EmergencyAccess
 from dueprocess.accounts.models import RoleMembership
 from dueprocess.cases.models import AdviceRequest, Assignment, Recusal, SignOff
 from dueprocess.lib import clock
+from dueprocess.rulebook.schema import StaffRole
 
 if TYPE_CHECKING:
     from dueprocess.accounts.models import User
@@ -49,9 +50,9 @@ def _role_relations(held: list[tuple[str, int | None]], case: Case) -> set[str]:
     relations = set()
     for role, unit_id in held:
         in_unit = unit_id is None or unit_id == case.unit_id
-        if role == "case_manager" and in_unit:
+        if role == StaffRole.CASE_MANAGER and in_unit:
             relations.add(p.UNIT_MANAGER)
-        if role == "intake_officer" and in_unit:
+        if role == StaffRole.INTAKE_OFFICER and in_unit:
             stage = case.rulebook.rules.stages.get(case.stage)
             if stage is not None and stage.phase == "intake":
                 relations.add(p.INTAKE_QUEUE)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dueprocess.rulebook.schema import StaffRole
+
 # Relations a person can stand in to a case.
 SAME_ORGANISATION = "same_organisation"
 UNIT_MANAGER = "unit_manager"
@@ -81,7 +83,7 @@ class Permit:
 
 PERMITS: tuple[Permit, ...] = (
     Permit(
-        "case_manager",
+        StaffRole.CASE_MANAGER,
         UNIT_MANAGER,
         CASE_WORKER
         | {
@@ -92,30 +94,53 @@ PERMITS: tuple[Permit, ...] = (
             "case.approach",
         },
     ),
-    Permit("intake_officer", INTAKE_QUEUE, CASE_WORKER | {"case.interim", "case.approach"}),
-    Permit("investigator", ASSIGNED_INVESTIGATOR, CASE_WORKER | {"case.advice", "case.approach"}),
-    Permit("panel_member", PANEL_MEMBER, CASE_WORKER | {"case.approach"}),
-    Permit("independent_reviewer", SAME_ORGANISATION, frozenset({"case.view", "case.prove"})),
+    Permit(StaffRole.INTAKE_OFFICER, INTAKE_QUEUE, CASE_WORKER | {"case.interim", "case.approach"}),
+    Permit(
+        StaffRole.INVESTIGATOR,
+        ASSIGNED_INVESTIGATOR,
+        CASE_WORKER | {"case.advice", "case.approach"},
+    ),
+    Permit(StaffRole.PANEL_MEMBER, PANEL_MEMBER, CASE_WORKER | {"case.approach"}),
+    Permit(
+        StaffRole.INDEPENDENT_REVIEWER, SAME_ORGANISATION, frozenset({"case.view", "case.prove"})
+    ),
     Permit(ANY_ROLE, EMERGENCY, frozenset({"case.view"})),
     Permit(ANY_ROLE, ADVISER, frozenset(ADVICE_ACTIONS)),
     Permit(ANY_ROLE, SIGNER, frozenset(SIGNOFF_ACTIONS)),
 )
 #: Who may ask for emergency access to a case of their organisation they are not on.
-EMERGENCY_REQUESTERS = frozenset({"intake_officer", "investigator", "case_manager", "panel_member"})
+EMERGENCY_REQUESTERS = frozenset(
+    {
+        StaffRole.INTAKE_OFFICER,
+        StaffRole.INVESTIGATOR,
+        StaffRole.CASE_MANAGER,
+        StaffRole.PANEL_MEMBER,
+    }
+)
 for _role in sorted(EMERGENCY_REQUESTERS):
     PERMITS += (Permit(_role, SAME_ORGANISATION, frozenset({"case.emergency"})),)
 
 ORGANISATION_PERMITS: dict[str, frozenset[str]] = {
-    "case.open": frozenset({"intake_officer", "case_manager"}),
+    "case.open": frozenset({StaffRole.INTAKE_OFFICER, StaffRole.CASE_MANAGER}),
     "case.list": frozenset(
-        {"intake_officer", "investigator", "case_manager", "panel_member", "independent_reviewer"}
+        {
+            StaffRole.INTAKE_OFFICER,
+            StaffRole.INVESTIGATOR,
+            StaffRole.CASE_MANAGER,
+            StaffRole.PANEL_MEMBER,
+            StaffRole.INDEPENDENT_REVIEWER,
+        }
     ),
-    "oversight.view": frozenset({"oversight", "independent_reviewer", "case_manager"}),
-    "accounts.manage": frozenset({"administrator"}),
-    "ledger.verify": frozenset({"independent_reviewer", "oversight", "administrator"}),
-    "emergency.approve": frozenset({"case_manager"}),
-    "members.view": frozenset({"intake_officer", "case_manager"}),
-    "members.import": frozenset({"case_manager"}),
+    "oversight.view": frozenset(
+        {StaffRole.OVERSIGHT, StaffRole.INDEPENDENT_REVIEWER, StaffRole.CASE_MANAGER}
+    ),
+    "accounts.manage": frozenset({StaffRole.ADMINISTRATOR}),
+    "ledger.verify": frozenset(
+        {StaffRole.INDEPENDENT_REVIEWER, StaffRole.OVERSIGHT, StaffRole.ADMINISTRATOR}
+    ),
+    "emergency.approve": frozenset({StaffRole.CASE_MANAGER}),
+    "members.view": frozenset({StaffRole.INTAKE_OFFICER, StaffRole.CASE_MANAGER}),
+    "members.import": frozenset({StaffRole.CASE_MANAGER}),
 }
 
 
@@ -130,29 +155,32 @@ class Facts:
 
 
 @dataclass(frozen=True)
-class Decision:
+class Verdict:
+    """The access policy's answer to one request (not to be confused with a panel's
+    ``cases.models.Decision``)."""
+
     allowed: bool
     reason: str
     role: str = ""  # the role the permission was exercised under
     reveal: bool = False  # may the person know the case exists? (403 rather than 404)
 
 
-def decide(facts: Facts, action: str, *, transition_roles: tuple[str, ...] = ()) -> Decision:
+def decide(facts: Facts, action: str, *, transition_roles: tuple[str, ...] = ()) -> Verdict:
     """Decide one request. ``transition_roles``: who the rulebook lets take the step."""
     if not facts.active:
-        return Decision(False, "account is not active")
+        return Verdict(False, "account is not active")
     if action in ORGANISATION_ACTIONS:
         return _decide_organisation(facts, action)
     if action not in CASE_ACTIONS and action not in NARROW_ACTIONS:
-        return Decision(False, f"unknown action {action!r}")
+        return Verdict(False, f"unknown action {action!r}")
     if SAME_ORGANISATION not in facts.relations:
-        return Decision(False, "case belongs to another organisation")
+        return Verdict(False, "case belongs to another organisation")
     reveal = _may_know_case_exists(facts)
     if facts.relations & set(FORBIDDING_RELATIONS) and not _narrow_channel_open(facts, action):
         why = facts.conflict or "recused from this case"
-        return Decision(False, f"recused or conflicted: {why}", reveal=False)
-    if "political_office" in facts.roles and action not in NARROW_ACTIONS:
-        return Decision(False, "the political office has no access to cases")
+        return Verdict(False, f"recused or conflicted: {why}", reveal=False)
+    if StaffRole.POLITICAL_OFFICE in facts.roles and action not in NARROW_ACTIONS:
+        return Verdict(False, "the political office has no access to cases")
     for permit in PERMITS:
         if action not in permit.actions or permit.relation not in facts.relations:
             continue
@@ -160,19 +188,19 @@ def decide(facts: Facts, action: str, *, transition_roles: tuple[str, ...] = ())
             continue
         if action == "case.transition" and permit.role not in transition_roles:
             continue
-        return Decision(True, f"{permit.role} as {permit.relation}", role=permit.role, reveal=True)
-    return Decision(False, f"no permit for {action}", reveal=reveal)
+        return Verdict(True, f"{permit.role} as {permit.relation}", role=permit.role, reveal=True)
+    return Verdict(False, f"no permit for {action}", reveal=reveal)
 
 
-def _decide_organisation(facts: Facts, action: str) -> Decision:
+def _decide_organisation(facts: Facts, action: str) -> Verdict:
     # No single case is involved, so a refusal is an honest 403, never a 404.
-    if "political_office" in facts.roles and action in ("case.open", "case.list"):
-        return Decision(False, "the political office has no access to cases", reveal=True)
+    if StaffRole.POLITICAL_OFFICE in facts.roles and action in ("case.open", "case.list"):
+        return Verdict(False, "the political office has no access to cases", reveal=True)
     allowed_roles = ORGANISATION_PERMITS[action]
     held = sorted(facts.roles & allowed_roles)
     if held:
-        return Decision(True, f"{held[0]} may {action}", role=held[0], reveal=True)
-    return Decision(False, f"no role permits {action}", reveal=True)
+        return Verdict(True, f"{held[0]} may {action}", role=held[0], reveal=True)
+    return Verdict(False, f"no role permits {action}", reveal=True)
 
 
 def _narrow_channel_open(facts: Facts, action: str) -> bool:
@@ -184,7 +212,7 @@ def _narrow_channel_open(facts: Facts, action: str) -> bool:
 
 def _may_know_case_exists(facts: Facts) -> bool:
     """Whether a refusal should say 403 (you may see this case, not do that) or 404."""
-    if "political_office" in facts.roles or facts.relations & set(FORBIDDING_RELATIONS):
+    if StaffRole.POLITICAL_OFFICE in facts.roles or facts.relations & set(FORBIDDING_RELATIONS):
         return False
     probe = Facts(active=True, roles=facts.roles, relations=facts.relations)
     for permit in PERMITS:

@@ -18,6 +18,7 @@ from dueprocess.access.models import EmergencyAccess
 from dueprocess.cases.models import Assignment, Case, Recusal
 from dueprocess.errors import AccessDenied
 from dueprocess.lib import clock
+from dueprocess.rulebook.schema import StaffRole
 
 if TYPE_CHECKING:
     from dueprocess.accounts.models import User
@@ -35,14 +36,14 @@ class Gate:
         self.case = case
         self.facts = f.facts_for(actor, case)
 
-    def can(self, action: str, *, transition: str = "") -> p.Decision:
+    def can(self, action: str, *, transition: str = "") -> p.Verdict:
         roles: tuple[str, ...] = ()
         if transition and self.case is not None:
             step = self.case.rulebook.rules.transitions.get(transition)
             roles = step.roles if step is not None else ()
         return p.decide(self.facts, action, transition_roles=roles)
 
-    def require(self, action: str, *, transition: str = "") -> p.Decision:
+    def require(self, action: str, *, transition: str = "") -> p.Verdict:
         """Return the permitting decision or raise ``AccessDenied`` (recorded by the caller's
         ``recorded_denials`` wrapper once the transaction has rolled back)."""
         decision = self.can(action, transition=transition)
@@ -57,24 +58,24 @@ class Gate:
         return decision
 
 
-def can(actor: User, action: str, case: Case | None = None, *, transition: str = "") -> p.Decision:
+def can(actor: User, action: str, case: Case | None = None, *, transition: str = "") -> p.Verdict:
     return Gate(actor, case).can(action, transition=transition)
 
 
 def require(
     actor: User, action: str, case: Case | None = None, *, transition: str = ""
-) -> p.Decision:
+) -> p.Verdict:
     return Gate(actor, case).require(action, transition=transition)
 
 
-def require_open_in(actor: User, unit_id: int) -> p.Decision:
+def require_open_in(actor: User, unit_id: int) -> p.Verdict:
     """May ``actor`` open a case in this unit? They need ``case.open`` through a role held in
     that unit (or organisation-wide), and no standing conflict: someone conflicted out of every
     case file does not take in new complaints either."""
     decision = require(actor, "case.open")
     held = f.memberships(actor)
     in_unit = any(
-        role in ("intake_officer", "case_manager") and unit in (None, unit_id)
+        role in (StaffRole.INTAKE_OFFICER, StaffRole.CASE_MANAGER) and unit in (None, unit_id)
         for role, unit in held
     )
     reason = "" if in_unit else "no intake or case-manager role in that unit"
@@ -101,7 +102,7 @@ def find_case(actor: User, reference: str) -> Case | None:
     )
 
 
-def case_for(actor: User, reference: str, action: str = "case.view") -> tuple[Case, p.Decision]:
+def case_for(actor: User, reference: str, action: str = "case.view") -> tuple[Case, p.Verdict]:
     """Fetch a case by reference for ``action``; unknown and forbidden look the same (404)."""
     case = find_case(actor, reference)
     if case is None:
@@ -122,7 +123,7 @@ def visible_cases(actor: User) -> QuerySet[Case]:
         return none
     held = f.memberships(actor)
     roles = {role for role, _ in held}
-    if "political_office" in roles:
+    if StaffRole.POLITICAL_OFFICE in roles:
         return none
     organisation = actor.organisation
     assert organisation is not None
@@ -141,19 +142,19 @@ def visible_cases(actor: User) -> QuerySet[Case]:
 
 
 def _scope(actor: User, held: list[tuple[str, int | None]], roles: set[str]) -> Q | None:
-    if "independent_reviewer" in roles:
+    if StaffRole.INDEPENDENT_REVIEWER in roles:
         return Q()
     terms: list[Q] = []
-    managed = f.unit_filter(held, "case_manager")
+    managed = f.unit_filter(held, StaffRole.CASE_MANAGER)
     if managed is not None:
         terms.append(managed)
-    intake = f.unit_filter(held, "intake_officer")
+    intake = f.unit_filter(held, StaffRole.INTAKE_OFFICER)
     if intake is not None:
         terms.append(intake & _intake_stages(actor))
     assigned = Assignment.objects.filter(case=OuterRef("pk"), user=actor, ended_at__isnull=True)
-    if "investigator" in roles:
+    if StaffRole.INVESTIGATOR in roles:
         terms.append(Q(Exists(assigned.filter(role=Assignment.Role.INVESTIGATOR))))
-    if "panel_member" in roles:
+    if StaffRole.PANEL_MEMBER in roles:
         terms.append(Q(Exists(assigned.filter(role=Assignment.Role.PANEL_MEMBER))))
     emergency = EmergencyAccess.objects.filter(
         case=OuterRef("pk"), requester=actor, approved_at__isnull=False, expires_at__gt=clock.now()

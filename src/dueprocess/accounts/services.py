@@ -16,10 +16,10 @@ from dueprocess.errors import InvalidInput
 from dueprocess.ledger.record import record
 from dueprocess.lib import clock
 from dueprocess.rulebook.models import RulebookVersion
-from dueprocess.rulebook.schema import CASE_ROLES, ROLES
+from dueprocess.rulebook.schema import CASE_ROLES, ROLES, StaffRole
 
 #: Roles that must never be held together with a case role.
-SEPARATED_ROLES = ("political_office", "administrator")
+SEPARATED_ROLES = (StaffRole.POLITICAL_OFFICE, StaffRole.ADMINISTRATOR)
 
 
 def organisation_create(

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from dueprocess.access.enforcement import recorded_denials
-from dueprocess.access.policy import Decision as AccessDecision
+from dueprocess.access.policy import Verdict
 from dueprocess.access.rules import Gate, find_case, require, visible_cases
 from dueprocess.cases.models import Case
 from dueprocess.ledger.record import record
@@ -64,7 +64,7 @@ def case_list_for(actor: User, *, page: int = 1, **filters: str) -> CaseListing:
 @dataclass
 class CaseView:
     case: Case
-    decision: AccessDecision
+    decision: Verdict
     gate: Gate
 
 

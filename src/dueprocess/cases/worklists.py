@@ -25,6 +25,7 @@ from dueprocess.errors import InvalidInput
 from dueprocess.ledger.record import record
 from dueprocess.lib import clock
 from dueprocess.rulebook.models import RulebookVersion
+from dueprocess.rulebook.schema import StaffRole
 
 if TYPE_CHECKING:
     from dueprocess.accounts.models import User
@@ -209,10 +210,10 @@ def _sources_of(rules: Rulebook, kind: str) -> list[str]:
 def _waiting_for(actor: User, held: list[tuple[str, int | None]], versions: dict) -> Q:  # type: ignore[type-arg]
     mine = Assignment.objects.filter(case=OuterRef("pk"), user=actor, ended_at__isnull=True)
     relation = {
-        "intake_officer": unit_filter(held, "intake_officer"),
-        "case_manager": unit_filter(held, "case_manager"),
-        "investigator": Q(Exists(mine.filter(role=Assignment.Role.INVESTIGATOR))),
-        "panel_member": Q(Exists(mine.filter(role=Assignment.Role.PANEL_MEMBER))),
+        StaffRole.INTAKE_OFFICER: unit_filter(held, StaffRole.INTAKE_OFFICER),
+        StaffRole.CASE_MANAGER: unit_filter(held, StaffRole.CASE_MANAGER),
+        StaffRole.INVESTIGATOR: Q(Exists(mine.filter(role=Assignment.Role.INVESTIGATOR))),
+        StaffRole.PANEL_MEMBER: Q(Exists(mine.filter(role=Assignment.Role.PANEL_MEMBER))),
     }
     roles = {role for role, _ in held}
     condition = Q(pk__in=[])
@@ -221,8 +222,8 @@ def _waiting_for(actor: User, held: list[tuple[str, int | None]], versions: dict
         for role, related in relation.items():
             if role in roles and related is not None:
                 condition |= in_version & related & Q(stage__in=_steps_for(rules, role))
-        managed = relation["case_manager"]
-        if "case_manager" in roles and managed is not None:
+        managed = relation[StaffRole.CASE_MANAGER]
+        if StaffRole.CASE_MANAGER in roles and managed is not None:
             condition |= in_version & managed & _unstaffed(rules)
     return condition
 

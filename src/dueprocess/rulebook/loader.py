@@ -116,7 +116,9 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
 
 
 def _roles(root: Reader) -> dict[str, s.Role]:
-    roles = {key: s.Role(key, key.replace("_", " ").capitalize()) for key in s.ROLES}
+    roles: dict[str, s.Role] = {
+        key: s.Role(key, key.replace("_", " ").capitalize()) for key in s.ROLES
+    }
     for name, table in root.keyed_tables("roles"):
         table.only("label")
         if name not in s.ROLES:

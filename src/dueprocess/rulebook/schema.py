@@ -9,23 +9,37 @@ sanctions, deadlines, conflict periods — is the organisation's to declare.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 SCHEMA_ID = "dueprocess.rulebook/1"
 
-#: Staff roles the access policy knows. A rulebook may relabel them, never invent new ones.
-ROLES = (
-    "intake_officer",
-    "investigator",
-    "case_manager",
-    "panel_member",
-    "oversight",
-    "independent_reviewer",
-    "political_office",
-    "administrator",
-)
+
+class StaffRole(StrEnum):
+    """Staff roles the access policy knows. A rulebook may relabel them, never invent new ones.
+
+    An enumeration rather than bare strings so that a misspelt role is a type error or an
+    ``AttributeError``, never a silent deny; members are strings, so stored values and the
+    rulebook's TOML compare equal to them."""
+
+    INTAKE_OFFICER = "intake_officer"
+    INVESTIGATOR = "investigator"
+    CASE_MANAGER = "case_manager"
+    PANEL_MEMBER = "panel_member"
+    OVERSIGHT = "oversight"
+    INDEPENDENT_REVIEWER = "independent_reviewer"
+    POLITICAL_OFFICE = "political_office"
+    ADMINISTRATOR = "administrator"
+
+
+ROLES: tuple[StaffRole, ...] = tuple(StaffRole)
 
 #: Roles that may ever take part in a case's workflow (the rest never touch case files).
-CASE_ROLES = ("intake_officer", "investigator", "case_manager", "panel_member")
+CASE_ROLES: tuple[StaffRole, ...] = (
+    StaffRole.INTAKE_OFFICER,
+    StaffRole.INVESTIGATOR,
+    StaffRole.CASE_MANAGER,
+    StaffRole.PANEL_MEMBER,
+)
 
 #: What each kind of transition records besides the stage change.
 TRANSITION_KINDS = (

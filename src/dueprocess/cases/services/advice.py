@@ -17,7 +17,7 @@ from django.db import transaction
 
 from dueprocess.access.conflicts import case_conflict
 from dueprocess.access.enforcement import recorded_denials
-from dueprocess.access.policy import Decision as AccessDecision
+from dueprocess.access.policy import Verdict
 from dueprocess.access.rules import Gate, require
 from dueprocess.cases.models import AdviceRequest, Recusal
 from dueprocess.cases.services.common import clean_text, lock_case
@@ -139,7 +139,7 @@ def advice_request_close(*, actor: User, request: AdviceRequest, reason: str) ->
         return request
 
 
-def _require_own_open_request(actor: User, request: AdviceRequest, action: str) -> AccessDecision:
+def _require_own_open_request(actor: User, request: AdviceRequest, action: str) -> Verdict:
     """The case-level ``adviser`` relation, narrowed to this very request: its adviser, open."""
     decision = require(actor, action, request.case)
     if request.adviser_id != actor.pk or request.closed_at is not None:

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from dueprocess.access.enforcement import recorded_denials
-from dueprocess.access.policy import Decision as AccessDecision
+from dueprocess.access.policy import Verdict
 from dueprocess.access.rules import Gate
 from dueprocess.cases.models import Party, SignOff
 from dueprocess.cases.services.common import clean_text, lock_case
@@ -190,7 +190,7 @@ def signoff_record(
         return signoff
 
 
-def _require_signer(actor: User, signoff: SignOff, action: str) -> AccessDecision:
+def _require_signer(actor: User, signoff: SignOff, action: str) -> Verdict:
     """The case-level ``signer`` relation, narrowed to this sign-off: its role, still pending."""
     gate = Gate(actor, signoff.case)
     decision = gate.require(action)
