@@ -21,6 +21,14 @@ _PREFIX = re.compile(r"^[A-Z]{1,4}$")
 _PRESS = re.compile(r"press|media|newspaper|journalis", re.IGNORECASE)
 _REQUIRED_KINDS = ("accept", "not_investigated", "recommend", "decide")
 
+#: Limits checked before the TOML parser sees the text. The bundled rulebooks are under 10 KiB,
+#: nest 2 deep and use keys of 1 or 2 parts; the parser itself has no limits, so a file nested
+#: thousands deep would exhaust the stack and a key of thousands of parts the memory.
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 32
+MAX_KEY_PARTS = 16
+MAX_KEY_CHARS = 256
+
 
 def load_rulebook(path: str | Path) -> s.Rulebook:
     """Read, parse and validate the rulebook at ``path``; raise ``RulebookError`` if invalid."""
@@ -33,19 +41,100 @@ def load_rulebook(path: str | Path) -> s.Rulebook:
 
 
 def parse_rulebook(raw: bytes, *, source: str = "<rulebook>") -> s.Rulebook:
+    if len(raw) > MAX_BYTES:
+        limit = MAX_BYTES // 1024
+        raise RulebookError([RulebookIssue(source, "", f"is larger than {limit} KiB")])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RulebookError([RulebookIssue(source, "", f"is not valid UTF-8 ({exc})")]) from exc
+    problem = _shape_problem(text)
+    if problem:
+        raise RulebookError([RulebookIssue(source, "", problem)])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RulebookError([RulebookIssue(source, "", f"is not valid TOML: {exc}")]) from exc
+    except RecursionError as exc:  # a last resort: _shape_problem should have caught it
+        raise RulebookError([RulebookIssue(source, "", "nests too deeply")]) from exc
     issues: list[RulebookIssue] = []
     rulebook = _build(Reader(source, data, "", issues), text, hashlib.sha256(raw).hexdigest())
     if issues:
         raise RulebookError(issues)
     return rulebook
+
+
+def _shape_problem(text: str) -> str:
+    """What makes ``text`` too deep or its keys too long for the TOML parser, or "".
+
+    A single pass that skips strings and comments and counts, outside them, how deeply arrays
+    and tables nest and how many dots join the parts of a key (the count restarts at ``=``, at
+    a comma, at a bracket and at the end of a line; a number such as ``1.5`` counts one).
+    """
+    depth, parts, key_chars, line, i, n = 0, 1, 0, 1, 0, len(text)
+    while i < n:
+        char = text[i]
+        if char == "\n":
+            line, parts, key_chars = line + 1, 1, 0
+        elif char == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        elif char in "\"'":
+            end = _string_end(text, i)
+            if parts > 1 or key_chars:  # a quoted part of a key
+                key_chars += end - i
+            i = end
+            continue
+        elif char in "[{":
+            depth += 1
+            parts, key_chars = 1, 0
+            if depth > MAX_DEPTH:
+                return f"line {line}: arrays and tables nest more than {MAX_DEPTH} deep"
+        elif char in "]}":
+            depth -= 1
+            parts, key_chars = 1, 0
+        elif char in "=,":
+            parts, key_chars = 1, 0
+        elif char == ".":
+            parts += 1
+            if parts > MAX_KEY_PARTS:
+                return f"line {line}: a key has more than {MAX_KEY_PARTS} dotted parts"
+        elif not char.isspace():
+            key_chars += 1
+        if key_chars > MAX_KEY_CHARS and depth == 0:
+            return f"line {line}: a key is longer than {MAX_KEY_CHARS} characters"
+        i += 1
+    return ""
+
+
+def _string_end(text: str, start: int) -> int:
+    """The index just after the TOML string that opens at ``start``."""
+    quote = text[start]
+    if text.startswith(quote * 3, start):
+        end = start + 3
+        while True:
+            found = text.find(quote * 3, end)
+            if found < 0:
+                return len(text)
+            if quote == "'" or not _escaped(text, found):
+                found += 3
+                for _ in range(2):  # up to two more quotes may end the string's content
+                    if found < len(text) and text[found] == quote:
+                        found += 1
+                return found
+            end = found + 1
+    end = start + 1
+    while end < len(text) and text[end] not in (quote, "\n"):
+        end += 2 if quote == '"' and text[end] == "\\" else 1
+    return end + 1 if end < len(text) and text[end] == quote else end
+
+
+def _escaped(text: str, index: int) -> bool:
+    backslashes = 0
+    while index - backslashes - 1 >= 0 and text[index - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1
 
 
 def _check_key(reader: Reader, field: str, value: str, seen: set[str]) -> None:
