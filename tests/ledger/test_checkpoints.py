@@ -18,7 +18,7 @@ from dueprocess.ledger.record import record
 def grow(count: int) -> None:
     with transaction.atomic():
         for _ in range(count):
-            record(actor=None, action="test.appended")
+            record(actor=None, action="case_list.viewed")
 
 
 def test_a_checkpoint_signs_the_root_of_every_committed_entry(db):

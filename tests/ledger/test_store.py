@@ -13,7 +13,7 @@ from dueprocess.ledger.record import record
 
 
 def append() -> store.Appended:
-    appended = record(actor=None, action="test.appended", details={"n": 1})
+    appended = record(actor=None, action="case_list.viewed", details={"n": 1})
     assert appended is not None
     return appended
 
@@ -44,7 +44,7 @@ def test_appending_outside_a_transaction_is_refused(db):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(connection, "in_atomic_block", False)
         with pytest.raises(store.LedgerNotInTransaction):
-            record(actor=None, action="test.appended")
+            record(actor=None, action="case_list.viewed")
 
 
 def test_an_action_must_be_dotted(db):

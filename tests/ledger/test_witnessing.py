@@ -40,7 +40,7 @@ def witnesses(db, tmp_path: Path):
 def grow(count: int) -> None:
     with transaction.atomic():
         for _ in range(count):
-            record(actor=None, action="test.appended")
+            record(actor=None, action="case_list.viewed")
 
 
 def test_both_witnesses_cosign_and_the_quorum_is_met(witnesses):
