@@ -57,7 +57,3 @@ class Workflow:
     def stage_label(self, stage: str) -> str:
         found = self.rules.stages.get(stage)
         return found.label if found else stage
-
-
-def workflow_for(rules: Rulebook) -> Workflow:
-    return Workflow(rules)
