@@ -184,6 +184,11 @@ CALLS: dict[str, tuple[Callable[[World], Any], Callable[[World, Any], Any], str]
         lambda w, m: account_services.role_end(actor=w.admin, membership=m),
         "role.ended",
     ),
+    "accounts.services.staff_deactivate": (
+        lambda w: None,
+        lambda w, _: account_services.staff_deactivate(actor=w.admin, user=w.oversight),
+        "staff.deactivated",
+    ),
     "cases.queries.case_detail_for": (
         lambda w: w.case_at("received"),
         lambda w, c: case_detail_for(w.intake, c.reference),
