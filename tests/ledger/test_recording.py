@@ -379,20 +379,7 @@ CALLS.update(
         ),
     }
 )
-for _figure in (
-    "alerts_for",
-    "backlog_for",
-    "channels_for",
-    "consistency_for",
-    "dashboard_for",
-    "deadline_breaches_for",
-    "deciders_for",
-    "decisions_for",
-    "interim_measures_for",
-    "outliers_for",
-    "register_for",
-    "signoffs_for",
-):
+for _figure in ("alerts_for", "dashboard_for"):
     CALLS[f"oversight.queries.{_figure}"] = (
         lambda w: None,
         lambda w, _, f=_figure: getattr(oversight, f)(w.oversight),
@@ -470,6 +457,14 @@ def test_each_service_appends_exactly_its_entry(world, name):
     call(world, args)
     new = list(LedgerEntry.objects.filter(seq__gt=before).values_list("action", flat=True))
     assert new == [action]
+
+
+@pytest.mark.parametrize("key", sorted(oversight.FIGURES))
+def test_each_oversight_figure_appends_exactly_one_viewed_entry(world, key):
+    before = LedgerEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
+    oversight.figure_for(world.oversight, key)
+    new = list(LedgerEntry.objects.filter(seq__gt=before).values_list("action", flat=True))
+    assert new == ["oversight.viewed"]
 
 
 def test_a_refused_service_records_the_denial_and_nothing_else(world):

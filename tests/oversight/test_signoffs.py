@@ -14,7 +14,7 @@ from dueprocess.cases.services.signoffs import signoff_inbox_for, signoff_reques
 from dueprocess.errors import Forbidden, InvalidInput, NotFound, ReasonRequired
 from dueprocess.lib import clock
 from dueprocess.oversight.case_panel import oversight_context_for_case
-from dueprocess.oversight.queries import signoffs_for
+from dueprocess.oversight.queries import figure_for
 from tests.oversight.conftest import elected_case, ledger_actions, suspend
 
 
@@ -92,7 +92,7 @@ def test_an_overdue_sign_off_is_delayed_and_a_late_answer_must_say_why(world):
     later = clock.now() + dt.timedelta(days=5)
     with clock.frozen(later):
         assert SignOff.objects.get().is_delayed(clock.today())
-        assert signoffs_for(world.oversight).rows[0].cells[2] == 1  # delayed column
+        assert figure_for(world.oversight, "signoffs").rows[0].cells[2] == 1  # delayed column
         assert oversight_context_for_case(case)["register_sign_offs"][0][1] is True
         with pytest.raises(ReasonRequired, match="3 day"):
             svc.signoff_record(

@@ -105,46 +105,6 @@ def figure_for(actor: User, key: str) -> Figure:
     return figure
 
 
-def backlog_for(actor: User) -> Figure:
-    return figure_for(actor, "backlog")
-
-
-def deadline_breaches_for(actor: User) -> Figure:
-    return figure_for(actor, "deadlines")
-
-
-def decisions_for(actor: User) -> Figure:
-    return figure_for(actor, "decisions")
-
-
-def deciders_for(actor: User) -> Figure:
-    return figure_for(actor, "deciders")
-
-
-def interim_measures_for(actor: User) -> Figure:
-    return figure_for(actor, "interim")
-
-
-def signoffs_for(actor: User) -> Figure:
-    return figure_for(actor, "signoffs")
-
-
-def channels_for(actor: User) -> Figure:
-    return figure_for(actor, "channels")
-
-
-def register_for(actor: User) -> Figure:
-    return figure_for(actor, "register")
-
-
-def consistency_for(actor: User) -> Figure:
-    return figure_for(actor, "consistency")
-
-
-def outliers_for(actor: User) -> Figure:
-    return figure_for(actor, "outliers")
-
-
 @dataclass(frozen=True)
 class AlertItem:
     alert: Alert
