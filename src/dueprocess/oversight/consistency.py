@@ -3,8 +3,10 @@
 Comparable means same category and same finding (a breach); each case counts once, by its
 latest decision. The spread is counted in the database by ladder severity. Outliers are the
 decisions below or above the middle 80% of their category's spread (once there are enough
-decisions for a spread to mean anything) and every decision outside the guideline range —
-each already carries written reasons, and this is where someone reads them side by side.
+decisions for a spread to mean anything) and every decision outside the guideline range.
+They are only ever counted, per category and sanction, never listed: a row with a decision's
+date, sanctions and panel would tell anyone who knows of a case which one it is. A count from
+1 to ``SMALL_COUNT - 1`` is shown as "fewer than 5" for the same reason.
 """
 
 from __future__ import annotations
@@ -29,12 +31,13 @@ from django.db.models.lookups import Contains
 
 from dueprocess.accounts.models import Organisation
 from dueprocess.cases.models import Decision
-from dueprocess.oversight.figure import Figure, Row
+from dueprocess.oversight.figure import Cell, Figure, Row
 from dueprocess.rulebook.schema import Rulebook
 
 #: Fewer decisions than this in a category and its "middle 80%" would be noise.
 MIN_FOR_SPREAD = 10
-OUTLIER_LIMIT = 200
+#: Counts below this (and above zero) are suppressed: too few to hide who they are.
+SMALL_COUNT = 5
 
 
 def severity_expression(rules: Rulebook) -> SqlCase:
@@ -98,7 +101,12 @@ def spreads(organisation: Organisation) -> dict[str, Spread]:
 
 def outlier_filter(spread: dict[str, Spread]) -> Q:
     """Outside the middle 80% of its own category, or outside the guideline."""
-    condition = Q(outside_guideline=True)
+    return Q(outside_guideline=True) | beyond_middle_filter(spread)
+
+
+def beyond_middle_filter(spread: dict[str, Spread]) -> Q:
+    """Outside the middle 80% of its own category (never, for a category with too few)."""
+    condition = Q(pk__in=[])
     for category, one in spread.items():
         middle = one.middle
         if middle is None:
@@ -174,82 +182,67 @@ def consistency(organisation: Organisation) -> Figure:
     )
 
 
-@dataclass(frozen=True)
-class Outlier:
-    decision_id: int
-    case_id: int
-    category: str
-    sanctions: str
-    guideline: str
-    band: str
-    why: str
-    decided_on: str
-    panel: str
-
-
-def outliers(organisation: Organisation) -> list[Outlier]:
-    """The flagged decisions themselves (at most ``OUTLIER_LIMIT``), most recent first."""
-    rules = organisation.rulebook.rules
-    by_category = spreads(organisation)
-    rows = (
-        latest_breach_decisions(organisation)
-        .filter(outlier_filter(by_category))
-        .select_related("case")
-        .prefetch_related("panel")
-        .order_by("-decided_at", "-pk")[:OUTLIER_LIMIT]
-    )
-    found = []
-    for decision in rows:
-        category = decision.case.category
-        spread = by_category.get(category, Spread(category, {}))
-        found.append(
-            Outlier(
-                decision_id=decision.pk,
-                case_id=decision.case_id,
-                category=rules.categories[category].label
-                if category in rules.categories
-                else category,
-                sanctions=", ".join(
-                    rules.sanctions[k].label if k in rules.sanctions else k
-                    for k in decision.sanctions
-                ),
-                guideline=guideline_label(rules, category) if category in rules.categories else "",
-                band=band_label(rules, spread.middle),
-                why=_why(decision, spread),
-                decided_on=f"{decision.decided_at:%d %b %Y}",
-                panel=", ".join(sorted(str(u) for u in decision.panel.all())),
-            )
-        )
-    return found
-
-
-def _why(decision: Decision, spread: Spread) -> str:
-    reasons = []
-    middle = spread.middle
-    severity = getattr(decision, "severity", 0)
-    if middle is not None and severity < middle[0]:
-        reasons.append("lighter than the middle 80% of its category")
-    if middle is not None and severity > middle[1]:
-        reasons.append("harsher than the middle 80% of its category")
-    if decision.outside_guideline:
-        reasons.append("outside the guideline range")
-    return "; ".join(reasons)
+def small_count_suppressed(count: int) -> Cell:
+    """``count``, or "fewer than 5" when it is small enough to point at a person."""
+    return f"fewer than {SMALL_COUNT}" if 0 < count < SMALL_COUNT else count
 
 
 def outliers_figure(organisation: Organisation) -> Figure:
-    found = outliers(organisation)
+    """How many decisions fell outside the guideline, and outside their category's middle 80%,
+    per category and (most severe) sanction: counts only, no dates, no names."""
+    rules = organisation.rulebook.rules
+    by_category = spreads(organisation)
+    decisions: Any = latest_breach_decisions(organisation)  # ``severity`` is an annotation
+    counted = (
+        decisions.filter(outlier_filter(by_category))
+        .values("case__category", "severity")
+        .annotate(
+            outside=Count("pk", filter=Q(outside_guideline=True)),
+            beyond=Count("pk", filter=beyond_middle_filter(by_category)),
+        )
+        .order_by()
+    )
+    found = {(r["case__category"], r["severity"]): (r["outside"], r["beyond"]) for r in counted}
+    sanctions = {s.severity: s for s in rules.ladder()}
+    categories = list(rules.categories) + sorted({c for c, _ in found} - set(rules.categories))
+    rows = []
+    for key in categories:
+        for severity in sorted({sev for c, sev in found if c == key}):
+            outside, beyond = found[(key, severity)]
+            sanction = sanctions.get(severity)
+            category = rules.categories.get(key)
+            rows.append(
+                Row(
+                    (
+                        category.label if category else key,
+                        sanction.label if sanction else "No ranked sanction",
+                        guideline_label(rules, key) if category else "",
+                        small_count_suppressed(outside),
+                        small_count_suppressed(beyond),
+                    ),
+                    {"category": key, "sanction": sanction.key if sanction else ""},
+                )
+            )
+    flagged = sum(outside for outside, _ in found.values())
     return Figure(
         key="outliers",
-        title="Outlying decisions",
-        summary=f"{len(found)} decisions outside their category's middle 80% or its guideline.",
-        columns=("Category", "Sanctions", "Guideline", "Middle 80%", "Why", "Decided", "Panel"),
-        rows=tuple(
-            Row(
-                (o.category, o.sanctions, o.guideline, o.band, o.why, o.decided_on, o.panel),
-                {"decision": str(o.decision_id)},
-            )
-            for o in found
+        title="Decisions outside the guideline",
+        summary=(
+            f"{small_count_suppressed(flagged)} decisions outside their category's guideline "
+            "range, counted by category and most severe sanction."
         ),
+        columns=(
+            "Category",
+            "Sanction",
+            "Guideline",
+            "Outside the guideline",
+            "Outside the middle 80%",
+        ),
+        rows=tuple(rows),
         chart="none",
         series=(),
+        notes=(
+            "Counts only: no decision is listed, dated or named.",
+            f'A count from 1 to {SMALL_COUNT - 1} is shown as "fewer than {SMALL_COUNT}".',
+        ),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
 
@@ -128,9 +129,18 @@ def _consistency(org: Organisation, params: Params, now: dt.datetime) -> Q:
 
 
 def _outliers(org: Organisation, params: Params, now: dt.datetime) -> Q:
-    flagged = co.latest_breach_decisions(org).filter(co.outlier_filter(co.spreads(org)))
-    if params.get("decision"):
-        flagged = flagged.filter(pk=_number(params, "decision"))
+    """The cases behind one row of the outliers figure: a category and a most severe sanction
+    (``sanction`` empty: none of the ranked ones)."""
+    rules = org.rulebook.rules
+    decisions: Any = co.latest_breach_decisions(org)  # ``severity`` is an annotation
+    flagged = decisions.filter(co.outlier_filter(co.spreads(org)))
+    category = _choice(params, "category", rules.categories)
+    if category:
+        flagged = flagged.filter(case__category=category)
+    if "sanction" in params:
+        ladder = {s.key: s.severity for s in rules.ladder()}
+        sanction = _choice(params, "sanction", ladder)
+        flagged = flagged.filter(severity=ladder[sanction] if sanction else 0)
     return Q(Exists(flagged.filter(case=OuterRef("pk"))))
 
 
