@@ -110,3 +110,28 @@ def test_demo_never_overwrites_a_database_that_is_not_a_demo(tmp_path):
         result = run(env, "demo", "--no-serve", "--cases", "3")
         assert result.returncode == 2 and "not a demo" in result.stderr
         assert (data / "dueprocess.sqlite3").read_bytes() == b"precious"
+
+
+def assert_private(data: Path) -> list[str]:
+    """Every file under ``data`` is 0600 and every directory 0700, save the public ``*.vkey``."""
+    assert data.stat().st_mode & 0o777 == 0o700
+    seen = []
+    for path in data.rglob("*"):
+        mode = path.stat().st_mode & 0o777
+        if path.is_dir():
+            assert mode == 0o700, f"{path} is {mode:o}"
+        elif path.suffix == ".vkey":
+            assert mode & 0o022 == 0, f"{path} is {mode:o}"  # readable, never writable by others
+        else:
+            assert mode == 0o600, f"{path} is {mode:o}"
+        seen.append(path.name)
+    return seen
+
+
+def test_init_makes_the_data_directory_and_every_file_in_it_private(tmp_path):
+    with scratch_env(tmp_path) as env:
+        assert run(env, "init").returncode == 0
+        seen = assert_private(Path(env["DUEPROCESS_DATA_DIR"]))
+    assert {"ledger-signing.key", "ledger-kek.key", "ledger.vkey"} <= set(seen)
+    if "DATABASE_URL" not in env:
+        assert "dueprocess.sqlite3" in seen

@@ -36,6 +36,9 @@ def _manage(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from dueprocess.lib.datadir import private_umask
+
+    private_umask()  # the data directory, database and keys are for this user only
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))

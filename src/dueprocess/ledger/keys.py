@@ -34,6 +34,7 @@ def ensure_signing_key() -> tuple[Path, Path]:
     if not vkey_path.exists():
         signer = note.Signer.from_skey(skey_path.read_text("ascii").strip())
         vkey_path.write_text(signer.vkey + "\n", encoding="ascii")
+        vkey_path.chmod(0o644)  # the one public file in the data directory: publish it
     return skey_path, vkey_path
 
 

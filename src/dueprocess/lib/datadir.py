@@ -12,6 +12,14 @@ import secrets
 from pathlib import Path
 
 DEFAULT_DATA_DIR = "./var"
+#: Files a process creates are readable by its own user only: the SQLite file (and its -wal and
+#: -shm) holds every case, so it must not be world-readable as the default umask would make it.
+PRIVATE_UMASK = 0o077
+
+
+def private_umask() -> None:
+    """Make every file this process creates 0600 and every directory 0700 (call at start)."""
+    os.umask(PRIVATE_UMASK)
 
 
 def data_dir() -> Path:
