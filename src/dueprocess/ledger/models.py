@@ -35,6 +35,11 @@ class LedgerEntry(models.Model):
     action = models.CharField(max_length=80, db_index=True)
     recorded_at = models.DateTimeField(db_index=True)
 
+    class Meta:
+        # a case's timeline, newest first, one page at a time: WHERE case_tag = ? AND seq < ?
+        # ORDER BY seq DESC LIMIT n reads n rows of this index, whatever the case's size
+        indexes = [models.Index(fields=["case_tag", "seq"], name="ledger_entry_case_seq")]
+
 
 class SubjectKey(models.Model):
     """A data key per subject (a case or a person), wrapped by the key-encryption key."""
