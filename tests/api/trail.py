@@ -19,4 +19,4 @@ def actions_since(seq: int) -> list[str]:
 
 
 def last_on(case: Case) -> TimelineItem:
-    return case_timeline(Case.objects.get(pk=case.pk))[-1]
+    return case_timeline(Case.objects.get(pk=case.pk), limit=1)[0]  # newest first

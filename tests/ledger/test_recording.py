@@ -506,13 +506,13 @@ def test_entries_carry_no_personal_data_in_clear(world):
 
 def test_sealed_details_open_only_with_their_own_entry(world):
     case = world.case_at("triage")
-    items = case_timeline(case)
+    items = case_timeline(case)[::-1]  # oldest first
     assert items[0].details["category"] == "antisemitism" and not items[0].sealed
     second = LedgerPayload.objects.get(seq=items[1].seq)
     LedgerPayload.objects.filter(seq=items[0].seq).update(
         ciphertext=second.ciphertext, nonce=second.nonce
     )
-    assert case_timeline(case)[0].sealed
+    assert case_timeline(case)[-1].sealed
 
 
 def test_erasing_a_case_key_hides_its_details_and_the_ledger_still_verifies(world):

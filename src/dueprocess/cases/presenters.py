@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from dueprocess.cases.services.common import taken_steps
 from dueprocess.cases.workflow import Workflow
-from dueprocess.ledger.reading import case_timeline
+from dueprocess.ledger.reading import timeline_page
 
 if TYPE_CHECKING:
     from dueprocess.cases.queries import CaseView
@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 PAGE_ACTIONS = ("case.note", "case.evidence", "case.assign", "case.interim")
 
 
-def case_page_context(view: CaseView) -> dict[str, Any]:
+def case_page_context(view: CaseView, *, before: int | None = None) -> dict[str, Any]:
+    """``before``: the ledger number that opens an older page of the timeline."""
     case = view.case
     rules = case.rulebook.rules
     workflow = Workflow(rules)
@@ -49,5 +50,6 @@ def case_page_context(view: CaseView) -> dict[str, Any]:
         "allowed_actions": {
             action.replace("case.", ""): view.gate.can(action).allowed for action in PAGE_ACTIONS
         },
-        "ledger_entries": case_timeline(case),  # every recorded view and action, oldest first
+        # one page of the recorded views and actions, newest first, from the ``before`` entry
+        "ledger_page": timeline_page(case, before=before),
     }

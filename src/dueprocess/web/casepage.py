@@ -29,7 +29,7 @@ from dueprocess.web.forms.casework import (
     NoteForm,
 )
 from dueprocess.web.forms.steps import step_form
-from dueprocess.web.timeline import case_history
+from dueprocess.web.timeline import before_param, case_history
 
 
 @dataclass
@@ -55,11 +55,10 @@ _case_for = recorded_denials(case_for)
 def render_case_page(
     request: HttpRequest, reference: str, *, failed: Failed | None = None, status: int = 200
 ) -> HttpResponse:
+    before = before_param(request.GET.get("before"))
     view = case_detail_for(request.user, reference)  # type: ignore[arg-type]
-    context = case_page_context(view)
-    context["timeline"] = case_history(
-        context["rules"], context["history"], context["ledger_entries"]
-    )
+    context = case_page_context(view, before=before)
+    context["timeline"] = case_history(context["rules"], context["history"], context["ledger_page"])
     context.update(oversight_context_for_case(view.case, view.gate.actor))  # contacts register
     context["forms"] = _forms(context, failed)
     context["failed"] = failed

@@ -3,18 +3,25 @@
 Stage changes live in ``StatusChange`` rows; views and actions live in the ledger. A step such
 as "acknowledge" is in both — the row says where the case went, the ledger entry proves that
 it happened — so the two are folded into one line that carries the ledger's sequence number.
+
+The ledger part is one page (``ledger.reading.timeline_page``), newest first; consecutive views
+by one person become one line that opens onto each view, and every other entry is its own line.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections import defaultdict, deque
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from dueprocess.errors import InvalidInput
+from dueprocess.ledger.reading import VIEW_ACTION
+
 if TYPE_CHECKING:
     from dueprocess.cases.models import StatusChange
-    from dueprocess.ledger.reading import TimelineItem
+    from dueprocess.ledger.reading import TimelineItem, TimelinePage
     from dueprocess.rulebook.schema import Rulebook
 
 ACTIONS = {
@@ -59,25 +66,85 @@ class Line:
     seq: int | None = None
     stage_change: str = ""  # "Received → Triage"
     refused: bool = False
+    actor_tag: str = ""
+    viewed: bool = False
+    views: tuple[Line, ...] = ()  # a run of views by one person, newest first
+
+    @property
+    def count(self) -> int:
+        return len(self.views) or 1
+
+    @property
+    def first_at(self) -> dt.datetime:
+        return self.views[-1].at if self.views else self.at
+
+    @property
+    def first_seq(self) -> int | None:
+        return self.views[-1].seq if self.views else self.seq
 
 
-def case_history(
-    rules: Rulebook, changes: list[StatusChange], entries: list[TimelineItem]
-) -> list[Line]:
-    """Stage changes and ledger entries merged, newest first."""
-    pending: dict[str, deque[StatusChange]] = defaultdict(deque)
+def before_param(raw: str | None) -> int | None:
+    """The ``before`` query parameter: a ledger number, or absent for the newest page."""
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit() or len(raw) > 18:
+        raise InvalidInput(
+            "The timeline page must be given as a ledger number.",
+            fields={"before": "must be a whole number, a ledger sequence number"},
+        )
+    return int(raw)
+
+
+def case_history(rules: Rulebook, changes: list[StatusChange], page: TimelinePage) -> list[Line]:
+    """One page of stage changes and ledger entries merged, newest first, views grouped.
+
+    A stage change is folded into the ledger entry of the same step nearest in time; one with
+    no entry on this page is shown on its own only if it falls within the page's time span."""
+    pending: dict[str, list[StatusChange]] = defaultdict(list)
     for row in changes:
         pending[row.transition].append(row)
     lines = []
-    for entry in entries:
+    for entry in page.items:
         folded: StatusChange | None = None
         if entry.action in STAGE_ACTIONS:
             step = "open" if entry.action == "case.opened" else entry.details.get("transition")
-            folded = pending[str(step)].popleft() if pending.get(str(step)) else None
+            candidates = pending.get(str(step))
+            if candidates:
+                folded = min(candidates, key=lambda row: abs((row.at - entry.at).total_seconds()))
+                candidates.remove(folded)
         lines.append(_entry_line(rules, entry, folded))
-    leftovers = [row for queue in pending.values() for row in queue]
-    lines += [_change_line(rules, row) for row in leftovers]
-    return sorted(lines, key=lambda line: (line.at, line.seq or -1), reverse=True)
+    lower = page.items[-1].at if page.older is not None and page.items else None
+    lines += [
+        _change_line(rules, row)
+        for queue in pending.values()
+        for row in queue
+        if (lower is None or row.at >= lower) and (page.until is None or row.at < page.until)
+    ]
+    lines.sort(key=lambda line: (line.at, line.seq or -1), reverse=True)
+    return _group_views(lines)
+
+
+def _group_views(lines: list[Line]) -> list[Line]:
+    grouped: list[Line] = []
+    run: list[Line] = []
+
+    def flush() -> None:
+        if len(run) > 1:
+            top = run[0]
+            grouped.append(dataclasses.replace(top, views=tuple(run)))
+        else:
+            grouped.extend(run)
+        run.clear()
+
+    for line in lines:
+        if not line.viewed or (run and run[0].actor_tag != line.actor_tag):
+            flush()
+        if line.viewed:
+            run.append(line)
+        else:
+            grouped.append(line)
+    flush()
+    return grouped
 
 
 def _stages(rules: Rulebook, change: StatusChange) -> str:
@@ -103,6 +170,8 @@ def _entry_line(rules: Rulebook, entry: TimelineItem, change: StatusChange | Non
         seq=entry.seq,
         stage_change=_stages(rules, change) if change else "",
         refused=entry.action in ("access.denied", "assignment.refused"),
+        actor_tag=entry.actor_tag,
+        viewed=entry.action == VIEW_ACTION,
     )
 
 
