@@ -236,9 +236,21 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Mail carries password-reset links. Outside production it is printed to the terminal; in
+# production it goes by SMTP, and the deploy check dueprocess.E001 (and ``dueprocess serve``)
+# refuses a backend that would print or keep it, since a reset link in a log is a password.
 EMAIL_BACKEND = os.environ.get(
-    "DUEPROCESS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    "DUEPROCESS_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
 )
+EMAIL_HOST = os.environ.get("DUEPROCESS_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DUEPROCESS_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DUEPROCESS_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DUEPROCESS_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _flag("DUEPROCESS_EMAIL_STARTTLS")
+EMAIL_USE_SSL = _flag("DUEPROCESS_EMAIL_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DUEPROCESS_FROM_EMAIL", "complaints@dueprocess.invalid")
 
 # The ledger: the origin names this log in every checkpoint; witnesses are "name url vkey" lines.

@@ -58,10 +58,21 @@ def test_htmx_requests_are_sent_to_the_set_up_page_as_a_full_navigation(world: W
     assert response.status_code == 204 and response["HX-Redirect"] == "/accounts/2fa/totp/activate/"
 
 
-def test_people_without_a_case_role_are_not_forced_to_enrol(world: World):
+@pytest.mark.parametrize("persona", ["admin", "oversight", "reviewer", "political"])
+def test_every_role_with_a_view_of_cases_aggregates_or_accounts_must_enrol(world: World, persona):
     client = Client()
-    client.force_login(world.oversight)
-    assert client.get("/").status_code == 200
+    client.force_login(world.people[persona])
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/2fa/totp/activate/"
+
+
+def test_only_someone_without_a_role_is_not_forced_to_enrol(world: World):
+    from tests.signing_in import staff_without_a_role
+
+    client = Client()
+    client.force_login(staff_without_a_role(world))
+    assert client.get("/account/").status_code == 200
 
 
 def test_enrolling_through_allauths_own_pages_opens_the_app(world: World):
@@ -89,13 +100,17 @@ def test_sign_in_asks_for_the_code_once_an_authenticator_exists(world: World):
     assert client.get("/queue/").status_code == 200
 
 
-def test_case_workers_cannot_switch_two_factor_off_but_others_can(world: World):
-    enrol(world.intake)
-    enrol(world.oversight)
+def test_people_with_a_role_cannot_switch_two_factor_off_but_others_can(world: World):
+    from tests.signing_in import staff_without_a_role
+
+    nobody = staff_without_a_role(world)
     adapter = StaffMFAAdapter()
-    totp = Authenticator.objects.get(user=world.intake, type=Authenticator.Type.TOTP)
-    assert not adapter.can_delete_authenticator(totp)
-    other = Authenticator.objects.get(user=world.oversight, type=Authenticator.Type.TOTP)
+    for person in (world.intake, world.oversight, world.admin):
+        enrol(person)
+        totp = Authenticator.objects.get(user=person, type=Authenticator.Type.TOTP)
+        assert not adapter.can_delete_authenticator(totp), person
+    enrol(nobody)
+    other = Authenticator.objects.get(user=nobody, type=Authenticator.Type.TOTP)
     assert adapter.can_delete_authenticator(other)
 
 
@@ -239,3 +254,63 @@ def test_sessions_are_stored_server_side_so_ending_them_is_real(world: World, si
     client = signed_in("case_manager")
     key = client.session.session_key
     assert Session.objects.filter(session_key=key).exists()
+
+
+def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DUEPROCESS_", "DJANGO_"))}
+    env.update(
+        DUEPROCESS_PRODUCTION="1",
+        DUEPROCESS_SECRET_KEY=secrets.token_urlsafe(64),
+        DUEPROCESS_ALLOWED_HOSTS="cases.example.org",
+        DUEPROCESS_DATA_DIR=str(tmp_path / "prod"),
+        **extra,
+    )
+    return env
+
+
+def test_production_refuses_a_mail_backend_that_would_log_reset_links(tmp_path):
+    console = "django.core.mail.backends.console.EmailBackend"
+    env = _production_env(tmp_path, DUEPROCESS_EMAIL_BACKEND=console)
+    # an error, not a warning: check --deploy fails at its default level
+    checked = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert checked.returncode == 1 and "dueprocess.E001" in checked.stderr
+    # and the production default is to send, so a reset link never reaches the log
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.conf import settings; print(settings.EMAIL_BACKEND)",
+        ],
+        cwd=ROOT,
+        env={k: v for k, v in env.items() if k != "DUEPROCESS_EMAIL_BACKEND"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert shown.stdout.strip().splitlines()[-1] == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_serve_refuses_production_with_the_console_mail_backend(settings):
+    from dueprocess.commands.serve import ServeError, check_production_mail
+    from dueprocess.web import checks
+
+    settings.PRODUCTION = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    assert [m.id for m in checks.check_mail_backend()] == ["dueprocess.E001"]
+    with pytest.raises(ServeError, match="password-reset links"):
+        check_production_mail()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert checks.check_mail_backend() == []
+    check_production_mail()
+    settings.PRODUCTION = False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    assert checks.check_mail_backend() == []

@@ -53,10 +53,19 @@ def check_workers(workers: int, threads: int) -> None:
         )
 
 
+def check_production_mail() -> None:
+    """Refuse to serve in production with a mail backend that would log password-reset links."""
+    from dueprocess.web.checks import check_mail_backend
+
+    for problem in check_mail_backend():
+        raise ServeError(f"{problem.msg} {problem.hint}")
+
+
 def serve(host: str, port: int, threads: int, workers: int = 1) -> None:
     from dueprocess.wsgi import application
 
     check_workers(workers, threads)
+    check_production_mail()
     print(
         f"Serving on http://{host}:{port}/ with {workers} process(es) × {threads} threads "
         "(Ctrl+C to stop)",

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Tags, register
+from django.core.checks import Error as CheckError
 from django.core.checks import Warning as CheckWarning
 
 #: Longest acceptable idle and absolute session lifetimes (ASVS 7.3.1 / 7.3.2).
@@ -22,6 +23,13 @@ MAX_ABSOLUTE_SECONDS = 12 * 60 * 60
 #: Longest gap between renewals of a session in use (the idle timeout is exact to this much).
 MAX_TOUCH_SECONDS = 5 * 60
 UNSAFE_SOURCES = ("'unsafe-inline'", "'unsafe-eval'", "*", "data:", "http:", "https:")
+#: E-mail backends that print or keep messages instead of sending them: a password-reset link
+#: they write to a log or a file is as good as the password to whoever reads it.
+UNSENT_MAIL_BACKENDS = (
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+)
 
 
 @register(Tags.security, deploy=True)
@@ -140,5 +148,23 @@ def check_content_security_policy(app_configs: Any = None, **kwargs: Any) -> lis
             hint="Install csp.middleware.CSPMiddleware with script-src 'self' (no"
             f" {', '.join(unsafe) or 'unsafe sources'}) and object-src 'none'.",
             id="dueprocess.W006",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def check_mail_backend(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Production must send mail, never print it: an error, so ``check --deploy`` fails."""
+    if not getattr(settings, "PRODUCTION", False):
+        return []
+    if settings.EMAIL_BACKEND not in UNSENT_MAIL_BACKENDS:
+        return []
+    return [
+        CheckError(
+            f"Production must not use {settings.EMAIL_BACKEND}: it writes password-reset links"
+            " to the log or disk instead of sending them.",
+            hint="Unset DUEPROCESS_EMAIL_BACKEND (production sends by SMTP) and set"
+            " DUEPROCESS_EMAIL_HOST and the other DUEPROCESS_EMAIL_* variables.",
+            id="dueprocess.E001",
         )
     ]
