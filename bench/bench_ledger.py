@@ -103,7 +103,7 @@ def load_entries(database: Path, entries: list[bytes]) -> None:
             hashlib.sha256(b"\0" + raw).digest(),
             raw.split(b"\ncase ")[1].split(b"\n")[0].decode(),
             raw.split(b"\naction ")[1].split(b"\n")[0].decode(),
-            "2026-01-01 00:00:00",
+            raw.split(b"\ntime ")[1].split(b"\n")[0].decode()[:-1].replace("T", " "),
         )
         for seq, raw in enumerate(entries)
     )

@@ -58,12 +58,16 @@ def run_tick(args: argparse.Namespace) -> int:
 def _tick_once(*, verbose: bool) -> int:
     django_setup()
     require_migrated()
-    from dueprocess.ledger.checkpoints import checkpoint_create, witnesses_submit
+    from dueprocess.ledger.checkpoints import InvalidEntries, checkpoint_create, witnesses_submit
     from dueprocess.ledger.models import Checkpoint
     from dueprocess.lib.ids import request_scope
 
     with request_scope():
-        created = checkpoint_create()
+        try:
+            created = checkpoint_create()
+        except InvalidEntries as error:
+            print(f"FAILED: {error}", file=sys.stderr)
+            return 1
         latest = created or Checkpoint.objects.order_by("-size").first()
         if latest is None:
             print("ledger is empty: no checkpoint")
@@ -96,6 +100,8 @@ def run_verify(args: argparse.Namespace) -> int:
     report = verify_ledger(policy, online=args.online)
     for line in report.checked:
         print(f"  ok  {line}")
+    for warning in report.warnings:
+        print(warning, file=sys.stderr)
     if not report.ok:
         print(f"FAILED: {report.failure}", file=sys.stderr)
         return 1
@@ -119,8 +125,14 @@ def run_prove(args: argparse.Namespace) -> int:
     if len(found) > 1:
         raise CommandError(f"{args.reference} exists in several organisations: add --organisation")
     case = found[0]
-    with request_scope():
-        text = case_proof_bundle(actor=None, case=case)
+    from dueprocess.ledger.checkpoints import InvalidEntries
+
+    try:
+        with request_scope():
+            text = case_proof_bundle(actor=None, case=case)
+    except InvalidEntries as error:
+        print(f"FAILED: {error}", file=sys.stderr)
+        return 1
     args.out.write_text(text, encoding="utf-8")
     print(f"wrote {args.out}")
     return 0

@@ -12,13 +12,14 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from dueprocess.ledger import keys, merkle, note, store
 from dueprocess.ledger.config import load_policy
 from dueprocess.ledger.models import Checkpoint, Cosignature, LedgerEntry
 from dueprocess.ledger.policy import Policy
 from dueprocess.ledger.prooftree import ProofTree
+from dueprocess.ledger.verify import CHUNK, ENTRY_ROWS_SQL, check_entry_rows, describe_problems
 from dueprocess.ledger.witness import WitnessRequestError, submit_checkpoint
 from dueprocess.lib import clock
 
@@ -35,8 +36,36 @@ def leaf_hashes(start: int, end: int) -> list[bytes]:
     return [bytes(h) for h in rows.iterator(chunk_size=20_000)]
 
 
+class InvalidEntries(Exception):
+    """The entries a checkpoint would cover include invalid ones: nothing is signed."""
+
+
+def checked_leaf_hashes(start: int, end: int) -> list[bytes]:
+    """The leaf hashes for ``seq`` in [start, end), each entry first checked as ``verify``
+    checks it (layout, its own seq, indexed columns, stored leaf hash); raises
+    ``InvalidEntries`` naming every bad one."""
+    hashes: list[bytes] = []
+    problems: list[str] = []
+    with connection.cursor() as cursor:
+        for low in range(start, end, CHUNK):
+            high = min(low + CHUNK, end)
+            cursor.execute(ENTRY_ROWS_SQL[f"{connection.vendor}-range"], [low, high])
+            rows = cursor.fetchall()
+            if len(rows) != high - low:
+                problems.append(f"entries {low}..{high - 1} are not all stored")
+                break
+            check_entry_rows(rows, low, hashes, problems)
+    if problems:
+        raise InvalidEntries(
+            f"refusing to sign a checkpoint over size {end}: " + describe_problems(problems)
+        )
+    return hashes
+
+
 def checkpoint_create() -> Checkpoint | None:
-    """Sign a checkpoint over all committed entries; None if nothing new since the last one."""
+    """Sign a checkpoint over all committed entries; None if nothing new since the last one.
+
+    Every new entry is checked first; ``InvalidEntries`` (naming them) if any is invalid."""
     size = store.size()
     last = Checkpoint.objects.order_by("-size").first()
     if last is not None and last.size >= size:
@@ -44,7 +73,7 @@ def checkpoint_create() -> Checkpoint | None:
     tree = (
         merkle.CompactRange.from_bytes(bytes(last.compact_range)) if last else merkle.CompactRange()
     )
-    tree.extend(leaf_hashes(tree.size, size))
+    tree.extend(checked_leaf_hashes(tree.size, size))
     root = tree.root()
     body = note.format_checkpoint(settings.LEDGER_ORIGIN, size, root)
     signed = note.sign_note(body, [keys.signer()])

@@ -1,14 +1,16 @@
 """Verify the whole ledger from the database and the public keys alone.
 
 What is checked, in order (the first failure is named and ends the run):
-1. entries: ``seq`` dense from 0; every entry's bytes start with its own ``seq``; the indexed
-   ``action``/``case_tag`` columns agree with the bytes; every leaf hash recomputed;
+1. entries: ``seq`` dense from 0; every entry parsed as ``dueprocess/entry/v1`` and saying its own
+   ``seq``; the indexed ``recorded_at``/``action``/``case_tag`` columns agree with the bytes;
+   every leaf hash recomputed (every bad entry is named, not only the first);
 2. the head row's size equals the number of entries (a rolled-back head or extra rows fail);
 3. checkpoints: every signature verifies with the log's verifier key; every root is recomputed
    from the leaves, so successive checkpoints are consistent by construction; no checkpoint is
    larger than the log (tail truncation);
 4. cosignatures: each verifies against the policy's witness keys; the latest checkpoint meets
-   the policy's quorum;
+   the policy's quorum (a latest checkpoint no witness cosigned passes only under ``quorum
+   none``, with a warning that an insider holding the signing key could rewrite the log);
 5. optionally (``online``), each witness's own latest checkpoint for this log is fetched and
    must match the log's tree at that size — a rewritten and re-signed history fails here.
 """
@@ -16,6 +18,7 @@ What is checked, in order (the first failure is named and ends the run):
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -25,6 +28,8 @@ from typing import Any
 from django.db import connection, transaction
 
 from dueprocess.ledger import merkle, note
+from dueprocess.ledger.config import UNWITNESSED_WARNING
+from dueprocess.ledger.entries import EntryFormatError, parse_entry
 from dueprocess.ledger.models import Checkpoint, Cosignature
 from dueprocess.ledger.policy import Policy, PolicyError
 from dueprocess.ledger.witness import origin_hash
@@ -40,6 +45,7 @@ class VerificationFailed(Exception):
 class VerifyReport:
     checked: list[str] = field(default_factory=list)
     failure: str = ""
+    warnings: list[str] = field(default_factory=list)
     leaf_hashes: list[bytes] = field(default_factory=list, repr=False)
 
     @property
@@ -64,64 +70,240 @@ def verify_ledger(
 
 
 def _entries(report: VerifyReport) -> list[bytes]:
-    """Recompute every leaf hash in one ordered scan while the database checks, on a second
-    connection in parallel and in C, that each entry starts with its own ``seq`` and agrees with
-    its indexed columns. Inside a transaction the checks run first on the same connection
-    instead, because a second connection could not see uncommitted rows."""
+    """Recompute every leaf hash in one ordered scan while the database, on a second connection
+    in parallel and in C, filters out every entry that might not have the ``dueprocess/entry/v1``
+    layout, say its own ``seq`` or agree with its indexed ``recorded_at``, ``action`` and
+    ``case_tag`` columns. Each row it flags (and each leaf hash that differs) is then judged in
+    Python by the strict parser, so every bad entry is named with what is wrong with it. Inside
+    a transaction the filter runs first on the same connection instead, because a second
+    connection could not see uncommitted rows."""
     _check_dense()
-    problem: dict[str, str] = {}
+    flagged: dict[str, Any] = {}
     if connection.in_atomic_block:
-        problem["found"] = _bad_row()
-        hashes = _hash_entries()
+        _flag_rows(flagged)
+        hashes, mismatched = _hash_entries()
     else:
-        worker = threading.Thread(target=_bad_row_in_thread, args=(problem,))
+        worker = threading.Thread(target=_flag_rows_in_thread, args=(flagged,))
         worker.start()
         try:
-            hashes = _hash_entries()
+            hashes, mismatched = _hash_entries()
         finally:
             worker.join()
-    if problem.get("found"):
-        raise VerificationFailed(problem["found"])
+    if flagged.get("error"):
+        raise VerificationFailed(f"entry checks could not run: {flagged['error']}")
+    problems: list[str] = []
+    for seq in sorted(set(flagged.get("seqs", [])) | set(mismatched)):
+        problems.extend(entry_problems(seq))
+    if problems:
+        raise VerificationFailed(describe_problems(problems, more=flagged.get("more", False)))
     report.checked.append(
-        f"entries: {len(hashes)} (seq dense from 0, seq inside each entry, indexed columns"
-        " match, leaf hashes recomputed)"
+        f"entries: {len(hashes)} (seq dense from 0, each in the dueprocess/entry/v1 layout and"
+        " saying its own seq, indexed recorded_at/action/case_tag columns match the entry,"
+        " leaf hashes recomputed)"
     )
     return hashes
 
 
-def _hash_entries() -> list[bytes]:
+#: The only bytes an entry may hold: printable ASCII, space and newline.
+_TEXT_BYTES = bytes(range(0x20, 0x7F)) + b"\n"
+
+
+def _hash_entries() -> tuple[list[bytes], list[int]]:
+    """Every recomputed leaf hash, and the seqs to judge: a stored leaf hash differs, or the
+    entry holds a byte that is not printable ASCII or more newlines or spaces than its ten
+    lines have."""
     hashes: list[bytes] = []
+    mismatched: list[int] = []
     sha256 = hashlib.sha256
     for rows in _stream("SELECT entry, leaf_hash FROM ledger_ledgerentry ORDER BY seq"):
         if not isinstance(rows[0][0], bytes):  # PostgreSQL hands out memoryviews
             rows = [(bytes(entry), bytes(leaf)) for entry, leaf in rows]
         leaves = [sha256(b"\0" + row[0]).digest() for row in rows]
         if leaves != [row[1] for row in rows]:
-            bad = next(i for i, row in enumerate(rows) if leaves[i] != row[1])
-            raise VerificationFailed(f"leaf hash mismatch at seq {len(hashes) + bad}")
+            mismatched.extend(len(hashes) + i for i, row in enumerate(rows) if leaves[i] != row[1])
+        # Whole-chunk checks in C; rows are looked at one by one only if a chunk fails. The
+        # database flags any entry lacking one of the 10 newlines and 9 spaces of the layout,
+        # so the chunk's totals are exact only if every entry has exactly those.
+        joined = b"".join(row[0] for row in rows)
+        if (
+            joined.translate(None, _TEXT_BYTES)
+            or joined.count(b"\n") != 10 * len(rows)
+            or joined.count(b" ") != 9 * len(rows)
+        ):
+            mismatched.extend(
+                len(hashes) + i
+                for i, row in enumerate(rows)
+                if row[0].translate(None, _TEXT_BYTES)
+                or row[0].count(b"\n") != 10
+                or row[0].count(b" ") != 9
+            )
         hashes.extend(leaves)
-    return hashes
+    return hashes, mismatched
 
 
-def _bad_row_in_thread(problem: dict[str, str]) -> None:
+#: At most this many flagged rows are judged and named; more are counted as "and more".
+FLAG_LIMIT = 1000
+
+
+def _flag_rows_in_thread(flagged: dict[str, Any]) -> None:
     try:
-        problem["found"] = _bad_row()
+        _flag_rows(flagged)
     except Exception as error:  # reported by the caller, never swallowed
-        problem["found"] = f"entry checks could not run: {error}"
+        flagged["error"] = str(error) or type(error).__name__
     finally:
         connection.close()
 
 
-def _bad_row() -> str:
-    """'' if every entry says its own seq and matches its indexed columns; else the first that
-    does not."""
+def _flag_rows(flagged: dict[str, Any]) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(_BAD_ROW[connection.vendor])
-        found = cursor.fetchone()
-    if found is None:
-        return ""
-    seq = int(found[0])
-    return f"entry stored at seq {seq} does not say seq {seq}, or its indexed columns disagree"
+        cursor.execute(_FLAG_ROWS[connection.vendor] + f" ORDER BY seq LIMIT {FLAG_LIMIT + 1}")
+        seqs = [int(seq) for (seq,) in cursor.fetchall()]
+    flagged["seqs"] = seqs[:FLAG_LIMIT]
+    flagged["more"] = len(seqs) > FLAG_LIMIT
+
+
+def entry_problems(seq: int) -> list[str]:
+    """What is wrong with the entry stored at ``seq`` (empty if nothing), by the strict rules."""
+    with connection.cursor() as cursor:
+        cursor.execute(ENTRY_ROWS_SQL[f"{connection.vendor}-range"], [seq, seq + 1])
+        rows = cursor.fetchall()
+    problems: list[str] = []
+    check_entry_rows(rows, seq, [], problems)
+    return problems
+
+
+#: SQLite has no regular expressions: the layout is pinned by its fixed parts instead, with
+#: cheap byte operations only. The expected start (``seq`` and ``time`` from the row's own
+#: columns), the ``role`` line before the expected middle (``action`` and ``case`` from the
+#: columns), the ``nonce`` line after it, the ``payload`` line (64 characters) last, and no
+#: empty value. These fixed parts hold 10 newlines and 9 spaces at distinct places; the scan
+#: itself checks that each entry holds no more (so no value holds a space or spans a line) and
+#: only printable ASCII.
+_SQLITE_FLAG = """
+SELECT seq FROM ledger_ledgerentry WHERE NOT (
+  length(entry) <= 65535
+  AND instr(entry, CAST('dueprocess/entry/v1' || char(10) || 'seq ' || seq || char(10)
+    || 'time ' || replace(recorded_at, ' ', 'T')
+    || CASE WHEN length(recorded_at) = 19 THEN '.000000' ELSE '' END || 'Z' || char(10)
+    || 'actor ' AS BLOB)) = 1
+  AND instr(entry, CAST(char(10) || 'action ' || action || char(10) || 'case '
+    || CASE WHEN case_tag = '' THEN '-' ELSE case_tag END || char(10) || 'request ' AS BLOB))
+    BETWEEN instr(entry, X'0a726f6c6520') + 7 AND instr(entry, X'0a6e6f6e636520') - 10
+  AND instr(entry, X'0a726f6c6520') > 0
+  AND substr(entry, -74, 9) = X'0a7061796c6f616420'
+  AND substr(entry, -1) = X'0a'
+  AND instr(entry, X'0a6e6f6e636520') < length(entry) - 80
+  AND instr(entry, X'200a') = 0
+  AND instr(action, ' ') = 0 AND instr(action, char(10)) = 0
+  AND instr(case_tag, ' ') = 0 AND instr(case_tag, char(10)) = 0
+)"""
+
+#: PostgreSQL matches the whole layout with a regular expression over the entry as text (rows
+#: that need escaping to become text — bytes outside ASCII, NUL, backslash — are flagged).
+_PG_LAYOUT = (
+    "^dueprocess/entry/v1\\nseq (0|[1-9][0-9]{0,18})\\n"
+    "time [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z\\n"
+    "actor ([0-9a-f]{64}|system)\\nrole [!-~]{1,200}\\n"
+    "action (?=[!-~]{1,200}\\n)[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+\\n"
+    "case ([0-9a-f]{64}|-)\\n"
+    "request [!-~]{1,200}\\nnonce [!-~]{1,200}\\npayload [0-9a-f]{64}\\n$"
+)
+_PG_FLAG = f"""
+SELECT seq FROM ledger_ledgerentry WHERE NOT (
+  octet_length(entry) <= 65535
+  AND octet_length(entry) = length(encode(entry, 'escape'))
+  AND encode(entry, 'escape') ~ '{_PG_LAYOUT}'
+  AND position(convert_to('dueprocess/entry/v1' || chr(10) || 'seq ' || seq || chr(10)
+    || 'time ' || to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+    || chr(10) || 'actor ', 'UTF8') IN entry) = 1
+  AND position(convert_to(chr(10) || 'action ' || action || chr(10) || 'case '
+    || CASE WHEN case_tag = '' THEN '-' ELSE case_tag END || chr(10) || 'request ', 'UTF8')
+    IN entry) > 0
+)"""  # noqa: S608 (constants only, no input)
+_FLAG_ROWS = {"sqlite": _SQLITE_FLAG, "postgresql": _PG_FLAG}
+
+
+#: Each entry row with its indexed columns, ``recorded_at`` rendered exactly as an entry's
+#: ``time`` field (UTC, microseconds, ``Z``) so that the comparison is a string comparison.
+ENTRY_ROWS_SQL = {
+    "sqlite": (
+        "SELECT entry, leaf_hash, action, case_tag, replace(recorded_at, ' ', 'T')"
+        " || CASE WHEN length(recorded_at) = 19 THEN '.000000' ELSE '' END || 'Z'"
+        " FROM ledger_ledgerentry{where} ORDER BY seq"
+    ),
+    "postgresql": (
+        "SELECT entry, leaf_hash, action, case_tag,"
+        " to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+        " FROM ledger_ledgerentry{where} ORDER BY seq"
+    ),
+}
+ENTRY_ROWS_SQL = {vendor: sql.format(where="") for vendor, sql in ENTRY_ROWS_SQL.items()} | {
+    f"{vendor}-range": sql.format(where=" WHERE seq >= %s AND seq < %s")
+    for vendor, sql in ENTRY_ROWS_SQL.items()
+}
+
+#: The v1 layout as one expression: a fast path whose every match ``parse_entry`` also accepts.
+#: Anything it does not match is handed to ``parse_entry`` itself, the definition of the format.
+_LAYOUT = re.compile(
+    r"dueprocess/entry/v1\nseq (0|[1-9][0-9]{0,18})\n"
+    r"time ([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z)\n"
+    r"actor (?:[0-9a-f]{64}|system)\nrole [\x21-\x7e]{1,200}\n"
+    r"action (?=[\x21-\x7e]{1,200}\n)([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+)\n"
+    r"case ([0-9a-f]{64}|-)\n"
+    r"request [\x21-\x7e]{1,200}\nnonce [\x21-\x7e]{1,200}\npayload [0-9a-f]{64}\n"
+)
+
+
+def check_entry_rows(
+    rows: list[tuple[Any, ...]], first: int, hashes: list[bytes], problems: list[str]
+) -> None:
+    """Check rows ``(entry, leaf_hash, action, case_tag, time)`` stored at ``first`` onwards:
+    append each recomputed leaf hash to ``hashes`` and each problem, naming its seq, to
+    ``problems``."""
+    sha256 = hashlib.sha256
+    match = _LAYOUT.fullmatch
+    for offset, (raw, leaf, action, case_tag, time_text) in enumerate(rows):
+        seq = first + offset
+        if not isinstance(raw, bytes):  # PostgreSQL hands out memoryviews
+            raw, leaf = bytes(raw), bytes(leaf)
+        computed = sha256(b"\0" + raw).digest()
+        hashes.append(computed)
+        if computed != leaf:
+            problems.append(f"leaf hash mismatch at seq {seq}")
+        try:
+            found = match(raw.decode("ascii"))
+        except UnicodeDecodeError:
+            found = None
+        if found is not None:
+            said, time, said_action, case = found.groups()
+        else:
+            try:
+                entry = parse_entry(raw)
+            except EntryFormatError as error:
+                problems.append(f"seq {seq}: not a valid dueprocess/entry/v1 entry ({error})")
+                continue
+            said, time, said_action, case = str(entry.seq), entry.time, entry.action, entry.case
+        if said != str(seq):
+            problems.append(f"entry stored at seq {seq} does not say seq {seq} (it says {said})")
+        if time != time_text:
+            problems.append(
+                f"seq {seq}: the recorded_at column says {time_text} but the entry says {time}"
+            )
+        if said_action != action:
+            problems.append(
+                f"seq {seq}: the action column says {action} but the entry says {said_action}"
+            )
+        if case != (case_tag or "-"):
+            problems.append(f"seq {seq}: the case_tag column disagrees with the entry's case")
+
+
+def describe_problems(problems: list[str], *, shown: int = 50, more: bool = False) -> str:
+    """One line per problem (at most ``shown``), under a count."""
+    lines = problems[:shown]
+    if len(problems) > shown or more:
+        lines.append(f"... and {'more' if more else len(problems) - shown} not listed")
+    count = f"{len(problems)}{'+' if more else ''}"
+    return f"{count} invalid {'entry' if count == '1' else 'entries'}:\n  " + "\n  ".join(lines)
 
 
 def _check_dense() -> None:
@@ -153,27 +335,6 @@ def _stream(sql: str) -> Iterator[list[tuple[Any, ...]]]:
         cursor.execute(sql)
         while rows := cursor.fetchmany(CHUNK):
             yield rows
-
-
-#: The first row whose entry does not start with its own seq or lacks its indexed columns.
-_BAD_ROW = {
-    "sqlite": (
-        "SELECT seq FROM ledger_ledgerentry WHERE NOT ("
-        " substr(entry, 1, 25 + length(seq)) = CAST('dueprocess/entry/v1' || char(10) || 'seq '"
-        " || seq || char(10) AS BLOB)"
-        " AND instr(entry, CAST(char(10) || 'action ' || action || char(10) || 'case '"
-        " || CASE WHEN case_tag = '' THEN '-' ELSE case_tag END || char(10) AS BLOB)) > 0"
-        ") ORDER BY seq LIMIT 1"
-    ),
-    "postgresql": (
-        "SELECT seq FROM ledger_ledgerentry WHERE NOT ("
-        " substring(entry FROM 1 FOR 25 + length(seq::text)) = convert_to("
-        "'dueprocess/entry/v1' || chr(10) || 'seq ' || seq || chr(10), 'UTF8')"
-        " AND position(convert_to(chr(10) || 'action ' || action || chr(10) || 'case '"
-        " || CASE WHEN case_tag = '' THEN '-' ELSE case_tag END || chr(10), 'UTF8') IN entry) > 0"
-        ") ORDER BY seq LIMIT 1"
-    ),
-}
 
 
 def _head(report: VerifyReport, rows: int) -> None:
@@ -221,6 +382,7 @@ def _checkpoints(report: VerifyReport, policy: Policy, hashes: list[bytes]) -> C
 
 def _quorum(report: VerifyReport, policy: Policy, latest: Checkpoint | None) -> None:
     if latest is None:
+        report.warnings.append(UNWITNESSED_WARNING)
         if policy.quorum != "none":
             raise VerificationFailed(
                 f"no checkpoint, but the policy requires quorum {policy.quorum!r}"
@@ -239,6 +401,8 @@ def _quorum(report: VerifyReport, policy: Policy, latest: Checkpoint | None) -> 
                 f" does not verify ({error})"
             ) from error
         names |= policy.cosigners(verified)
+    if not names:
+        report.warnings.append(UNWITNESSED_WARNING)
     try:
         met = policy.satisfied_by(names)
     except PolicyError as error:

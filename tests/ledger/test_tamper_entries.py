@@ -1,0 +1,127 @@
+"""Invalid entries are found by ``verify`` and never signed; the public checkpoint is cosigned.
+
+Same scratch demo, copies and insider as ``test_tamper.py``; each test runs on SQLite and, with
+``DUEPROCESS_TEST_BACKEND=postgres``, on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from dueprocess.ledger import note
+from tests.ledger import test_tamper
+from tests.ledger.test_tamper import Insider, copy_of, verify_fails
+from tests.scratch import backend, run, scratch_env
+
+pytestmark = pytest.mark.slow
+base = test_tamper.base  # the scratch demo with a cosigned checkpoint, built once per module
+
+
+def _insert_malformed(env: dict[str, str]) -> int:
+    """A plain INSERT (allowed with the triggers in place) of an entry without the v1 layout,
+    carrying personal data in clear, with a correct leaf hash and the head moved on."""
+    db = Insider(env, keep_triggers=True)
+    seq = db.size()
+    case_tag = db.sql("SELECT case_tag FROM ledger_ledgerentry WHERE case_tag <> '' LIMIT 1")[0][0]
+    raw = b"complaint by jane.doe@example.org: he shouted at me in the office\n"
+    db.sql(
+        "INSERT INTO ledger_ledgerentry (seq, entry, leaf_hash, case_tag, action, recorded_at)"
+        " VALUES (%s, %s, %s, %s, %s, %s)",
+        seq,
+        raw,
+        hashlib.sha256(b"\0" + raw).digest(),
+        case_tag,
+        "case.viewed",
+        "2026-11-30 10:00:00" if backend() != "postgres" else "2026-11-30 10:00:00+00",
+    )
+    db.sql("UPDATE ledger_ledgerhead SET size = size + 1 WHERE id = 1")
+    db.close()
+    return seq
+
+
+def test_a_malformed_entry_inserted_with_the_triggers_in_place_fails_verify(base, tmp_path):
+    with copy_of(base, tmp_path) as env:
+        seq = _insert_malformed(env)
+        verify_fails(env, f"seq {seq}: not a valid dueprocess/entry/v1 entry")
+
+
+def test_checkpoint_and_tick_refuse_to_sign_a_malformed_entry(base, tmp_path):
+    with copy_of(base, tmp_path) as env:
+        seq = _insert_malformed(env)
+        for command in ("checkpoint", "tick"):
+            result = run(env, command)
+            assert result.returncode == 1, result.stdout
+            assert "refusing to sign a checkpoint" in result.stderr, result.stderr
+            assert f"seq {seq}: not a valid dueprocess/entry/v1 entry" in result.stderr
+        db = Insider(env, keep_triggers=True)
+        signed = db.sql("SELECT MAX(size) FROM ledger_checkpoint")[0][0]
+        db.close()
+        assert signed <= seq  # nothing covering the malformed entry was signed
+
+
+def test_an_edited_recorded_at_column_fails_verify(base, tmp_path):
+    with copy_of(base, tmp_path) as env:
+        db = Insider(env)
+        moved = "2020-01-01 00:00:00" if backend() != "postgres" else "2020-01-01 00:00:00+00"
+        db.sql("UPDATE ledger_ledgerentry SET recorded_at = %s WHERE seq IN (10, 12)", moved)
+        db.close()
+        verify_fails(env, "seq 10: the recorded_at column says 2020-01-01T00:00:00.000000Z")
+        verify_fails(env, "seq 12: the recorded_at column says 2020-01-01T00:00:00.000000Z")
+
+
+def test_an_edited_action_column_fails_verify(base, tmp_path):
+    with copy_of(base, tmp_path) as env:
+        db = Insider(env)
+        db.sql("UPDATE ledger_ledgerentry SET action = 'access.denied' WHERE seq = 4")
+        db.close()
+        result = run(env, "verify")
+        assert result.returncode == 1
+        assert "seq 4: the action column says access.denied" in result.stderr, result.stderr
+
+
+def test_init_with_a_policy_naming_no_witness_warns_loudly(tmp_path):
+    with scratch_env(tmp_path) as env:
+        result = run(env, "init")
+        assert result.returncode == 0, result.stderr
+        assert "WARNING: this ledger is not witnessed" in result.stderr
+        assert "could rewrite or truncate its history" in result.stderr
+
+
+def test_verify_on_an_unwitnessed_log_says_an_insider_could_rewrite_it(base, tmp_path):
+    with copy_of(base, tmp_path) as env:
+        witnessed = run(env, "verify")
+        assert witnessed.returncode == 0 and "not witnessed" not in witnessed.stderr
+        vkey = Path(env["DUEPROCESS_DATA_DIR"]) / "ledger.vkey"
+        (Path(env["DUEPROCESS_DATA_DIR"]) / "ledger.policy").write_text(
+            f"log {vkey.read_text().strip()}\nquorum none\n"
+        )
+        reference = test_tamper._first_reference(env)  # a new entry, on a checkpoint no one saw
+        assert run(env, "prove", reference, "--out", str(tmp_path / "p.json")).returncode == 0
+        for args in ((), ("--vkey", str(vkey))):
+            downgraded = run(env, "verify", *args)
+            assert downgraded.returncode == 0, downgraded.stderr
+            assert "WARNING: this ledger is not witnessed" in downgraded.stderr
+            assert "an insider holding the log's signing key" in downgraded.stderr
+
+
+def test_verify_takes_the_auditors_own_policy_and_key(base, tmp_path):
+    with copy_of(base, tmp_path) as env:
+        auditor = tmp_path / "auditor"
+        auditor.mkdir()
+        vkey = (Path(env["DUEPROCESS_DATA_DIR"]) / "ledger.vkey").read_text().strip()
+        (auditor / "ledger.vkey").write_text(vkey + "\n")
+        (auditor / "policy").write_text(
+            f"log {vkey}\nwitness w1 {env['WITNESS_VKEY']} {env['WITNESS_URL']}\nquorum w1\n"
+        )
+        # the operator's copy of the policy is downgraded; the auditor's own is not fooled
+        (Path(env["DUEPROCESS_DATA_DIR"]) / "ledger.policy").write_text(
+            f"log {vkey}\nquorum none\n"
+        )
+        ok = run(env, "verify", "--policy", str(auditor / "policy"))
+        assert ok.returncode == 0 and "quorum 'w1' met" in ok.stdout, ok.stderr
+        _, other = note.generate_key("dueprocess.invalid/ledger/v1")
+        (auditor / "other.vkey").write_text(other + "\n")
+        verify_fails(env, "signature does not verify", "--vkey", str(auditor / "other.vkey"))
