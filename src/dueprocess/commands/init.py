@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import secrets
+import sys
 from pathlib import Path
 
 from dueprocess.commands.setup import CommandError, django_setup, migrate
@@ -45,13 +46,14 @@ def run(args: argparse.Namespace) -> int:
     from dueprocess.accounts.models import Organisation
     from dueprocess.accounts.services import organisation_create, role_grant, staff_create
     from dueprocess.ledger import keys
-    from dueprocess.ledger.config import ensure_policy
+    from dueprocess.ledger.config import UNWITNESSED_WARNING, ensure_policy, load_policy
     from dueprocess.lib.datadir import data_dir
     from dueprocess.rulebook.errors import RulebookError
     from dueprocess.rulebook.versions import rulebook_install
 
     _, vkey_path = keys.ensure_signing_key()
-    ensure_policy()
+    if not load_policy(ensure_policy()).witnesses:
+        print(UNWITNESSED_WARNING, file=sys.stderr)
     if Organisation.objects.exists():
         print(f"Already initialised: data in {data_dir()}; verifier key {vkey_path}")
         return 0

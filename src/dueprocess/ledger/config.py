@@ -40,6 +40,16 @@ def default_policy_text() -> str:
     )
 
 
+#: Printed by ``init`` when the policy names no witness, and by ``verify`` on a log whose latest
+#: checkpoint no witness has cosigned.
+UNWITNESSED_WARNING = (
+    "WARNING: this ledger is not witnessed. No independent witness holds its checkpoints, so an"
+    " insider holding the log's signing key (the data directory) could rewrite or truncate its"
+    " history, re-sign it, and `verify` would not notice. Add at least one witness run by"
+    " someone else to the policy and require it with `quorum` (docs/ledger.md, section 4)."
+)
+
+
 def load_policy(path: Path | None = None) -> Policy:
     chosen = path or ensure_policy()
     return parse_policy(chosen.read_bytes())
