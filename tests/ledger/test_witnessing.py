@@ -94,3 +94,16 @@ def test_a_witness_refuses_a_forked_history_and_nothing_is_cosigned(witnesses):
     assert [o.cosigned for o in report.outcomes] == [False, False]
     assert all("422" in o.message for o in report.outcomes)
     assert not Cosignature.objects.filter(checkpoint=fork).exists()
+
+
+def test_the_public_checkpoint_carries_the_cosignatures_like_the_api(witnesses, client):
+    grow(4)
+    latest = checkpoint_create()
+    assert [o.cosigned for o in witnesses_submit(latest, witnesses).outcomes] == [True, True]
+    public = client.get("/ledger/checkpoint").content.decode()
+    assert (
+        public == published_note(latest) == client.get("/api/v1/ledger/checkpoint").content.decode()
+    )
+    assert public.count("\n— ") == 3  # the log's signature and both witnesses'
+    _, verified = note.open_note(public, [v.verifier for v in witnesses.witnesses.values()])
+    assert {v.name for v in verified} == {"ombudsman.example/w1", "auditor.example/w2"}

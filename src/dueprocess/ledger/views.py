@@ -1,4 +1,5 @@
-"""Public endpoints: the latest signed checkpoint and the log's verifier key.
+"""Public endpoints: the latest signed checkpoint (with its witnesses' cosignatures) and the
+log's verifier key.
 
 Both are public by design — they reveal only a tree size and a root hash, which is what lets
 anyone (a witness, a journalist, a regulator) hold the log to its history.
@@ -10,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from dueprocess.ledger import keys
+from dueprocess.ledger.checkpoints import published_note
 from dueprocess.ledger.models import Checkpoint
 
 
@@ -20,7 +22,7 @@ def latest_checkpoint(request: HttpRequest) -> HttpResponse:
         return HttpResponse(
             "no checkpoint yet\n", status=404, content_type="text/plain; charset=utf-8"
         )
-    response = HttpResponse(latest.note, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(published_note(latest), content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     return response
 
