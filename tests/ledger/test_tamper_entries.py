@@ -125,3 +125,40 @@ def test_verify_takes_the_auditors_own_policy_and_key(base, tmp_path):
         _, other = note.generate_key("dueprocess.invalid/ledger/v1")
         (auditor / "other.vkey").write_text(other + "\n")
         verify_fails(env, "signature does not verify", "--vkey", str(auditor / "other.vkey"))
+
+
+def _references(env: dict[str, str]) -> list[str]:
+    db = Insider(env, keep_triggers=True)
+    rows = db.sql("SELECT reference FROM cases_case ORDER BY id")
+    db.close()
+    return [str(reference) for (reference,) in rows]
+
+
+def test_check_proof_rejects_duplicated_and_relabelled_bundles(base, tmp_path):
+    import json
+
+    with copy_of(base, tmp_path) as env:
+        first, second = _references(env)[:2]
+        vkey = str(Path(env["DUEPROCESS_DATA_DIR"]) / "ledger.vkey")
+        bundles = {}
+        for reference in (first, second):
+            out = tmp_path / f"{reference}.json"
+            assert run(env, "prove", reference, "--out", str(out)).returncode == 0
+            bundles[reference] = json.loads(out.read_text())
+        good = run({}, "check-proof", str(tmp_path / f"{first}.json"), "--vkey", vkey)
+        assert good.returncode == 0 and f"case {first}:" in good.stdout, good.stderr
+        doubled = dict(bundles[first], proofs=bundles[first]["proofs"] * 2)
+        relabelled = dict(bundles[first], reference=second)
+        borrowed = dict(relabelled, reference_opening=bundles[second]["reference_opening"])
+        unbound = {k: v for k, v in bundles[first].items() if k != "reference_opening"}
+        for document, message in (
+            (doubled, "repeats entry"),
+            (relabelled, f"labelled {second!r}, but its entries belong to {first!r}"),
+            (borrowed, "not an export proved here"),
+            (unbound, "does not bind its reference"),
+        ):
+            broken = tmp_path / "broken.json"
+            broken.write_text(json.dumps(document))
+            result = run({}, "check-proof", str(broken), "--vkey", vkey)
+            assert result.returncode == 1, (message, result.stdout)
+            assert message in result.stderr, (message, result.stderr)

@@ -13,6 +13,8 @@ beyond this module: only the log's verifier key (and the witnesses' keys, for a 
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from dataclasses import dataclass, field
 
@@ -36,8 +38,16 @@ class CheckedBundle:
     cosigners: set[str] = field(default_factory=set)
 
 
-def dump_bundle(*, origin: str, case: str, reference: str, size: int, proofs: list[str]) -> str:
-    document = {
+def dump_bundle(
+    *,
+    origin: str,
+    case: str,
+    reference: str,
+    size: int,
+    proofs: list[str],
+    reference_opening: dict[str, object] | None = None,
+) -> str:
+    document: dict[str, object] = {
         "format": FORMAT,
         "origin": origin,
         "case": case,
@@ -45,6 +55,8 @@ def dump_bundle(*, origin: str, case: str, reference: str, size: int, proofs: li
         "checkpoint_size": size,
         "proofs": proofs,
     }
+    if reference_opening is not None:
+        document["reference_opening"] = reference_opening
     return json.dumps(document, indent=1) + "\n"
 
 
@@ -65,14 +77,54 @@ def check_bundle(
         raise BundleError(f"the key is for {log.name!r}, the bundle is from {document['origin']!r}")
     result = CheckedBundle(document["reference"], document["case"], document["checkpoint_size"])
     checkpoint_text = None
+    seen: dict[int, int] = {}
     for number, proof_text in enumerate(document["proofs"], start=1):
         entry = _check_one(number, proof_text, log, witnesses, quorum, document, result)
+        if entry.seq in seen:
+            raise BundleError(
+                f"proof {number} repeats entry {entry.seq} (already proof {seen[entry.seq]})"
+            )
+        seen[entry.seq] = number
         parsed = parse_tlog_proof(proof_text)
         if checkpoint_text not in (None, parsed.checkpoint):
             raise BundleError(f"proof {number} is against a different checkpoint")
         checkpoint_text = parsed.checkpoint
         result.entries.append(entry)
+    _check_reference(document, result.entries)
     return result
+
+
+def _check_reference(document: dict, entries: list[Entry]) -> None:  # type: ignore[type-arg]
+    """The bundle's reference must be opened from a signed entry of the case: the salt and
+    sealed details of one of its ``case.proof_exported`` entries, whose commitment
+    ``SHA-256(salt || details)`` is in the entry, and whose details name exactly the reference."""
+    opening = document.get("reference_opening")
+    if not isinstance(opening, dict):
+        raise BundleError(
+            "the bundle does not bind its reference to the case: no reference_opening"
+        )
+    seq, salt, details = opening.get("seq"), opening.get("salt"), opening.get("details")
+    if not (isinstance(seq, int) and isinstance(salt, str) and isinstance(details, str)):
+        raise BundleError("reference_opening needs an integer seq, a salt and the details")
+    entry = next((e for e in entries if e.seq == seq), None)
+    if entry is None or entry.action != "case.proof_exported":
+        raise BundleError(f"reference_opening names entry {seq}, not an export proved here")
+    try:
+        salt_bytes = base64.b64decode(salt, validate=True)
+    except ValueError as error:
+        raise BundleError(f"reference_opening salt is not base64: {error}") from error
+    if hashlib.sha256(salt_bytes + details.encode()).hexdigest() != entry.payload:
+        raise BundleError(f"reference_opening does not match the commitment in entry {seq}")
+    try:
+        named = json.loads(details)
+    except ValueError as error:
+        raise BundleError(f"reference_opening details are not JSON: {error}") from error
+    if named != {"case_reference": document["reference"]}:
+        actual = named.get("case_reference") if isinstance(named, dict) else named
+        raise BundleError(
+            f"the bundle is labelled {document['reference']!r}, but its entries belong to"
+            f" {actual!r} (named in signed entry {seq})"
+        )
 
 
 def _load(text: str | bytes) -> dict:  # type: ignore[type-arg]

@@ -6,16 +6,20 @@ so the bundle covers every entry of the case up to and including the export.
 
 from __future__ import annotations
 
+import base64
 from typing import TYPE_CHECKING
 
+from cryptography.exceptions import InvalidTag
 from django.conf import settings
 from django.db import transaction
 
 from dueprocess.access.enforcement import recorded_denials
 from dueprocess.access.rules import Gate
+from dueprocess.ledger import sealing
 from dueprocess.ledger.bundle import dump_bundle
 from dueprocess.ledger.checkpoints import checkpoint_create, leaf_hashes, published_note
-from dueprocess.ledger.models import Checkpoint, LedgerEntry
+from dueprocess.ledger.entries import parse_entry
+from dueprocess.ledger.models import Checkpoint, LedgerEntry, LedgerPayload
 from dueprocess.ledger.prooftree import ProofTree
 from dueprocess.ledger.record import case_pseudonym, record
 from dueprocess.ledger.tlogproof import TlogProof, format_tlog_proof
@@ -62,4 +66,35 @@ def build_bundle(case: Case, checkpoint: Checkpoint) -> str:
         reference=case.reference,
         size=checkpoint.size,
         proofs=proofs,
+        reference_opening=_reference_opening(case, tag, [row.seq for row in rows]),
     )
+
+
+def _reference_opening(case: Case, tag: str, seqs: list[int]) -> dict[str, object] | None:
+    """Open the commitment of the newest ``case.proof_exported`` entry in the bundle, whose
+    sealed details are exactly ``{"case_reference": ...}``: it binds the reference to the case
+    pseudonym inside a signed entry, and reveals nothing the bundle does not already say."""
+    expected = sealing.payload_bytes({"case_reference": case.reference})
+    data_key = sealing.subject_key(f"case:{tag}", create=False)
+    if data_key is None:
+        return None
+    exports = LedgerEntry.objects.filter(
+        case_tag=tag, action="case.proof_exported", seq__in=seqs
+    ).order_by("-seq")
+    for row in exports:
+        payload = LedgerPayload.objects.filter(seq=row.seq).first()
+        if payload is None:
+            continue
+        raw = bytes(row.entry)
+        try:
+            plain = sealing.unseal(data_key, bytes(payload.nonce), bytes(payload.ciphertext), raw)
+        except InvalidTag:
+            continue
+        salt = bytes(payload.salt)
+        if plain == expected and parse_entry(raw).payload == sealing.commit(salt, plain):
+            return {
+                "seq": row.seq,
+                "salt": base64.b64encode(salt).decode(),
+                "details": plain.decode(),
+            }
+    return None
