@@ -13,7 +13,8 @@ from dueprocess.accounts.models import Unit, User
 from dueprocess.cases.models import Case
 from dueprocess.cases.services import case_open as open_service
 from dueprocess.cases.worklists import CaseFilters, case_search_for, filter_choices
-from dueprocess.errors import DomainError, Forbidden, InvalidInput, NotFound
+from dueprocess.errors import DomainError, Forbidden, IdempotencyKeyReused, InvalidInput, NotFound
+from dueprocess.lib.ids import new_token
 from dueprocess.web.casepage import render_case_page
 from dueprocess.web.errors import domain_errors
 from dueprocess.web.forms import show_domain_error
@@ -49,6 +50,13 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render_case_page(request, reference)
 
 
+SENT_BEFORE = (
+    "This form was already sent with a different complaint, and that one was opened; nothing "
+    "new was opened now. Check the case list first; to open this one as a further case, send "
+    "the form again."
+)
+
+
 @recorded_denials
 def _may_open_cases(user: User) -> None:
     require(user, "case.open")
@@ -68,6 +76,15 @@ def case_open(request: HttpRequest) -> HttpResponse:
         case = _open_from(form, user)
     except (Forbidden, NotFound):
         raise
+    except IdempotencyKeyReused:
+        # Sent before with another complaint (edited after going back): keep what was typed,
+        # under a fresh key, so that sending it again on purpose opens it as a new case.
+        data = request.POST.copy()
+        data["idempotency_key"] = new_token()
+        form = OpenCaseForm(data, actor=user)
+        form.is_valid()
+        form.add_error(None, SENT_BEFORE)
+        return render(request, "web/case_open.html", {"form": form}, status=422)
     except DomainError as error:
         show_domain_error(form, error, OPEN_ALIASES)
         return render(request, "web/case_open.html", {"form": form}, status=error.status)
