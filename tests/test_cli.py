@@ -93,8 +93,9 @@ def test_demo_builds_a_backlog_that_a_case_manager_sees_after_serve(tmp_path):
         verified = run(env, "verify")
         assert verified.returncode == 0, verified.stderr
         assert "ledger verified" in verified.stdout
-        rebuilt = run(env, "demo", "--no-serve", "--cases", "5")
-        assert rebuilt.returncode == (0 if "DATABASE_URL" not in env else 2)
+        reused = run(env, "demo", "--no-serve", "--cases", "5")
+        assert reused.returncode == 0, reused.stderr
+        assert "Reusing the demo" in reused.stdout and "Built" not in reused.stdout
 
 
 def test_demo_never_overwrites_a_database_that_is_not_a_demo(tmp_path):
@@ -135,3 +136,44 @@ def test_init_makes_the_data_directory_and_every_file_in_it_private(tmp_path):
     assert {"ledger-signing.key", "ledger-kek.key", "ledger.vkey"} <= set(seen)
     if "DATABASE_URL" not in env:
         assert "dueprocess.sqlite3" in seen
+
+
+@pytest.mark.slow
+def test_an_existing_demo_is_reused_and_rebuilt_only_with_reset(tmp_path):
+    with scratch_env(tmp_path) as env:
+        built = run(env, "demo", "--no-serve", "--cases", "5")
+        assert built.returncode == 0, built.stderr
+        assert "Built " in built.stdout and "Deleting" not in built.stdout
+        data = Path(env["DUEPROCESS_DATA_DIR"])
+        assert_private(data)
+        first_code = re.search(r"recovery code (\S+)", built.stdout).group(1)
+        reused = run(env, "demo", "--no-serve", "--cases", "7")
+        assert reused.returncode == 0, reused.stderr
+        assert "Reusing the demo" in reused.stdout and "--reset" in reused.stdout
+        assert "Built " not in reused.stdout
+        # the same people, so the same unused recovery code: nothing was rebuilt
+        assert re.search(r"recovery code (\S+)", reused.stdout).group(1) == first_code
+        if "DATABASE_URL" in env:  # an append-only PostgreSQL database cannot be emptied
+            reset = run(env, "demo", "--no-serve", "--reset", "--cases", "6")
+            assert reset.returncode == 2 and "--reset cannot empty" in reset.stderr
+            return
+        reset = run(env, "demo", "--no-serve", "--reset", "--cases", "6")
+        assert reset.returncode == 0, reset.stderr
+        assert f"Deleting the demo in {data} and building a new one (--reset)" in reset.stdout
+        assert re.search(r"Built .+: 6 cases", reset.stdout)
+        assert_private(data)
+
+
+@pytest.mark.slow
+def test_a_demo_whose_build_did_not_finish_is_built_again_not_reused(tmp_path):
+    with scratch_env(tmp_path) as env:
+        if "DATABASE_URL" in env:
+            pytest.skip("the SQLite file is what an unfinished build leaves behind")
+        data = Path(env["DUEPROCESS_DATA_DIR"])
+        data.mkdir(parents=True)
+        (data / "dueprocess.sqlite3").write_bytes(b"")
+        (data / "demo.marker").write_text("being built by dueprocess demo\n")
+        result = run(env, "demo", "--no-serve", "--cases", "5")
+        assert result.returncode == 0, result.stderr
+        assert "building a new one (its last build did not finish)" in result.stdout
+        assert re.search(r"Built .+: 5 cases", result.stdout)
