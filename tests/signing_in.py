@@ -35,3 +35,18 @@ def signer_in(world: World) -> Callable[[str], Client]:
         return client
 
     return sign_in
+
+
+def staff_without_a_role(world: World):  # type: ignore[no-untyped-def]
+    """A staff account of ``world``'s organisation holding no role today: the only kind of
+    person the second factor is not required of (every role reaches case data, aggregates or
+    accounts)."""
+    from dueprocess.accounts.services import staff_create
+
+    return staff_create(
+        actor=None,
+        organisation=world.organisation,
+        email="no-role@westfold.example",
+        full_name="Nora Nobody",
+        password=None,
+    )

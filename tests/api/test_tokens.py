@@ -56,10 +56,17 @@ def test_a_case_worker_without_an_authenticator_app_cannot_create_a_token(world)
     assert api_token_create(actor=world.investigator, name="x", scopes=["cases:read"]).secret
 
 
-def test_roles_that_never_reach_case_files_need_no_authenticator_app_for_a_token(world):
-    for persona in ("oversight", "admin"):
+def test_administrators_oversight_and_reviewers_need_an_authenticator_app_for_a_token(world):
+    from tests.signing_in import staff_without_a_role
+
+    for persona in ("oversight", "admin", "reviewer"):
+        with pytest.raises(Forbidden, match="authenticator app"):
+            api_token_create(actor=world.people[persona], name="x", scopes=["cases:read"])
+        enrol(world.people[persona])
         issued = api_token_create(actor=world.people[persona], name="x", scopes=["cases:read"])
         assert issued.token.owner == world.people[persona]
+    nobody = staff_without_a_role(world)  # holds no role: sees nothing, needs no second factor
+    assert api_token_create(actor=nobody, name="x", scopes=["cases:read"]).token.owner == nobody
 
 
 def test_a_token_stops_working_when_its_owner_loses_the_authenticator_app(api, world):

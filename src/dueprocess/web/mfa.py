@@ -26,10 +26,23 @@ from django.utils.translation import gettext_lazy as _
 
 from dueprocess.accounts import mfa_secrets
 from dueprocess.accounts.models import RoleMembership, User
+from dueprocess.rulebook.schema import StaffRole
 
-#: Roles that can read or change a case file; each of them must sign in with a second factor.
+#: Roles that must sign in with a second factor: every role that can read or change a case
+#: file (the case roles, the reviewer), see the oversight aggregates (oversight), manage accounts
+#: (administrator) or read case extracts as an adviser or signer (political office) — which, in
+#: this system, is every role there is.
 ROLES_NEEDING_MFA = frozenset(
-    {"intake_officer", "investigator", "case_manager", "panel_member", "independent_reviewer"}
+    {
+        StaffRole.INTAKE_OFFICER,
+        StaffRole.INVESTIGATOR,
+        StaffRole.CASE_MANAGER,
+        StaffRole.PANEL_MEMBER,
+        StaffRole.INDEPENDENT_REVIEWER,
+        StaffRole.OVERSIGHT,
+        StaffRole.ADMINISTRATOR,
+        StaffRole.POLITICAL_OFFICE,
+    }
 )
 
 #: What counts as enrolled. Recovery codes do not: they are the way back in after losing one
@@ -47,7 +60,7 @@ _ENROLMENT_URL_NAMES = (
 
 
 def needs_mfa(user: User) -> bool:
-    """Whether ``user`` holds (today) a role that reaches case files."""
+    """Whether ``user`` holds (today) a role that reaches case files, aggregates or accounts."""
     return RoleMembership.objects.current().filter(user=user, role__in=ROLES_NEEDING_MFA).exists()
 
 
