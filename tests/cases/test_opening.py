@@ -95,6 +95,24 @@ def test_an_idempotency_key_reused_for_another_complaint_is_refused(world):
     assert world.open_case(idempotency_key="form-10", respondent=other).pk != first.pk
 
 
+def test_a_racing_submission_under_the_same_key_is_held_to_its_own_request(world, monkeypatch):
+    """The loser of two submissions racing with one key (it hits the unique constraint) gets
+    the winner's case only if it sent the same request."""
+    from django.db import IntegrityError
+
+    from dueprocess.cases.services import opening
+
+    first = world.open_case(idempotency_key="race-1")
+
+    def lose(**_: object) -> None:
+        raise IntegrityError("case_idempotency_key_per_person")
+
+    monkeypatch.setattr(opening, "_open", lose)
+    assert world.open_case(idempotency_key="race-1").pk == first.pk
+    with pytest.raises(IdempotencyKeyReused):
+        world.open_case(idempotency_key="race-1", respondent=svc.PartyInput(name="Other"))
+
+
 @pytest.mark.parametrize("persona", ["political", "oversight", "admin", "reviewer", "investigator"])
 def test_only_intake_and_case_managers_may_open_cases(world, persona):
     with pytest.raises(Forbidden):
