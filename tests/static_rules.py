@@ -42,7 +42,6 @@ ALLOWED: dict[str, dict[str, str]] = {
         "access/rules.py": "the access gate itself (visible_cases, case_for)",
         "cases/services/common.py": "locking the case a service was already allowed to change",
         "cases/services/opening.py": "creating a case and finding an idempotent repeat",
-        "cases/services/triage.py": "resolving a duplicate among the person's visible cases",
         "commands/ledger.py": "the operator's proof export by reference (no person, no policy)",
         "oversight/casework_figures.py": "aggregates for oversight, never case files",
         "web/views/common.py": "re-reading a case the same request has just changed",
