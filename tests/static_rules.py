@@ -33,6 +33,7 @@ ALLOWED: dict[str, dict[str, str]] = {
     "raw-sql": {
         "ledger/store.py": "the locked head row that gives dense sequence numbers",
         "ledger/verify.py": "streaming every entry in bounded memory",
+        "ledger/checkpoints.py": "streaming the new entries checked before they are signed",
         "ledger/witness.py": "the witness's own small state table",
         "lib/append_only.py": "the append-only triggers (DDL)",
         "oversight/ledger_counts.py": "reporting SQL over millions of entries",
