@@ -310,6 +310,15 @@ CALLS.update(
             ),
             "emergency.requested",
         ),
+        "access.emergency.emergency_access_request_by_reference": (
+            lambda w: w.case_at("investigation"),
+            lambda w, c: emergency.emergency_access_request_by_reference(
+                actor=w.investigator_b,
+                reference=c.reference,
+                reason="The assigned investigator is off sick.",
+            ),
+            "emergency.requested",
+        ),
         "access.emergency.emergency_access_approve": (
             _emergency,
             lambda w, g: emergency.emergency_access_approve(actor=w.case_manager, grant=g, hours=4),
