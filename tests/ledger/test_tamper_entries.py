@@ -162,3 +162,53 @@ def test_check_proof_rejects_duplicated_and_relabelled_bundles(base, tmp_path):
             result = run({}, "check-proof", str(broken), "--vkey", vkey)
             assert result.returncode == 1, (message, result.stdout)
             assert message in result.stderr, (message, result.stderr)
+
+
+_RESEAL = """
+import json, sys
+from dueprocess.commands.setup import django_setup
+django_setup()
+from dueprocess.ledger import sealing
+from dueprocess.ledger.models import LedgerEntry, LedgerPayload
+row = LedgerEntry.objects.filter(action="decision.recorded").order_by("seq").first()
+payload = LedgerPayload.objects.get(seq=row.seq)
+key = sealing.subject_key(payload.subject, create=False)
+raw = bytes(row.entry)
+details = json.loads(sealing.unseal(key, bytes(payload.nonce), bytes(payload.ciphertext), raw))
+details["sanctions"] = ["reminder of conduct"]
+nonce, ciphertext = sealing.seal(key, sealing.payload_bytes(details), raw)
+LedgerPayload.objects.filter(seq=row.seq).update(nonce=nonce, ciphertext=ciphertext)
+print(row.seq)
+"""
+
+_TIMELINE = """
+import sys
+from dueprocess.commands.setup import django_setup
+django_setup()
+from dueprocess.cases.models import Case
+from dueprocess.ledger.reading import case_timeline
+from dueprocess.ledger.record import case_pseudonym
+from dueprocess.ledger.models import LedgerEntry
+row = LedgerEntry.objects.get(seq=int(sys.argv[1]))
+case = next(c for c in Case.objects.all() if case_pseudonym(c.pk) == row.case_tag)
+item = next(i for i in case_timeline(case) if i.seq == row.seq)
+print(item.details.get("integrity", "genuine"), item.details.get("sanctions"))
+"""
+
+
+def _python(env: dict[str, str], script: str, *args: str) -> str:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_a_payload_re_sealed_with_the_data_directory_key_is_caught(base, tmp_path):
+    with copy_of(base, tmp_path) as env:
+        seq = _python(env, _RESEAL)
+        verify_fails(env, f"seq {seq}: the sealed payload does not match its record")
+        assert _python(env, _TIMELINE, seq) == "does not match its record None"

@@ -137,5 +137,15 @@ def _open(
     try:
         plain = sealing.unseal(data_key, bytes(payload.nonce), bytes(payload.ciphertext), raw)
     except InvalidTag:
-        return {}, True
+        return dict(NOT_MATCHING), True
+    if sealing.commit(bytes(payload.salt), plain) != raw[-65:-1].decode("ascii", "replace"):
+        return dict(NOT_MATCHING), True  # re-sealed: never shown as if genuine
     return json.loads(plain), False
+
+
+#: What a payload that does not match its entry's commitment shows instead of its details.
+#: ``reason`` is what the timeline prints; ``integrity`` lets any reader tell it apart.
+NOT_MATCHING = {
+    "integrity": "does not match its record",
+    "reason": "These details do not match their record in the ledger and are not shown.",
+}

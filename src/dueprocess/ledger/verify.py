@@ -12,7 +12,9 @@ What is checked, in order (the first failure is named and ends the run):
    the policy's quorum (a latest checkpoint no witness cosigned passes only under ``quorum
    none``, with a warning that an insider holding the signing key could rewrite the log);
 5. optionally (``online``), each witness's own latest checkpoint for this log is fetched and
-   must match the log's tree at that size — a rewritten and re-signed history fails here.
+   must match the log's tree at that size — a rewritten and re-signed history fails here;
+6. payloads: every sealed payload opens against its entry and matches its commitment
+   ``SHA-256(salt || details)`` (payloads of erased subjects cannot be opened and are counted).
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from django.db import connection, transaction
 
-from dueprocess.ledger import merkle, note
+from dueprocess.ledger import merkle, note, sealing
 from dueprocess.ledger.config import UNWITNESSED_WARNING
 from dueprocess.ledger.entries import EntryFormatError, parse_entry
 from dueprocess.ledger.models import Checkpoint, Cosignature
@@ -64,6 +67,7 @@ def verify_ledger(
         _quorum(report, policy, latest)
         if online:
             _witness_views(report, policy, report.leaf_hashes, fetch or _http_get)
+        _payloads(report)
     except VerificationFailed as failure:
         report.failure = str(failure)
     return report
@@ -335,6 +339,58 @@ def _stream(sql: str) -> Iterator[list[tuple[Any, ...]]]:
         cursor.execute(sql)
         while rows := cursor.fetchmany(CHUNK):
             yield rows
+
+
+def _payloads(report: VerifyReport) -> None:
+    """Every sealed payload against its entry: it must open with its subject's key (the entry
+    bytes are its associated data) to details whose ``SHA-256(salt || details)`` is the entry's
+    ``payload`` commitment. Payloads of erased subjects (no key) cannot be opened and are
+    counted, not judged."""
+    keys_by_subject: dict[str, bytes | None] = {}
+    problems: list[str] = []
+    checked = erased = 0
+    sql = (
+        "SELECT p.seq, p.subject, p.salt, p.nonce, p.ciphertext, e.entry"
+        " FROM ledger_ledgerpayload p LEFT JOIN ledger_ledgerentry e ON e.seq = p.seq"
+        " ORDER BY p.seq"
+    )
+    for rows in _stream(sql):
+        for seq, subject, salt, nonce, ciphertext, raw in rows:
+            if raw is None:
+                problems.append(f"seq {seq}: a sealed payload with no entry")
+                continue
+            if subject not in keys_by_subject:
+                try:
+                    keys_by_subject[subject] = sealing.subject_key(subject, create=False)
+                except InvalidTag:
+                    problems.append(f"seq {seq}: the key of {subject} cannot be unwrapped")
+                    keys_by_subject[subject] = None
+                    continue
+            data_key = keys_by_subject[subject]
+            if data_key is None:
+                erased += 1
+                continue
+            raw = bytes(raw)
+            try:
+                plain = sealing.unseal(data_key, bytes(nonce), bytes(ciphertext), raw)
+            except InvalidTag:
+                problems.append(f"seq {seq}: the sealed payload does not open against its entry")
+                continue
+            if sealing.commit(bytes(salt), plain) != raw[-65:-1].decode("ascii", "replace"):
+                problems.append(f"seq {seq}: the sealed payload does not match its record")
+                continue
+            checked += 1
+    if problems:
+        raise VerificationFailed(
+            f"{len(problems)} sealed payload{'s' if len(problems) != 1 else ''} do not match"
+            " their entries:\n  "
+            + "\n  ".join(problems[:50])
+            + (f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else "")
+        )
+    report.checked.append(
+        f"payloads: {checked} opened and matching their entries' commitments"
+        f" ({erased} of erased subjects, unreadable by design)"
+    )
 
 
 def _head(report: VerifyReport, rows: int) -> None:
