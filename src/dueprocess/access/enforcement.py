@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db import transaction
 
+from dueprocess.access.rules import case_for
 from dueprocess.errors import AccessDenied
 from dueprocess.ledger.record import record
+
+if TYPE_CHECKING:
+    from dueprocess.accounts.models import User
+    from dueprocess.cases.models import Case
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -40,3 +45,19 @@ def recorded_denials(func: F) -> F:
             raise denied.as_domain_error() from None
 
     return cast(F, wrapper)
+
+
+def case_gate(
+    actor: User, reference: str = "", action: str = "case.view", *, case_id: int | None = None
+) -> Case:
+    """The one recorded gate every channel (web pages and forms, API, oversight pages) passes to
+    turn what a client names into a case: the case named by reference or id, if ``actor`` may
+    take ``action`` on it. Every refusal -- an unknown reference or id included, on any verb --
+    is recorded as ``access.denied`` and answered as the same ``NotFound``/``Forbidden``.
+    Call it outside any transaction (the record must survive); services check the act again."""
+    try:
+        case, _ = case_for(actor, reference, action, case_id=case_id)
+    except AccessDenied as denied:
+        record_denial(denied)
+        raise denied.as_domain_error() from None
+    return case

@@ -90,29 +90,41 @@ def require_open_in(actor: User, unit_id: int) -> p.Verdict:
     return decision
 
 
-def find_case(actor: User, reference: str) -> Case | None:
-    """The case with this reference in the actor's own organisation (references are numbered
-    per organisation), or None. Finding is not seeing: callers must still ``require``."""
+def find_case(actor: User, reference: str = "", *, case_id: int | None = None) -> Case | None:
+    """The case with this reference (or this id) in the actor's own organisation (references
+    are numbered per organisation), or None. Finding is not seeing: callers must still
+    ``require``."""
     if actor.organisation_id is None:
         return None
-    return (
-        Case.objects.select_related("rulebook", "unit", "organisation")
-        .filter(organisation_id=actor.organisation_id, reference=reference[:32])
-        .first()
+    cases = Case.objects.select_related("rulebook", "unit", "organisation").filter(
+        organisation_id=actor.organisation_id
     )
+    if case_id is not None:
+        return cases.filter(pk=case_id).first()
+    return cases.filter(reference=reference[:32]).first()
 
 
-def case_for(actor: User, reference: str, action: str = "case.view") -> tuple[Case, p.Verdict]:
-    """Fetch a case by reference for ``action``; unknown and forbidden look the same (404)."""
-    case = find_case(actor, reference)
+def found_case(
+    actor: User, reference: str = "", action: str = "case.view", *, case_id: int | None = None
+) -> Case:
+    """The case named by reference or id, or ``AccessDenied`` for ``action`` exactly as for a
+    case the actor may not know about (not revealed, so both answer 404)."""
+    case = find_case(actor, reference, case_id=case_id)
     if case is None:
+        named = f"id {case_id}" if case_id is not None else repr(reference[:40])
         raise AccessDenied(
-            actor=actor,
-            action=action,
-            case_id=None,
-            reason=f"no case {reference[:40]!r}",
-            reveal=False,
+            actor=actor, action=action, case_id=None, reason=f"no case {named}", reveal=False
         )
+    return case
+
+
+def case_for(
+    actor: User, reference: str = "", action: str = "case.view", *, case_id: int | None = None
+) -> tuple[Case, p.Verdict]:
+    """Fetch a case by reference (or id) for ``action``; unknown and forbidden look the same
+    (404). Raises ``AccessDenied`` unrecorded, for use inside a service that is itself wrapped
+    in ``recorded_denials``; channels call ``enforcement.case_gate``, which records it."""
+    case = found_case(actor, reference, action, case_id=case_id)
     return case, require(actor, action, case)
 
 

@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import Model
 
-from dueprocess.access.enforcement import record_denial, recorded_denials
+from dueprocess.access.enforcement import case_gate, record_denial
 from dueprocess.access.models import EmergencyAccess
-from dueprocess.access.rules import case_for
 from dueprocess.accounts.models import Unit, User
 from dueprocess.cases.models import (
     AdviceRequest,
@@ -31,15 +30,13 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
 M = TypeVar("M", bound=Model)
-_case_for = recorded_denials(case_for)
 
 
 def case_by_reference(actor: User, reference: str, action: str = "case.view") -> Case:
     """The case ``reference`` if ``actor`` may take ``action`` on it — ``case.view`` unless the
     caller is one who, by design, cannot see it yet (asking for emergency access). The services
     check the action again, inside their transaction."""
-    case, _ = _case_for(actor, reference, action)
-    return case
+    return case_gate(actor, reference, action)
 
 
 def staff_by_email(actor: User, email: str, field: str = "assignee") -> User:

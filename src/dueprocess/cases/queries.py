@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from dueprocess.access.enforcement import recorded_denials
 from dueprocess.access.policy import Verdict
-from dueprocess.access.rules import Gate, find_case, require, visible_cases
+from dueprocess.access.rules import Gate, found_case, require, visible_cases
 from dueprocess.cases.models import Case
 from dueprocess.ledger.record import record
 
@@ -71,17 +71,7 @@ class CaseView:
 @recorded_denials
 def case_detail_for(actor: User, reference: str) -> CaseView:
     """The case file for ``reference``, after recording that ``actor`` viewed it."""
-    case = find_case(actor, reference)
-    if case is None:
-        from dueprocess.errors import AccessDenied
-
-        raise AccessDenied(
-            actor=actor,
-            action="case.view",
-            case_id=None,
-            reason=f"no case {reference[:40]!r}",
-            reveal=False,
-        )
+    case = found_case(actor, reference, "case.view")
     gate = Gate(actor, case)
     decision = gate.require("case.view")
     with transaction.atomic():

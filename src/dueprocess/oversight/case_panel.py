@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 
-from dueprocess.access.enforcement import recorded_denials
-from dueprocess.access.rules import Gate, case_for
+from dueprocess.access.enforcement import case_gate, recorded_denials
+from dueprocess.access.rules import Gate
 from dueprocess.cases.models import Case, SignOff
 from dueprocess.lib import clock
 from dueprocess.oversight.models import Alert
@@ -51,9 +51,14 @@ def oversight_context_for_case(case: Case, viewer: User | None = None) -> dict[s
     }
 
 
-@recorded_denials
 def case_for_register(actor: User, reference: str, action: str) -> Case:
-    """The case behind a register form, if ``actor`` may view it and take ``action`` on it."""
-    case, _ = case_for(actor, reference, "case.view")
-    Gate(actor, case).require(action)
+    """The case behind a register form, if ``actor`` may view it and take ``action`` on it
+    (both through the one recorded gate)."""
+    case = case_gate(actor, reference, "case.view")
+    _require(actor, case, action)
     return case
+
+
+@recorded_denials
+def _require(actor: User, case: Case, action: str) -> None:
+    Gate(actor, case).require(action)
