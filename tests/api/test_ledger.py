@@ -44,3 +44,29 @@ def test_a_proof_bundle_needs_the_ledger_scope(api, world):
     response = api.get(f"/cases/{case.reference}/proof", "reviewer", scopes=("cases:read",))
     assert response.status_code == 403
     assert not LedgerEntry.objects.filter(action="case.proof_exported").exists()
+
+
+def test_a_proof_over_an_invalid_entry_is_refused_with_503_and_nothing_is_signed(api, world):
+    import datetime as dt
+
+    from django.db import connection
+
+    from dueprocess.ledger.models import Checkpoint
+
+    case = world.case_at("triage")
+    last = LedgerEntry.objects.order_by("-seq").first()
+    with connection.cursor() as cursor:  # an insider's plain INSERT, with the head moved on
+        LedgerEntry.objects.create(
+            seq=last.seq + 1,
+            entry=b"not an entry: ann@example.org",
+            leaf_hash=b"\0" * 32,
+            action="case.viewed",
+            recorded_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        )
+        cursor.execute("UPDATE ledger_ledgerhead SET size = size + 1 WHERE id = 1")
+    signed_before = Checkpoint.objects.count()
+    response = api.get(f"/cases/{case.reference}/proof", "reviewer")
+    assert response.status_code == 503, response.content
+    assert problem_code(response) == "ledger-unsound"
+    assert f"seq {last.seq + 1}" in response.json()["detail"]
+    assert Checkpoint.objects.count() == signed_before

@@ -38,6 +38,7 @@ PROBLEMS: dict[str, tuple[int, str]] = {
     "payload-too-large": (413, "The request is too large"),
     "unsupported-media-type": (415, "Send JSON"),
     "method-not-allowed": (405, "Method not allowed"),
+    "ledger-unsound": (503, "The ledger holds an invalid entry; nothing was signed"),
     "domain-error": (400, "The request was refused"),
     "server-error": (500, "Something went wrong on our side"),
 }

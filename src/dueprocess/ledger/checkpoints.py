@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
+from dueprocess.errors import DomainError
 from dueprocess.ledger import keys, merkle, note, store
 from dueprocess.ledger.config import load_policy
 from dueprocess.ledger.models import Checkpoint, Cosignature, LedgerEntry
@@ -36,8 +37,12 @@ def leaf_hashes(start: int, end: int) -> list[bytes]:
     return [bytes(h) for h in rows.iterator(chunk_size=20_000)]
 
 
-class InvalidEntries(Exception):
-    """The entries a checkpoint would cover include invalid ones: nothing is signed."""
+class InvalidEntries(DomainError):
+    """The entries a checkpoint would cover include invalid ones: nothing is signed. A domain
+    error so that the API and the pages answer 503 with the reason, never a 500."""
+
+    code = "ledger-unsound"
+    status = 503
 
 
 def checked_leaf_hashes(start: int, end: int) -> list[bytes]:
