@@ -21,7 +21,7 @@ from dueprocess.cases.models import Case
 from dueprocess.errors import NotFound
 from dueprocess.ledger.models import LedgerEntry
 from tests.api.client import ApiClient
-from tests.signing_in import enrol
+from tests.signing_in import enrol, signer_in
 from tests.world import World
 
 MISSING = "C-1999-99999"
@@ -73,11 +73,7 @@ def _effect(send: Callable[[], object]) -> tuple[int, list[tuple[str, bool]]]:
 
 
 def _web(world: World) -> Client:
-    client = Client()
-    user = world.people[PERSONA]
-    enrol(user)
-    client.force_login(user)
-    return client
+    return signer_in(world)(PERSONA)
 
 
 @pytest.fixture
