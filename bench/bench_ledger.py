@@ -142,11 +142,11 @@ def main() -> int:
     data_dir = tempfile.mkdtemp(prefix="dueprocess-bench-")
     os.environ["DUEPROCESS_FAST_HASHER"] = "1"
     setup_django(data_dir)
-    from dueprocess.ledger import merkle
     from dueprocess.ledger.checkpoints import checkpoint_create
     from dueprocess.ledger.config import load_policy
-    from dueprocess.ledger.prooftree import ProofTree
     from dueprocess.ledger.verify import verify_ledger
+    from dueprocess.tlog import merkle
+    from dueprocess.tlog.prooftree import ProofTree
 
     on, off = bench_transitions(args.transitions)
     transition_ratio = on / off

@@ -8,11 +8,12 @@ from django.db import transaction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dueprocess.ledger import keys, merkle, note
+from dueprocess.ledger import keys
 from dueprocess.ledger.checkpoints import checkpoint_create, leaf_hashes
 from dueprocess.ledger.models import Checkpoint
-from dueprocess.ledger.prooftree import ProofTree
 from dueprocess.ledger.record import record
+from dueprocess.tlog import merkle, note
+from dueprocess.tlog.prooftree import ProofTree
 
 
 def grow(count: int) -> None:

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dueprocess.ledger.merkle import (
+from dueprocess.tlog.merkle import (
     EMPTY_ROOT,
     CompactRange,
     ProofError,

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from dueprocess.ledger.merkle import (
+from dueprocess.tlog.merkle import (
     EMPTY_ROOT,
     CompactRange,
     ProofError,

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from dueprocess.ledger.merkle import EMPTY_ROOT, leaf_hash, root_from_leaf_hashes
-from dueprocess.ledger.note import (
+from dueprocess.tlog.merkle import EMPTY_ROOT, leaf_hash, root_from_leaf_hashes
+from dueprocess.tlog.note import (
     MAX_SIGNATURES,
     SIG_COSIGNATURE_V1,
     SIG_ED25519,

@@ -6,8 +6,8 @@ from itertools import combinations
 
 import pytest
 
-from dueprocess.ledger.merkle import inclusion_proof, leaf_hash, root_from_leaf_hashes
-from dueprocess.ledger.note import (
+from dueprocess.tlog.merkle import inclusion_proof, leaf_hash, root_from_leaf_hashes
+from dueprocess.tlog.note import (
     Cosigner,
     Signer,
     append_signatures,
@@ -15,8 +15,8 @@ from dueprocess.ledger.note import (
     format_checkpoint,
     sign_note,
 )
-from dueprocess.ledger.policy import NONE, Policy, PolicyError, parse_policy
-from dueprocess.ledger.tlogproof import TlogProof, format_tlog_proof
+from dueprocess.tlog.policy import NONE, Policy, PolicyError, parse_policy
+from dueprocess.tlog.tlogproof import TlogProof, format_tlog_proof
 
 ORIGIN = "cases.example.org/audit/v1"
 LOG = Signer.generate(ORIGIN)

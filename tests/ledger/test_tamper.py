@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from dueprocess.ledger import merkle, note
-from dueprocess.ledger.witness import Witness, start_in_thread
+from dueprocess.tlog import merkle, note
+from dueprocess.tlog.witness import Witness, start_in_thread
 from tests.scratch import backend, postgres_database, run, scratch_env
 
 pytestmark = pytest.mark.slow

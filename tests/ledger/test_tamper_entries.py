@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dueprocess.ledger import note
+from dueprocess.tlog import note
 from tests.ledger import test_tamper
 from tests.ledger.test_tamper import Insider, copy_of, verify_fails
 from tests.scratch import backend, run, scratch_env

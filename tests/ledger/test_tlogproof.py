@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from dueprocess.ledger.merkle import inclusion_proof, leaf_hash, root_from_leaf_hashes
-from dueprocess.ledger.note import (
+from dueprocess.tlog.merkle import inclusion_proof, leaf_hash, root_from_leaf_hashes
+from dueprocess.tlog.note import (
     Cosigner,
     Signer,
     append_signatures,
@@ -16,7 +16,7 @@ from dueprocess.ledger.note import (
     format_checkpoint,
     sign_note,
 )
-from dueprocess.ledger.tlogproof import (
+from dueprocess.tlog.tlogproof import (
     HEADER,
     LeafHash,
     TlogProof,

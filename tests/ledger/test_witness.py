@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from dueprocess.ledger.merkle import (
+from dueprocess.tlog.merkle import (
     EMPTY_ROOT,
     consistency_proof,
     leaf_hash,
     root_from_leaf_hashes,
 )
-from dueprocess.ledger.note import (
+from dueprocess.tlog.note import (
     NoteVerifier,
     Signer,
     append_signatures,
@@ -29,8 +29,8 @@ from dueprocess.ledger.note import (
     open_note,
     sign_note,
 )
-from dueprocess.ledger.policy import parse_policy
-from dueprocess.ledger.witness import (
+from dueprocess.tlog.policy import parse_policy
+from dueprocess.tlog.witness import (
     SIZE_CONTENT_TYPE,
     Witness,
     WitnessRequestError,

@@ -9,14 +9,15 @@ import pytest
 from django.conf import settings
 from django.db import connection, transaction
 
-from dueprocess.ledger import keys, merkle, note
+from dueprocess.ledger import keys
 from dueprocess.ledger.checkpoints import checkpoint_create, published_note, witnesses_submit
 from dueprocess.ledger.models import Checkpoint, Cosignature, LedgerEntry
-from dueprocess.ledger.note import generate_cosigner_key
-from dueprocess.ledger.policy import parse_policy
 from dueprocess.ledger.record import record
 from dueprocess.ledger.verify import verify_ledger
-from dueprocess.ledger.witness import Witness, start_in_thread
+from dueprocess.tlog import merkle, note
+from dueprocess.tlog.note import generate_cosigner_key
+from dueprocess.tlog.policy import parse_policy
+from dueprocess.tlog.witness import Witness, start_in_thread
 
 
 @pytest.fixture

@@ -86,8 +86,8 @@ def run_verify(args: argparse.Namespace) -> int:
     django_setup()
     require_migrated()
     from dueprocess.ledger.config import load_policy
-    from dueprocess.ledger.policy import PolicyError, parse_policy
     from dueprocess.ledger.verify import verify_ledger
+    from dueprocess.tlog.policy import PolicyError, parse_policy
 
     try:
         if args.vkey:

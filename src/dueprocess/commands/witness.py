@@ -25,8 +25,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run_keygen(args: argparse.Namespace) -> int:
-    from dueprocess.ledger.note import generate_cosigner_key
     from dueprocess.lib.datadir import write_secret
+    from dueprocess.tlog.note import generate_cosigner_key
 
     skey, vkey = generate_cosigner_key(args.name)
     try:
@@ -38,8 +38,8 @@ def run_keygen(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from dueprocess.ledger.note import NoteError, Verifier
-    from dueprocess.ledger.witness import Witness, serve
+    from dueprocess.tlog.note import NoteError, Verifier
+    from dueprocess.tlog.witness import Witness, serve
 
     logs: dict[str, list[str]] = {}
     try:

@@ -18,9 +18,9 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from dueprocess.ledger import note
 from dueprocess.ledger.entries import Entry, EntryFormatError, parse_entry
-from dueprocess.ledger.tlogproof import TlogProofError, parse_tlog_proof, verify_tlog_proof
+from dueprocess.tlog import note
+from dueprocess.tlog.tlogproof import TlogProofError, parse_tlog_proof, verify_tlog_proof
 
 FORMAT = "dueprocess.case-proof/v1"
 

@@ -15,14 +15,15 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
 from dueprocess.errors import DomainError
-from dueprocess.ledger import keys, merkle, note, store
+from dueprocess.ledger import keys, store
 from dueprocess.ledger.config import load_policy
 from dueprocess.ledger.models import Checkpoint, Cosignature, LedgerEntry
-from dueprocess.ledger.policy import Policy
-from dueprocess.ledger.prooftree import ProofTree
 from dueprocess.ledger.verify import CHUNK, ENTRY_ROWS_SQL, check_entry_rows, describe_problems
-from dueprocess.ledger.witness import WitnessRequestError, submit_checkpoint
 from dueprocess.lib import clock
+from dueprocess.tlog import merkle, note
+from dueprocess.tlog.policy import Policy
+from dueprocess.tlog.prooftree import ProofTree
+from dueprocess.tlog.witness import WitnessRequestError, submit_checkpoint
 
 log = logging.getLogger(__name__)
 

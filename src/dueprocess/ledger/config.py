@@ -12,8 +12,8 @@ import os
 from pathlib import Path
 
 from dueprocess.ledger import keys
-from dueprocess.ledger.policy import Policy, parse_policy
 from dueprocess.lib.datadir import ensure_data_dir
+from dueprocess.tlog.policy import Policy, parse_policy
 
 POLICY_FILE = "ledger.policy"
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from dueprocess.ledger import note
 from dueprocess.lib.datadir import ensure_data_dir, read_or_create_secret, write_secret
+from dueprocess.tlog import note
 
 SIGNING_KEY_FILE = "ledger-signing.key"
 VKEY_FILE = "ledger.vkey"

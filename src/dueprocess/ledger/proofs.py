@@ -20,9 +20,9 @@ from dueprocess.ledger.bundle import dump_bundle
 from dueprocess.ledger.checkpoints import checkpoint_create, leaf_hashes, published_note
 from dueprocess.ledger.entries import parse_entry
 from dueprocess.ledger.models import Checkpoint, LedgerEntry, LedgerPayload
-from dueprocess.ledger.prooftree import ProofTree
 from dueprocess.ledger.record import case_pseudonym, record
-from dueprocess.ledger.tlogproof import TlogProof, format_tlog_proof
+from dueprocess.tlog.prooftree import ProofTree
+from dueprocess.tlog.tlogproof import TlogProof, format_tlog_proof
 
 if TYPE_CHECKING:
     from dueprocess.accounts.models import User

@@ -19,9 +19,10 @@ from typing import Any
 
 from django.db import connection
 
-from dueprocess.ledger import merkle, sealing
+from dueprocess.ledger import sealing
 from dueprocess.ledger.entries import Entry, format_time
 from dueprocess.ledger.models import LedgerEntry, LedgerPayload
+from dueprocess.tlog import merkle
 
 _disabled: contextvars.ContextVar[bool] = contextvars.ContextVar("ledger_disabled", default=False)
 

@@ -30,12 +30,13 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from django.db import connection, transaction
 
-from dueprocess.ledger import merkle, note, sealing
+from dueprocess.ledger import sealing
 from dueprocess.ledger.config import UNWITNESSED_WARNING
 from dueprocess.ledger.entries import EntryFormatError, parse_entry
 from dueprocess.ledger.models import Checkpoint, Cosignature
-from dueprocess.ledger.policy import Policy, PolicyError
-from dueprocess.ledger.witness import origin_hash
+from dueprocess.tlog import merkle, note
+from dueprocess.tlog.policy import Policy, PolicyError
+from dueprocess.tlog.witness import origin_hash
 
 CHUNK = 20_000
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dueprocess.ledger import merkle
+from dueprocess.tlog import merkle
 
 _MEMO_MIN_WIDTH = 256
 

@@ -528,7 +528,7 @@ def submit_checkpoint(
     """POST a checkpoint to a witness's submission prefix ``url``; return its cosignature lines.
 
     The lines (without newlines) are not verified here: pass them to
-    :func:`~dueprocess.ledger.note.append_signatures` and verify with the witness vkeys you trust.
+    :func:`~dueprocess.tlog.note.append_signatures` and verify with the witness vkeys you trust.
     """
     if not url.startswith(("http://", "https://")):
         raise ValueError(f"witness URL must be http:// or https://, got {url!r}")
