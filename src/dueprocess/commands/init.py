@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from dueprocess.commands.setup import CommandError, django_setup, migrate
+from dueprocess.rulebook.schema import StaffRole
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -75,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         full_name=args.admin_name,
         password=password,
     )
-    role_grant(actor=None, user=admin, role="administrator")
+    role_grant(actor=None, user=admin, role=StaffRole.ADMINISTRATOR)
     print(f"Initialised {organisation.name} in {data_dir()}")
     print(f"  rulebook: {version.name} ({version.sha256[:12]})")
     print(f"  ledger verifier key: {vkey_path}")

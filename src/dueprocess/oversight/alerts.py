@@ -25,6 +25,7 @@ from dueprocess.lib import clock
 from dueprocess.oversight.ledger_counts import repeated_by_person
 from dueprocess.oversight.models import Alert
 from dueprocess.oversight.sql import month_label
+from dueprocess.rulebook.schema import StaffRole
 
 #: "Soon after": a departure within this long after a contact is worth a second look.
 CONTACT_WINDOW = dt.timedelta(days=14)
@@ -141,7 +142,7 @@ def office_periods(organisation: Organisation) -> list[OfficePeriod]:
     spans: list[tuple[User, dt.date | None, dt.date | None]] = [
         (r.user, r.starts_on, r.ends_on)
         for r in RoleMembership.objects.filter(
-            role="political_office", user__organisation=organisation
+            role=StaffRole.POLITICAL_OFFICE, user__organisation=organisation
         ).select_related("user")
     ]
     spans += [

@@ -391,7 +391,7 @@ def _sign_offs(root: Reader, measures: dict[str, s.InterimMeasureKind]) -> dict[
         if signer and signer not in s.ROLES:
             known = ", ".join(s.ROLES)
             table.error("signer_role", f"unknown role {signer!r} (known roles: {known})")
-        elif signer == "administrator":
+        elif signer == s.StaffRole.ADMINISTRATOR:
             table.error("signer_role", "administrators never take part in cases")
         result[key] = s.SignOffRule(
             key=key,

@@ -27,6 +27,7 @@ from dueprocess.cases.services.common import (
 from dueprocess.errors import IllegalTransition, InvalidInput, ReasonRequired
 from dueprocess.ledger.record import record
 from dueprocess.lib import clock
+from dueprocess.rulebook.schema import StaffRole
 
 if TYPE_CHECKING:
     from dueprocess.accounts.models import User
@@ -102,7 +103,7 @@ def recommendation_revise(
         gate = Gate(actor, case)
         gate.require("case.view")
         decision = gate.require("case.note")
-        if decision.role != "investigator":
+        if decision.role != StaffRole.INVESTIGATOR:
             raise IllegalTransition("Only the assigned investigator can revise the recommendation.")
         latest = case.recommendations.order_by("-number").first()
         if latest is None or case.decisions.filter(decided_at__gte=latest.submitted_at).exists():
