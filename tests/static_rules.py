@@ -34,7 +34,7 @@ ALLOWED: dict[str, dict[str, str]] = {
         "ledger/store.py": "the locked head row that gives dense sequence numbers",
         "ledger/verify.py": "streaming every entry in bounded memory",
         "ledger/checkpoints.py": "streaming the new entries checked before they are signed",
-        "ledger/witness.py": "the witness's own small state table",
+        "tlog/witness.py": "the witness's own small state table (SQLite, no Django)",
         "lib/append_only.py": "the append-only triggers (DDL)",
         "oversight/ledger_counts.py": "reporting SQL over millions of entries",
         "oversight/sql.py": "reporting SQL building blocks",
