@@ -122,9 +122,12 @@ def test_a_token_of_a_deactivated_person_is_refused(api, world):
 def test_only_the_owner_or_an_administrator_may_revoke_a_token(world):
     enrol(world.case_manager)
     issued = api_token_create(actor=world.case_manager, name="x", scopes=["cases:read"])
+    refusals = LedgerEntry.objects.filter(action="access.denied")
+    before = refusals.count()
     with pytest.raises(Forbidden):
         api_token_revoke(actor=world.intake, token=issued.token)
     assert ApiToken.objects.get().revoked_at is None
+    assert refusals.count() == before + 1  # the refusal is on the record, not rolled back
     api_token_revoke(actor=world.admin, token=issued.token)
     assert ApiToken.objects.get().revoked_at is not None
 

@@ -35,6 +35,24 @@ def record_denial(denied: AccessDenied) -> None:
         )
 
 
+def require_account_administrator_of(
+    actor: User, person: User, *, attempted: str, reason: str, refusal: str
+) -> None:
+    """Let ``actor`` act on ``person``'s account only as an account administrator of the same
+    organisation; otherwise record the refusal (``attempted``, ``reason``) and raise
+    ``Forbidden(refusal)``. Account actions run outside any case, so there is no rollback to
+    wait for: the denial is recorded here, before raising."""
+    from dueprocess.access.rules import can
+    from dueprocess.errors import Forbidden
+
+    if can(actor, "accounts.manage").allowed and actor.organisation_id == person.organisation_id:
+        return
+    record_denial(
+        AccessDenied(actor=actor, action=attempted, case_id=None, reason=reason, reveal=True)
+    )
+    raise Forbidden(refusal)
+
+
 def recorded_denials(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:

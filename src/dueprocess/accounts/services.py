@@ -94,25 +94,20 @@ def staff_deactivate(*, actor: User | None, user: User) -> User:
 
 
 def _require_account_manager(actor: User, user: User) -> None:
-    from dueprocess.access.enforcement import record_denial
-    from dueprocess.access.rules import can
-    from dueprocess.errors import AccessDenied, Forbidden
+    from dueprocess.access.enforcement import require_account_administrator_of
 
     if actor.pk == user.pk:
         raise InvalidInput(
             "You cannot deactivate your own account; ask another account administrator.",
             fields={"user": "Your own account."},
         )
-    if not can(actor, "accounts.manage").allowed or actor.organisation_id != user.organisation_id:
-        denied = AccessDenied(
-            actor=actor,
-            action="staff.deactivate",
-            case_id=None,
-            reason="not an account administrator of the person's organisation",
-            reveal=True,
-        )
-        record_denial(denied)
-        raise Forbidden("Only an account administrator of the organisation can deactivate people.")
+    require_account_administrator_of(
+        actor,
+        user,
+        attempted="staff.deactivate",
+        reason="not an account administrator of the person's organisation",
+        refusal="Only an account administrator of the organisation can deactivate people.",
+    )
 
 
 def role_grant(

@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from dueprocess.access.enforcement import record_denial
-from dueprocess.access.rules import can
+from dueprocess.access.enforcement import record_denial, require_account_administrator_of
 from dueprocess.api.models import ApiToken
 from dueprocess.errors import AccessDenied, Forbidden, InvalidInput
 from dueprocess.ledger.record import record
@@ -115,10 +114,16 @@ def api_token_create(
 def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     """Revoke ``token`` — its owner may, and so may an account administrator of the same
     organisation (a leaked token must not wait for its owner). Revoking twice is harmless."""
+    if token.owner_id != actor.pk:  # checked before the transaction, so the refusal stays recorded
+        require_account_administrator_of(
+            actor,
+            token.owner,
+            attempted="api_token.revoke",
+            reason="not the token's owner or an administrator of the organisation",
+            refusal="Only the token's owner or an account administrator can revoke it.",
+        )
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().select_related("owner").get(pk=token.pk)
-        if token.owner_id != actor.pk:
-            _require_administrator_of(actor, token.owner)
         if token.revoked_at is None:
             token.revoked_at = clock.now()
             token.save(update_fields=["revoked_at"])
@@ -158,20 +163,6 @@ def _stamp_use(token: ApiToken, now: dt.datetime) -> None:
     if token.last_used_at is None or now - token.last_used_at >= _USE_STAMP_EVERY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
-
-
-def _require_administrator_of(actor: User, owner: User) -> None:
-    allowed = can(actor, "accounts.manage").allowed
-    if not allowed or actor.organisation_id != owner.organisation_id:
-        denied = AccessDenied(
-            actor=actor,
-            action="api_token.revoke",
-            case_id=None,
-            reason="not the token's owner or an administrator of the organisation",
-            reveal=True,
-        )
-        record_denial(denied)
-        raise Forbidden("Only the token's owner or an account administrator can revoke it.")
 
 
 def _clean_name(name: str) -> str:
