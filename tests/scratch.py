@@ -9,6 +9,7 @@ append-only triggers forbid emptying the tables, which is the point of them).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import socket
@@ -17,6 +18,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 
@@ -67,6 +69,21 @@ def run(env: dict[str, str], *args: str, timeout: float = 600) -> subprocess.Com
         timeout=timeout,
         stdin=subprocess.DEVNULL,
     )
+
+
+def run_json(env: dict[str, str], *argv: str, timeout: float = 600) -> Any:
+    """Run ``python *argv`` on the scratch database; it must succeed and print JSON on its last
+    line, which is returned."""
+    done = subprocess.run(
+        [sys.executable, *argv],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def free_port() -> int:

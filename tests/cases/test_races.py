@@ -3,29 +3,16 @@ ledger stays dense and verifiable. Meaningful on PostgreSQL (row locks); run on 
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 
-from tests.scratch import scratch_env
+from tests.scratch import run_json, scratch_env
 
 pytestmark = pytest.mark.slow
 
 
 def test_racing_requests_never_double_transition_and_keep_the_ledger_dense(tmp_path):
     with scratch_env(tmp_path) as env:
-        result = subprocess.run(
-            [sys.executable, "-m", "tests.race_worker", "8"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            stdin=subprocess.DEVNULL,
-        )
-    assert result.returncode == 0, result.stderr[-3000:]
-    report = json.loads(result.stdout.strip().splitlines()[-1])
+        report = run_json(env, "-m", "tests.race_worker", "8")
     assert report["outcomes"].count("ok") == 1
     # The losers find the case already accepted: either the step is no longer available, or —
     # since intake officers see cases only while in intake — the case is no longer theirs.

@@ -3,7 +3,6 @@ double none, and leave a ledger that verifies (one ``note.added`` entry per note
 
 from __future__ import annotations
 
-import json
 import random
 import signal
 import subprocess
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.scratch import run, scratch_env
+from tests.scratch import run, run_json, scratch_env
 
 pytestmark = pytest.mark.slow
 
@@ -63,26 +62,13 @@ def _count_notes(env: dict[str, str], case_id: int) -> dict[str, object]:
         " 'entries': LedgerEntry.objects.filter(action='note.added').count(),"
         " 'ok': report.ok, 'failure': report.failure}))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_json(env, "-c", script, timeout=300)
 
 
 def test_writers_killed_mid_write_lose_and_double_nothing(tmp_path: Path) -> None:
     chance = random.Random(20261201)
     with scratch_env(tmp_path) as env:
-        made = subprocess.run(
-            [sys.executable, "-m", "tests.crash_worker", "setup"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            stdin=subprocess.DEVNULL,
-        )
-        assert made.returncode == 0, made.stderr[-3000:]
-        ids = json.loads(made.stdout.strip().splitlines()[-1])
+        ids = run_json(env, "-m", "tests.crash_worker", "setup", timeout=300)
         logs = [tmp_path / f"writer-{n}.log" for n in range(WRITERS)]
         writers = [_start(env, f"w{n}.0", ids, logs[n]) for n in range(WRITERS)]
         kills = 0
