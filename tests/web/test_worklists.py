@@ -17,8 +17,9 @@ from dueprocess.cases.worklists import (
     work_queue_for,
 )
 from dueprocess.errors import Forbidden, InvalidInput
+from dueprocess.ledger.entries import parse_entry
 from dueprocess.ledger.models import LedgerEntry
-from dueprocess.ledger.reading import people_by_pseudonym
+from dueprocess.ledger.record import actor_pseudonym
 from tests.world import World
 
 
@@ -93,7 +94,9 @@ def test_the_political_office_is_refused_every_list_and_the_refusal_is_recorded(
         with pytest.raises(Forbidden):
             attempt()
     assert LedgerEntry.objects.filter(action="access.denied").count() == denied + 3
-    assert people_by_pseudonym([world.political])  # the refusals carry a resolvable actor
+    refusals = LedgerEntry.objects.filter(action="access.denied").order_by("-seq")[:3]
+    actor = actor_pseudonym(world.political)  # each refusal names who was refused
+    assert [parse_entry(bytes(e.entry)).actor for e in refusals] == [actor] * 3
 
 
 def test_the_backlog_is_for_case_managers_not_for_investigators(world: World):

@@ -16,7 +16,7 @@ from cryptography.exceptions import InvalidTag
 from dueprocess.ledger import keys, sealing
 from dueprocess.ledger.entries import parse_entry
 from dueprocess.ledger.models import LedgerEntry, LedgerPayload
-from dueprocess.ledger.record import SYSTEM_ACTOR, actor_pseudonym, case_pseudonym
+from dueprocess.ledger.record import SYSTEM_ACTOR, case_pseudonym
 
 if TYPE_CHECKING:
     from dueprocess.accounts.models import User
@@ -53,10 +53,6 @@ class TimelinePage:
     before: int | None = None
     older: int | None = None
     until: dt.datetime | None = None
-
-
-def people_by_pseudonym(users: list[User]) -> dict[str, User]:
-    return {actor_pseudonym(user): user for user in users}
 
 
 def people_for(organisation_id: int, tags: set[str]) -> dict[str, User]:
@@ -112,7 +108,7 @@ def timeline_page(
     data_key = sealing.subject_key(f"case:{tag}", create=False)
     items = []
     for seq, raw, entry in entries:
-        details, sealed = _open(payloads.get(seq), data_key, raw)
+        details, sealed = _open(payloads.get(seq), data_key, raw, entry.payload)
         items.append(
             TimelineItem(
                 seq=seq,
@@ -130,7 +126,7 @@ def timeline_page(
 
 
 def _open(
-    payload: LedgerPayload | None, data_key: bytes | None, raw: bytes
+    payload: LedgerPayload | None, data_key: bytes | None, raw: bytes, commitment: str
 ) -> tuple[dict[str, Any], bool]:
     if payload is None or data_key is None:
         return {}, True
@@ -138,7 +134,7 @@ def _open(
         plain = sealing.unseal(data_key, bytes(payload.nonce), bytes(payload.ciphertext), raw)
     except InvalidTag:
         return dict(NOT_MATCHING), True
-    if sealing.commit(bytes(payload.salt), plain) != raw[-65:-1].decode("ascii", "replace"):
+    if sealing.commit(bytes(payload.salt), plain) != commitment:
         return dict(NOT_MATCHING), True  # re-sealed: never shown as if genuine
     return json.loads(plain), False
 
