@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db import transaction
 
-from dueprocess.access.rules import case_for
-from dueprocess.errors import AccessDenied
+from dueprocess.access.rules import can, case_for
+from dueprocess.errors import AccessDenied, Forbidden
 from dueprocess.ledger.record import record
 
 if TYPE_CHECKING:
@@ -42,9 +42,6 @@ def require_account_administrator_of(
     organisation; otherwise record the refusal (``attempted``, ``reason``) and raise
     ``Forbidden(refusal)``. Account actions run outside any case, so there is no rollback to
     wait for: the denial is recorded here, before raising."""
-    from dueprocess.access.rules import can
-    from dueprocess.errors import Forbidden
-
     if can(actor, "accounts.manage").allowed and actor.organisation_id == person.organisation_id:
         return
     record_denial(
