@@ -21,17 +21,18 @@ from dueprocess.cases import worklists
 from dueprocess.cases.models import Case, InterimMeasure
 from dueprocess.cases.queries import case_detail_for, case_list_for
 from dueprocess.cases.services import advice, signoffs
-from dueprocess.ledger import store
+from dueprocess.ledger import state, store
 from dueprocess.ledger.config import load_policy
 from dueprocess.ledger.models import LedgerEntry, LedgerPayload, SubjectKey
 from dueprocess.ledger.proofs import case_proof_bundle
 from dueprocess.ledger.reading import case_timeline
-from dueprocess.ledger.verify import verify_ledger
+from dueprocess.ledger.verify import verify_ledger, verify_state
 from dueprocess.lib import clock
 from dueprocess.members import matching
 from dueprocess.members import services as member_services
 from dueprocess.oversight import queries as oversight
 from tests.signing_in import enrol
+from tests.triggers import drop_append_only
 from tests.world import World
 
 YES = {"in_scope": True, "respondent_is_member": True, "not_duplicate": True}
@@ -470,6 +471,10 @@ def test_each_service_appends_exactly_its_entry(world, name):
     call(world, args)
     new = list(LedgerEntry.objects.filter(seq__gt=before).values_list("action", flat=True))
     assert new == [action]
+    # every row the service wrote is committed by its entry, and the tables still say so
+    assert state.noted_rows() == {}
+    reconciled = verify_state()
+    assert reconciled.ok, reconciled.failure
 
 
 @pytest.mark.parametrize("key", sorted(oversight.FIGURES))
@@ -522,6 +527,7 @@ def test_sealed_details_open_only_with_their_own_entry(world):
     items = case_timeline(case)[::-1]  # oldest first
     assert items[0].details["category"] == "antisemitism" and not items[0].sealed
     second = LedgerPayload.objects.get(seq=items[1].seq)
+    drop_append_only("ledger_ledgerpayload")
     LedgerPayload.objects.filter(seq=items[0].seq).update(
         ciphertext=second.ciphertext, nonce=second.nonce
     )

@@ -8,7 +8,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from dueprocess.ledger import store
-from dueprocess.ledger.models import Checkpoint, LedgerEntry, LedgerPayload
+from dueprocess.ledger.models import Checkpoint, LedgerEntry, LedgerPayload, SubjectKey
 from dueprocess.ledger.record import record
 
 
@@ -122,8 +122,16 @@ def test_replica_mode_does_not_bypass_the_triggers_on_postgresql(db):
         cursor.execute("DELETE FROM ledger_ledgerentry")
 
 
-def test_payloads_can_be_erased_while_entries_stay(db):
+def test_payloads_are_append_only_and_erasure_destroys_the_key_instead(db):
     with transaction.atomic():
         appended = append()
-    LedgerPayload.objects.filter(seq=appended.seq).delete()
+    for change in (
+        lambda rows: rows.delete(),
+        lambda rows: rows.update(ciphertext=b"forged"),
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            change(LedgerPayload.objects.filter(seq=appended.seq))
+    subject = LedgerPayload.objects.get(seq=appended.seq).subject
+    SubjectKey.objects.filter(subject=subject).delete()
     assert LedgerEntry.objects.filter(seq=appended.seq).exists()
+    assert LedgerPayload.objects.filter(seq=appended.seq).exists()

@@ -5,3 +5,8 @@ class LedgerConfig(AppConfig):
     name = "dueprocess.ledger"
     label = "ledger"
     verbose_name = "Ledger"
+
+    def ready(self) -> None:
+        from dueprocess.ledger import state
+
+        state.connect()

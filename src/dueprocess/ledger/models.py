@@ -1,9 +1,9 @@
 """Ledger storage: append-only entries with a dense ``seq``, payloads that can be shredded,
 signed checkpoints and witness cosignatures.
 
-Entries, checkpoints and cosignatures are protected by database triggers (see ``triggers``);
-payloads and subject keys are deliberately *not*, because erasing a person's data deletes them
-while the entries — and every proof — stay valid.
+Entries, payloads, row commitments, checkpoints and cosignatures are protected by database
+triggers (``lib.append_only``); subject keys deliberately are *not*, because erasing a person's
+data destroys their key while the entries, the sealed payloads and every proof stay valid.
 """
 
 from __future__ import annotations
@@ -86,3 +86,26 @@ class Cosignature(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["checkpoint", "witness"], name="one_cosignature")
         ]
+
+
+class LedgerRowState(models.Model):
+    """One business row as a change left it: the hash of its canonical form (``ledger.state``).
+
+    The rows of one entry hash, sorted, to the ``state`` line inside that entry's signed bytes,
+    so these rows cannot be altered without breaking the entry; ``verify`` reconciles every
+    committed table with the latest commitment to each of its rows.
+    """
+
+    seq = models.BigIntegerField()
+    table_name = models.CharField(max_length=64)
+    row_key = models.CharField(max_length=64)
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seq", "table_name", "row_key"], name="one_row_state_per_entry"
+            )
+        ]
+        # verify reads one table's commitments at a time, in seq order
+        indexes = [models.Index(fields=["table_name", "seq"], name="ledger_row_state_table")]

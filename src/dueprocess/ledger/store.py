@@ -19,9 +19,9 @@ from typing import Any
 
 from django.db import connection
 
-from dueprocess.ledger import sealing
+from dueprocess.ledger import sealing, state
 from dueprocess.ledger.entries import Entry, format_time
-from dueprocess.ledger.models import LedgerEntry, LedgerPayload
+from dueprocess.ledger.models import LedgerEntry, LedgerPayload, LedgerRowState
 from dueprocess.tlog import merkle
 
 _disabled: contextvars.ContextVar[bool] = contextvars.ContextVar("ledger_disabled", default=False)
@@ -73,11 +73,15 @@ def append(
     subject: str,
     at: dt.datetime,
 ) -> Appended | None:
-    """Append one entry with its sealed payload; must run inside ``transaction.atomic``."""
+    """Append one entry with its sealed payload and the commitments to every business row the
+    transaction wrote since the last entry (``ledger.state``); must run inside
+    ``transaction.atomic``."""
     if _disabled.get():
+        state.discard_noted()
         return None
     if not connection.in_atomic_block:
         raise LedgerNotInTransaction("ledger appends must share the business transaction")
+    rows = state.take_noted()
     plaintext = sealing.payload_bytes(payload)
     salt = os.urandom(16)
     data_key = sealing.subject_key(subject)
@@ -92,6 +96,7 @@ def append(
         case=case or "-",
         request=request or "-",
         nonce=base64.urlsafe_b64encode(os.urandom(16)).decode().rstrip("="),
+        state=state.state_hash(rows),
         payload=sealing.commit(salt, plaintext),
     )
     raw = entry.to_bytes()
@@ -103,6 +108,13 @@ def append(
     LedgerPayload.objects.create(
         seq=seq, subject=subject, salt=salt, nonce=nonce, ciphertext=ciphertext
     )
+    if rows:
+        LedgerRowState.objects.bulk_create(
+            [
+                LedgerRowState(seq=seq, table_name=r.table, row_key=r.row, digest=r.digest)
+                for r in rows
+            ]
+        )
     return Appended(seq=seq, leaf_hash=leaf, entry=raw)
 
 

@@ -6,10 +6,11 @@ ledger entry are committed before the refusal is raised, so the attempt itself i
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from dueprocess.access.conflicts import conflict_for
 from dueprocess.access.enforcement import recorded_denials
@@ -109,7 +110,7 @@ def _assign(case: Case, assignee: User, role: str, actor: User, panel_size: int)
         )
     now = clock.now()
     if role == Assignment.Role.INVESTIGATOR:
-        active.update(ended_at=now, end_reason="replaced by a new investigator")
+        _end(active, now, "replaced by a new investigator")
     elif active.count() >= panel_size:
         raise InvalidInput(
             f"The panel already has {panel_size} members.", fields={"assignee": "Panel full."}
@@ -119,11 +120,18 @@ def _assign(case: Case, assignee: User, role: str, actor: User, panel_size: int)
     )
 
 
+def _end(assignments: QuerySet[Assignment], now: dt.datetime, reason: str) -> None:
+    """End each assignment with its own save, so that the change is committed to the ledger
+    (``ledger.state`` sees saves, not ``QuerySet.update``)."""
+    for assignment in assignments:
+        assignment.ended_at = now
+        assignment.end_reason = reason
+        assignment.save(update_fields=["ended_at", "end_reason"])
+
+
 def _recuse(case: Case, user: User, actor: User | None, reason: str, *, source: str) -> Recusal:
     now = clock.now()
-    Assignment.objects.filter(case=case, user=user, ended_at__isnull=True).update(
-        ended_at=now, end_reason="recused"
-    )
+    _end(Assignment.objects.filter(case=case, user=user, ended_at__isnull=True), now, "recused")
     recusal, _ = Recusal.objects.get_or_create(
         case=case,
         user=user,
