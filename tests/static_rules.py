@@ -32,7 +32,8 @@ ALLOWED: dict[str, dict[str, str]] = {
     },
     "raw-sql": {
         "ledger/store.py": "the locked head row that gives dense sequence numbers",
-        "ledger/verify.py": "streaming every entry in bounded memory",
+        "ledger/verify.py": "checking every entry in the database (layout filters, density)",
+        "ledger/scan.py": "streaming large tables in bounded memory",
         "ledger/checkpoints.py": "streaming the new entries checked before they are signed",
         "tlog/witness.py": "the witness's own small state table (SQLite, no Django)",
         "lib/append_only.py": "the append-only triggers (DDL)",

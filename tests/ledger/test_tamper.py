@@ -17,15 +17,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from dueprocess.lib.append_only import APPEND_ONLY_TABLES
 from dueprocess.tlog import merkle, note
 from dueprocess.tlog.witness import Witness, start_in_thread
 from tests.scratch import backend, postgres_database, run, scratch_env
 
 pytestmark = pytest.mark.slow
 LEDGER_TABLES = (
-    "ledger_ledgerentry",
-    "ledger_checkpoint",
-    "ledger_cosignature",
+    *APPEND_ONLY_TABLES,
     "ledger_ledgerhead",
 )
 

@@ -45,7 +45,7 @@ def _insert_malformed(env: dict[str, str]) -> int:
 def test_a_malformed_entry_inserted_with_the_triggers_in_place_fails_verify(base, tmp_path):
     with copy_of(base, tmp_path) as env:
         seq = _insert_malformed(env)
-        verify_fails(env, f"seq {seq}: not a valid dueprocess/entry/v1 entry")
+        verify_fails(env, f"seq {seq}: not a valid dueprocess/entry/v2 entry")
 
 
 def test_checkpoint_and_tick_refuse_to_sign_a_malformed_entry(base, tmp_path):
@@ -55,7 +55,7 @@ def test_checkpoint_and_tick_refuse_to_sign_a_malformed_entry(base, tmp_path):
             result = run(env, command)
             assert result.returncode == 1, result.stdout
             assert "refusing to sign a checkpoint" in result.stderr, result.stderr
-            assert f"seq {seq}: not a valid dueprocess/entry/v1 entry" in result.stderr
+            assert f"seq {seq}: not a valid dueprocess/entry/v2 entry" in result.stderr
         db = Insider(env, keep_triggers=True)
         signed = db.sql("SELECT MAX(size) FROM ledger_checkpoint")[0][0]
         db.close()
@@ -209,6 +209,7 @@ def _python(env: dict[str, str], script: str, *args: str) -> str:
 
 def test_a_payload_re_sealed_with_the_data_directory_key_is_caught(base, tmp_path):
     with copy_of(base, tmp_path) as env:
+        Insider(env).close()  # the triggers are dropped first
         seq = _python(env, _RESEAL)
         verify_fails(env, f"seq {seq}: the sealed payload does not match its record")
         assert _python(env, _TIMELINE, seq) == "does not match its record None"

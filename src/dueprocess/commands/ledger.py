@@ -6,8 +6,12 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dueprocess.commands.setup import CommandError, django_setup, require_migrated
+
+if TYPE_CHECKING:
+    from dueprocess.ledger.verify import VerifyReport
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -20,6 +24,15 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     verify.add_argument("--policy", type=Path, help="tlog-policy file with the keys you trust")
     verify.add_argument("--vkey", type=Path, help="the log's verifier key file (no witnesses)")
     verify.add_argument("--online", action="store_true", help="also compare with each witness")
+    scope = verify.add_mutually_exclusive_group()
+    scope.add_argument(
+        "--state",
+        action="store_true",
+        help="only reconcile the case tables with the ledger (verify does this by default)",
+    )
+    scope.add_argument(
+        "--no-state", action="store_true", help="leave out the reconciliation of the case tables"
+    )
     verify.set_defaults(run=run_verify)
     prove = sub.add_parser("prove", help="export a case's entries with inclusion proofs")
     prove.add_argument("reference")
@@ -86,9 +99,12 @@ def run_verify(args: argparse.Namespace) -> int:
     django_setup()
     require_migrated()
     from dueprocess.ledger.config import load_policy
-    from dueprocess.ledger.verify import verify_ledger
+    from dueprocess.ledger.verify import verify_ledger, verify_state
     from dueprocess.tlog.policy import PolicyError, parse_policy
 
+    if args.state:
+        started = time.monotonic()
+        return _verify_report(verify_state(), started, "case data reconciled with the ledger")
     try:
         if args.vkey:
             policy = parse_policy(f"log {_key(str(args.vkey))}\nquorum none\n")
@@ -97,7 +113,11 @@ def run_verify(args: argparse.Namespace) -> int:
     except (OSError, PolicyError) as error:
         raise CommandError(f"cannot read the policy: {error}") from error
     started = time.monotonic()
-    report = verify_ledger(policy, online=args.online)
+    report = verify_ledger(policy, online=args.online, state=not args.no_state)
+    return _verify_report(report, started, "ledger verified")
+
+
+def _verify_report(report: VerifyReport, started: float, success: str) -> int:
     for line in report.checked:
         print(f"  ok  {line}")
     for warning in report.warnings:
@@ -105,7 +125,7 @@ def run_verify(args: argparse.Namespace) -> int:
     if not report.ok:
         print(f"FAILED: {report.failure}", file=sys.stderr)
         return 1
-    print(f"ledger verified in {time.monotonic() - started:.2f} s")
+    print(f"{success} in {time.monotonic() - started:.2f} s")
     return 0
 
 

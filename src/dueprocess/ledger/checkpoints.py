@@ -18,7 +18,8 @@ from dueprocess.errors import DomainError
 from dueprocess.ledger import keys, store
 from dueprocess.ledger.config import load_policy
 from dueprocess.ledger.models import Checkpoint, Cosignature, LedgerEntry
-from dueprocess.ledger.verify import CHUNK, ENTRY_ROWS_SQL, check_entry_rows, describe_problems
+from dueprocess.ledger.scan import CHUNK
+from dueprocess.ledger.verify import ENTRY_ROWS_SQL, check_entry_rows, describe_problems
 from dueprocess.lib import clock
 from dueprocess.tlog import merkle, note
 from dueprocess.tlog.policy import Policy

@@ -1,7 +1,7 @@
 """Verify the whole ledger from the database and the public keys alone.
 
 What is checked, in order (the first failure is named and ends the run):
-1. entries: ``seq`` dense from 0; every entry parsed as ``dueprocess/entry/v1`` and saying its own
+1. entries: ``seq`` dense from 0; every entry parsed as ``dueprocess/entry/v2`` and saying its own
    ``seq``; the indexed ``recorded_at``/``action``/``case_tag`` columns agree with the bytes;
    every leaf hash recomputed (every bad entry is named, not only the first);
 2. the head row's size equals the number of entries (a rolled-back head or extra rows fail);
@@ -13,8 +13,12 @@ What is checked, in order (the first failure is named and ends the run):
    none``, with a warning that an insider holding the signing key could rewrite the log);
 5. optionally (``online``), each witness's own latest checkpoint for this log is fetched and
    must match the log's tree at that size — a rewritten and re-signed history fails here;
-6. payloads: every sealed payload opens against its entry and matches its commitment
-   ``SHA-256(salt || details)`` (payloads of erased subjects cannot be opened and are counted).
+6. payloads: every entry has its sealed payload; every payload opens against its entry and
+   matches its commitment ``SHA-256(salt || details)`` (payloads of erased subjects cannot be
+   opened and are counted);
+7. case data (``ledger.reconcile``): the row commitments stored for each entry hash to the
+   ``state`` it signed; every row of every committed table matches its latest commitment; no
+   row lacks one and no committed row is gone; the append-only triggers are in place.
 """
 
 from __future__ import annotations
@@ -23,22 +27,21 @@ import hashlib
 import re
 import threading
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
-from django.db import connection, transaction
+from django.db import connection
 
-from dueprocess.ledger import sealing
+from dueprocess.ledger import reconcile, sealing
 from dueprocess.ledger.config import UNWITNESSED_WARNING
-from dueprocess.ledger.entries import EntryFormatError, parse_entry
+from dueprocess.ledger.entries import HEADER, EntryFormatError, parse_entry
 from dueprocess.ledger.models import Checkpoint, Cosignature
+from dueprocess.ledger.scan import stream
 from dueprocess.tlog import merkle, note
 from dueprocess.tlog.policy import Policy, PolicyError
 from dueprocess.tlog.witness import origin_hash
-
-CHUNK = 20_000
 
 
 class VerificationFailed(Exception):
@@ -58,8 +61,14 @@ class VerifyReport:
 
 
 def verify_ledger(
-    policy: Policy, *, online: bool = False, fetch: Callable[[str], str] | None = None
+    policy: Policy,
+    *,
+    online: bool = False,
+    fetch: Callable[[str], str] | None = None,
+    state: bool = True,
 ) -> VerifyReport:
+    """Everything in the module's list; ``state=False`` leaves out step 7 (the reconciliation
+    of the case tables, ``verify_state``)."""
     report = VerifyReport()
     try:
         report.leaf_hashes = _entries(report)
@@ -69,14 +78,37 @@ def verify_ledger(
         if online:
             _witness_views(report, policy, report.leaf_hashes, fetch or _http_get)
         _payloads(report)
+        if state:
+            _state(report)
     except VerificationFailed as failure:
         report.failure = str(failure)
     return report
 
 
+def verify_state() -> VerifyReport:
+    """Step 7 alone (``verify --state``): the case tables against the row commitments."""
+    report = VerifyReport()
+    try:
+        _state(report)
+    except VerificationFailed as failure:
+        report.failure = str(failure)
+    return report
+
+
+def _state(report: VerifyReport) -> None:
+    result = reconcile.reconcile()
+    if not result.ok:
+        raise VerificationFailed(result.describe())
+    report.checked.append(
+        f"case data: {result.rows} rows of {len(reconcile.state.COMMITTED)} tables each match"
+        f" the ledger's latest commitment to them ({result.commitments} commitments checked"
+        " against their entries' state); append-only triggers in place"
+    )
+
+
 def _entries(report: VerifyReport) -> list[bytes]:
     """Recompute every leaf hash in one ordered scan while the database, on a second connection
-    in parallel and in C, filters out every entry that might not have the ``dueprocess/entry/v1``
+    in parallel and in C, filters out every entry that might not have the ``dueprocess/entry/v2``
     layout, say its own ``seq`` or agree with its indexed ``recorded_at``, ``action`` and
     ``case_tag`` columns. Each row it flags (and each leaf hash that differs) is then judged in
     Python by the strict parser, so every bad entry is named with what is wrong with it. Inside
@@ -102,7 +134,7 @@ def _entries(report: VerifyReport) -> list[bytes]:
     if problems:
         raise VerificationFailed(describe_problems(problems, more=flagged.get("more", False)))
     report.checked.append(
-        f"entries: {len(hashes)} (seq dense from 0, each in the dueprocess/entry/v1 layout and"
+        f"entries: {len(hashes)} (seq dense from 0, each in the {HEADER} layout and"
         " saying its own seq, indexed recorded_at/action/case_tag columns match the entry,"
         " leaf hashes recomputed)"
     )
@@ -115,32 +147,32 @@ _TEXT_BYTES = bytes(range(0x20, 0x7F)) + b"\n"
 
 def _hash_entries() -> tuple[list[bytes], list[int]]:
     """Every recomputed leaf hash, and the seqs to judge: a stored leaf hash differs, or the
-    entry holds a byte that is not printable ASCII or more newlines or spaces than its ten
+    entry holds a byte that is not printable ASCII or more newlines or spaces than its eleven
     lines have."""
     hashes: list[bytes] = []
     mismatched: list[int] = []
     sha256 = hashlib.sha256
-    for rows in _stream("SELECT entry, leaf_hash FROM ledger_ledgerentry ORDER BY seq"):
+    for rows in stream("SELECT entry, leaf_hash FROM ledger_ledgerentry ORDER BY seq"):
         if not isinstance(rows[0][0], bytes):  # PostgreSQL hands out memoryviews
             rows = [(bytes(entry), bytes(leaf)) for entry, leaf in rows]
         leaves = [sha256(b"\0" + row[0]).digest() for row in rows]
         if leaves != [row[1] for row in rows]:
             mismatched.extend(len(hashes) + i for i, row in enumerate(rows) if leaves[i] != row[1])
         # Whole-chunk checks in C; rows are looked at one by one only if a chunk fails. The
-        # database flags any entry lacking one of the 10 newlines and 9 spaces of the layout,
+        # database flags any entry lacking one of the 11 newlines and 10 spaces of the layout,
         # so the chunk's totals are exact only if every entry has exactly those.
         joined = b"".join(row[0] for row in rows)
         if (
             joined.translate(None, _TEXT_BYTES)
-            or joined.count(b"\n") != 10 * len(rows)
-            or joined.count(b" ") != 9 * len(rows)
+            or joined.count(b"\n") != 11 * len(rows)
+            or joined.count(b" ") != 10 * len(rows)
         ):
             mismatched.extend(
                 len(hashes) + i
                 for i, row in enumerate(rows)
                 if row[0].translate(None, _TEXT_BYTES)
-                or row[0].count(b"\n") != 10
-                or row[0].count(b" ") != 9
+                or row[0].count(b"\n") != 11
+                or row[0].count(b" ") != 10
             )
         hashes.extend(leaves)
     return hashes, mismatched
@@ -180,14 +212,15 @@ def entry_problems(seq: int) -> list[str]:
 #: SQLite has no regular expressions: the layout is pinned by its fixed parts instead, with
 #: cheap byte operations only. The expected start (``seq`` and ``time`` from the row's own
 #: columns), the ``role`` line before the expected middle (``action`` and ``case`` from the
-#: columns), the ``nonce`` line after it, the ``payload`` line (64 characters) last, and no
-#: empty value. These fixed parts hold 10 newlines and 9 spaces at distinct places; the scan
+#: columns), the ``nonce`` line after it, the ``state`` and ``payload`` lines (64 characters
+#: each) last, and no empty value. These fixed parts hold 11 newlines and 10 spaces at distinct
+#: places; the scan
 #: itself checks that each entry holds no more (so no value holds a space or spans a line) and
 #: only printable ASCII.
 _SQLITE_FLAG = """
 SELECT seq FROM ledger_ledgerentry WHERE NOT (
   length(entry) <= 65535
-  AND instr(entry, CAST('dueprocess/entry/v1' || char(10) || 'seq ' || seq || char(10)
+  AND instr(entry, CAST('dueprocess/entry/v2' || char(10) || 'seq ' || seq || char(10)
     || 'time ' || replace(recorded_at, ' ', 'T')
     || CASE WHEN length(recorded_at) = 19 THEN '.000000' ELSE '' END || 'Z' || char(10)
     || 'actor ' AS BLOB)) = 1
@@ -196,8 +229,9 @@ SELECT seq FROM ledger_ledgerentry WHERE NOT (
     BETWEEN instr(entry, X'0a726f6c6520') + 7 AND instr(entry, X'0a6e6f6e636520') - 10
   AND instr(entry, X'0a726f6c6520') > 0
   AND substr(entry, -74, 9) = X'0a7061796c6f616420'
+  AND substr(entry, -145, 7) = X'0a737461746520'
   AND substr(entry, -1) = X'0a'
-  AND instr(entry, X'0a6e6f6e636520') < length(entry) - 80
+  AND instr(entry, X'0a6e6f6e636520') < length(entry) - 151
   AND instr(entry, X'200a') = 0
   AND instr(action, ' ') = 0 AND instr(action, char(10)) = 0
   AND instr(case_tag, ' ') = 0 AND instr(case_tag, char(10)) = 0
@@ -206,19 +240,20 @@ SELECT seq FROM ledger_ledgerentry WHERE NOT (
 #: PostgreSQL matches the whole layout with a regular expression over the entry as text (rows
 #: that need escaping to become text — bytes outside ASCII, NUL, backslash — are flagged).
 _PG_LAYOUT = (
-    "^dueprocess/entry/v1\\nseq (0|[1-9][0-9]{0,18})\\n"
+    "^dueprocess/entry/v2\\nseq (0|[1-9][0-9]{0,18})\\n"
     "time [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z\\n"
     "actor ([0-9a-f]{64}|system)\\nrole [!-~]{1,200}\\n"
     "action (?=[!-~]{1,200}\\n)[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+\\n"
     "case ([0-9a-f]{64}|-)\\n"
-    "request [!-~]{1,200}\\nnonce [!-~]{1,200}\\npayload [0-9a-f]{64}\\n$"
+    "request [!-~]{1,200}\\nnonce [!-~]{1,200}\\nstate [0-9a-f]{64}\\n"
+    "payload [0-9a-f]{64}\\n$"
 )
 _PG_FLAG = f"""
 SELECT seq FROM ledger_ledgerentry WHERE NOT (
   octet_length(entry) <= 65535
   AND octet_length(entry) = length(encode(entry, 'escape'))
   AND encode(entry, 'escape') ~ '{_PG_LAYOUT}'
-  AND position(convert_to('dueprocess/entry/v1' || chr(10) || 'seq ' || seq || chr(10)
+  AND position(convert_to('dueprocess/entry/v2' || chr(10) || 'seq ' || seq || chr(10)
     || 'time ' || to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
     || chr(10) || 'actor ', 'UTF8') IN entry) = 1
   AND position(convert_to(chr(10) || 'action ' || action || chr(10) || 'case '
@@ -247,15 +282,16 @@ ENTRY_ROWS_SQL = {vendor: sql.format(where="") for vendor, sql in ENTRY_ROWS_SQL
     for vendor, sql in ENTRY_ROWS_SQL.items()
 }
 
-#: The v1 layout as one expression: a fast path whose every match ``parse_entry`` also accepts.
+#: The v2 layout as one expression: a fast path whose every match ``parse_entry`` also accepts.
 #: Anything it does not match is handed to ``parse_entry`` itself, the definition of the format.
 _LAYOUT = re.compile(
-    r"dueprocess/entry/v1\nseq (0|[1-9][0-9]{0,18})\n"
+    r"dueprocess/entry/v2\nseq (0|[1-9][0-9]{0,18})\n"
     r"time ([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z)\n"
     r"actor (?:[0-9a-f]{64}|system)\nrole [\x21-\x7e]{1,200}\n"
     r"action (?=[\x21-\x7e]{1,200}\n)([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+)\n"
     r"case ([0-9a-f]{64}|-)\n"
-    r"request [\x21-\x7e]{1,200}\nnonce [\x21-\x7e]{1,200}\npayload [0-9a-f]{64}\n"
+    r"request [\x21-\x7e]{1,200}\nnonce [\x21-\x7e]{1,200}\nstate [0-9a-f]{64}\n"
+    r"payload [0-9a-f]{64}\n"
 )
 
 
@@ -285,7 +321,7 @@ def check_entry_rows(
             try:
                 entry = parse_entry(raw)
             except EntryFormatError as error:
-                problems.append(f"seq {seq}: not a valid dueprocess/entry/v1 entry ({error})")
+                problems.append(f"seq {seq}: not a valid {HEADER} entry ({error})")
                 continue
             said, time, said_action, case = str(entry.seq), entry.time, entry.action, entry.case
         if said != str(seq):
@@ -326,22 +362,6 @@ def _check_dense() -> None:
                 )
 
 
-def _stream(sql: str) -> Iterator[list[tuple[Any, ...]]]:
-    """Rows in chunks; on PostgreSQL through a server-side cursor so memory stays flat."""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-            while rows := cursor.fetchmany(CHUNK):
-                yield rows
-        return
-    connection.ensure_connection()
-    with transaction.atomic(), connection.connection.cursor(name="dueprocess_verify") as cursor:
-        cursor.itersize = CHUNK
-        cursor.execute(sql)
-        while rows := cursor.fetchmany(CHUNK):
-            yield rows
-
-
 def _payloads(report: VerifyReport) -> None:
     """Every sealed payload against its entry: it must open with its subject's key (the entry
     bytes are its associated data) to details whose ``SHA-256(salt || details)`` is the entry's
@@ -350,12 +370,21 @@ def _payloads(report: VerifyReport) -> None:
     keys_by_subject: dict[str, bytes | None] = {}
     problems: list[str] = []
     checked = erased = 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT e.seq FROM ledger_ledgerentry e LEFT JOIN ledger_ledgerpayload p"
+            " ON p.seq = e.seq WHERE p.seq IS NULL ORDER BY e.seq LIMIT 51"
+        )
+        problems.extend(
+            f"seq {seq}: the sealed payload is missing (erasure destroys a key, never a payload)"
+            for (seq,) in cursor.fetchall()
+        )
     sql = (
         "SELECT p.seq, p.subject, p.salt, p.nonce, p.ciphertext, e.entry"
         " FROM ledger_ledgerpayload p LEFT JOIN ledger_ledgerentry e ON e.seq = p.seq"
         " ORDER BY p.seq"
     )
-    for rows in _stream(sql):
+    for rows in stream(sql):
         for seq, subject, salt, nonce, ciphertext, raw in rows:
             if raw is None:
                 problems.append(f"seq {seq}: a sealed payload with no entry")

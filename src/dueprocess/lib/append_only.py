@@ -12,6 +12,47 @@ from typing import Any
 
 from django.db import migrations
 
+#: Every table the migrations make append-only; ``verify`` reports any of their triggers that
+#: is missing or disabled (a test checks this list against a freshly migrated database).
+APPEND_ONLY_TABLES = (
+    "ledger_ledgerentry",
+    "ledger_checkpoint",
+    "ledger_cosignature",
+    "ledger_ledgerrowstate",
+    "ledger_ledgerpayload",
+    "cases_statuschange",
+    "cases_recommendation",
+    "cases_decision",
+    "cases_note",
+    "cases_evidenceitem",
+    "cases_approach",
+)
+
+
+def trigger_names(table: str, vendor: str) -> tuple[str, ...]:
+    """The names of the triggers that keep ``table`` append-only on ``vendor``."""
+    if vendor == "sqlite":
+        return (f"{table}_no_update", f"{table}_no_delete")
+    return (f"{table}_no_change", f"{table}_no_truncate")
+
+
+def missing_triggers(connection: Any) -> list[str]:
+    """The append-only triggers that are missing (or, on PostgreSQL, not enabled ALWAYS)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled = 'A'"
+            )
+        present = {name for (name,) in cursor.fetchall()}
+    return [
+        name
+        for table in APPEND_ONLY_TABLES
+        for name in trigger_names(table, connection.vendor)
+        if name not in present
+    ]
+
 
 def _sqlite(table: str, dense_seq: bool) -> list[str]:
     statements = [
