@@ -356,7 +356,7 @@ def _ledger(world: Any, count: int, rng: random.Random) -> None:
     from django.db import connection
 
     from dueprocess.ledger import store
-    from dueprocess.ledger.entries import format_time
+    from dueprocess.ledger.entries import HEADER, NO_STATE, format_time
     from dueprocess.ledger.record import actor_pseudonym
 
     actors = [actor_pseudonym(u) for u in world.people.values()]
@@ -371,9 +371,10 @@ def _ledger(world: Any, count: int, rng: random.Random) -> None:
         for offset in range(count):
             seq, at = first + offset, start + step * offset
             raw = (
-                f"dueprocess/entry/v1\nseq {seq}\ntime {format_time(at)}\n"
+                f"{HEADER}\nseq {seq}\ntime {format_time(at)}\n"
                 f"actor {actors[offset % len(actors)]}\nrole -\naction {picks[offset]}\n"
-                f"case -\nrequest -\nnonce AAAAAAAAAAAAAAAAAAAAAA\npayload {payload}\n"
+                f"case -\nrequest -\nnonce AAAAAAAAAAAAAAAAAAAAAA\nstate {NO_STATE}\n"
+                f"payload {payload}\n"
             ).encode("ascii")
             yield seq, raw, leaf(raw), "", picks[offset], at
 

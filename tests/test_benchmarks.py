@@ -40,3 +40,9 @@ def test_the_ledger_benchmark_reports_its_three_ratios():
     assert "transition with ledger" in out and "ratio" in out
     assert "of the hashlib rate" in out
     assert "checks/s; longest proof" in out
+
+
+def test_the_state_benchmark_reconciles_bulk_data_and_reports_its_ratio():
+    out = run_bench("bench_state.py", "--cases", "200", "--repeat", "1")
+    assert "committed" in out and "rows in" in out
+    assert "with it:" in out and "reconciliation share" in out
