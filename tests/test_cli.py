@@ -179,3 +179,12 @@ def test_a_demo_whose_build_did_not_finish_is_built_again_not_reused(tmp_path):
         if on_sqlite:
             assert "building a new one (its last build did not finish)" in result.stdout
         assert re.search(r"Built .+: 5 cases", result.stdout)
+
+
+def test_a_tiny_demo_builds_and_its_case_data_reconciles_with_the_ledger(tmp_path):
+    with scratch_env(tmp_path) as env:
+        built = run(env, "demo", "--no-serve", "--cases", "3")
+        assert built.returncode == 0, built.stderr
+        checked = run(env, "verify", "--state")
+        assert checked.returncode == 0, checked.stderr
+        assert "each match the ledger's latest commitment" in checked.stdout
