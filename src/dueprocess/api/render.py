@@ -24,8 +24,7 @@ from dueprocess.cases.models import (
     Recusal,
     StatusChange,
 )
-from dueprocess.cases.services.common import taken_steps
-from dueprocess.cases.workflow import Workflow
+from dueprocess.cases.presenters import case_file
 from dueprocess.lib import clock
 from dueprocess.members.models import Member
 
@@ -83,14 +82,6 @@ def case_state(case: Case) -> dict[str, Any]:
     }
 
 
-def allowed_steps(view: CaseView) -> list[Transition]:
-    """The steps this viewer may take now: the same rule as the web page's ``allowed_steps``
-    (``cases.presenters``) — the workflow offers them, the access gate admits them."""
-    case = view.case
-    available = Workflow(case.rulebook.rules).available(case.stage, taken=taken_steps(case))
-    return [s for s in available if view.gate.can("case.transition", transition=s.key).allowed]
-
-
 def step(case: Case, transition: Transition) -> dict[str, Any]:
     endpoint = _ENDPOINT_FOR_KIND[transition.kind].format(ref=case.reference, step=transition.key)
     return {
@@ -104,36 +95,29 @@ def step(case: Case, transition: Transition) -> dict[str, Any]:
 
 
 def case_detail(view: CaseView) -> dict[str, Any]:
-    case = view.case
+    """The case file (``cases.presenters.case_file``, the web page's read model) as JSON."""
+    shown = case_file(view)
+    case = shown.case
     return case_state(case) | {
         "unit": case.unit.slug,
-        "category_label": _label(case.rulebook.rules.categories, case.category),
+        "category_label": shown.category_label,
         "summary": case.summary,
         "source": case.source,
         "acknowledge_by": case.acknowledge_by,
         "acknowledged_at": case.acknowledged_at,
         "feedback_by": case.feedback_by,
         "overdue": is_overdue(case, clock.today()),
-        "viewer_role": view.decision.role,
-        "parties": [party(p) for p in case.parties.select_related("member").order_by("pk")],
-        "allegations": [allegation(a) for a in case.allegations.order_by("pk")],
-        "assignments": [
-            assignment(a)
-            for a in case.assignments.filter(ended_at__isnull=True).select_related("user")
-        ],
-        "interim_measures": [
-            measure(m) for m in case.interim_measures.select_related("imposed_by")
-        ],
-        "recommendations": [
-            recommendation(r) for r in case.recommendations.select_related("author", "supersedes")
-        ],
-        "decisions": [
-            decision(d) for d in case.decisions.select_related("decided_by", "recommendation")
-        ],
-        "notes": [note(n) for n in case.notes.select_related("author")],
-        "evidence": [evidence(e) for e in case.evidence.select_related("added_by")],
-        "history": [history(h) for h in case.status_changes.select_related("actor")],
-        "steps": [step(case, s) for s in allowed_steps(view)],
+        "viewer_role": shown.viewer_role,
+        "parties": [party(p) for p in shown.parties],
+        "allegations": [allegation(a) for a in shown.allegations],
+        "assignments": [assignment(a) for a in shown.assignments],
+        "interim_measures": [measure(m) for m in shown.measures],
+        "recommendations": [recommendation(r) for r in shown.recommendations],
+        "decisions": [decision(d) for d in shown.decisions],
+        "notes": [note(n) for n in shown.notes],
+        "evidence": [evidence(e) for e in shown.evidence],
+        "history": [history(h) for h in shown.history],
+        "steps": [step(case, s) for s in shown.allowed_steps],
     }
 
 

@@ -1,8 +1,14 @@
-"""Shape a case for display: its parts, labels from its own rulebook, the steps this viewer may
-take. Templates receive ``allowed_steps`` from here and never re-implement the rules."""
+"""The case file as one read model, for the web page and the API alike.
+
+``case_file(view)`` gathers a case's parts, labels from its own rulebook and the steps this
+viewer may take — the workflow offers them, the access gate admits them — once. The web page
+(``case_page_context``) and the API (``api.render.case_detail``) only shape what it returns, so
+the two channels cannot disagree about what a person sees or may do.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from dueprocess.cases.services.common import taken_steps
@@ -10,46 +16,91 @@ from dueprocess.cases.workflow import Workflow
 from dueprocess.ledger.reading import timeline_page
 
 if TYPE_CHECKING:
+    from dueprocess.access.models import EmergencyAccess
+    from dueprocess.cases.models import (
+        Allegation,
+        Assignment,
+        Case,
+        Decision,
+        EvidenceItem,
+        InterimMeasure,
+        Note,
+        Party,
+        Recommendation,
+        StatusChange,
+    )
     from dueprocess.cases.queries import CaseView
+    from dueprocess.rulebook.schema import Transition
 
 #: Actions on one case that the page offers a form for, when the viewer may take them.
 PAGE_ACTIONS = ("case.note", "case.evidence", "case.assign", "case.interim")
 
 
-def case_page_context(view: CaseView, *, before: int | None = None) -> dict[str, Any]:
-    """``before``: the ledger number that opens an older page of the timeline."""
+@dataclass(frozen=True)
+class CaseFile:
+    """Everything a person entitled to see a case is shown of it (after ``case.viewed``)."""
+
+    case: Case
+    viewer_role: str
+    stage_label: str
+    category_label: str
+    parties: list[Party]
+    allegations: list[Allegation]
+    assignments: list[Assignment]
+    measures: list[InterimMeasure]
+    recommendations: list[Recommendation]
+    decisions: list[Decision]
+    notes: list[Note]
+    evidence: list[EvidenceItem]
+    history: list[StatusChange]
+    emergency_accesses: list[EmergencyAccess]
+    allowed_steps: list[Transition]
+    allowed_actions: dict[str, bool]
+
+
+def allowed_steps(view: CaseView) -> list[Transition]:
+    """The steps this viewer may take now: offered by the workflow, admitted by the gate."""
+    case = view.case
+    available = Workflow(case.rulebook.rules).available(case.stage, taken=taken_steps(case))
+    return [s for s in available if view.gate.can("case.transition", transition=s.key).allowed]
+
+
+def case_file(view: CaseView) -> CaseFile:
     case = view.case
     rules = case.rulebook.rules
-    workflow = Workflow(rules)
-    steps = [
-        step
-        for step in workflow.available(case.stage, taken=taken_steps(case))
-        if view.gate.can("case.transition", transition=step.key).allowed
-    ]
-    return {
-        "case": case,
-        "rules": rules,
-        "stage_label": workflow.stage_label(case.stage),
-        "category_label": rules.categories[case.category].label
+    return CaseFile(
+        case=case,
+        viewer_role=view.decision.role,
+        stage_label=Workflow(rules).stage_label(case.stage),
+        category_label=rules.categories[case.category].label
         if case.category in rules.categories
         else case.category,
-        "parties": list(case.parties.select_related("member")),
-        "allegations": list(case.allegations.all()),
-        "notes": list(case.notes.select_related("author")),
-        "evidence": list(case.evidence.select_related("added_by")),
-        "measures": list(case.interim_measures.select_related("imposed_by", "lifted_by")),
-        "recommendations": list(case.recommendations.select_related("author")),
-        "decisions": list(case.decisions.select_related("decided_by")),
-        "assignments": list(case.assignments.filter(ended_at__isnull=True).select_related("user")),
-        "emergency_accesses": list(
+        parties=list(case.parties.select_related("member").order_by("pk")),
+        allegations=list(case.allegations.order_by("pk")),
+        assignments=list(case.assignments.filter(ended_at__isnull=True).select_related("user")),
+        measures=list(case.interim_measures.select_related("imposed_by", "lifted_by")),
+        recommendations=list(case.recommendations.select_related("author", "supersedes")),
+        decisions=list(case.decisions.select_related("decided_by", "recommendation")),
+        notes=list(case.notes.select_related("author")),
+        evidence=list(case.evidence.select_related("added_by")),
+        history=list(case.status_changes.select_related("actor")),
+        emergency_accesses=list(
             case.emergency_accesses.select_related("requester", "approver").order_by("requested_at")
         ),
-        "history": list(case.status_changes.select_related("actor")),
-        "allowed_steps": steps,
-        "viewer_role": view.decision.role,
-        "allowed_actions": {
+        allowed_steps=allowed_steps(view),
+        allowed_actions={
             action.replace("case.", ""): view.gate.can(action).allowed for action in PAGE_ACTIONS
         },
+    )
+
+
+def case_page_context(view: CaseView, *, before: int | None = None) -> dict[str, Any]:
+    """The case page's template context: the case file's fields, the rulebook, and one page of
+    the timeline (``before``: the ledger number that opens an older page)."""
+    shown = case_file(view)
+    return {
+        **{name: getattr(shown, name) for name in CaseFile.__dataclass_fields__},
+        "rules": view.case.rulebook.rules,
         # one page of the recorded views and actions, newest first, from the ``before`` entry
-        "ledger_page": timeline_page(case, before=before),
+        "ledger_page": timeline_page(view.case, before=before),
     }

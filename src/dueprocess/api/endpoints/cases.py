@@ -17,6 +17,7 @@ from dueprocess.api.lookups import unit_for
 from dueprocess.api.outputs import CaseDetail, CasePageOut, CaseState, StepOut
 from dueprocess.api.types import NO_NUL, REFERENCE, OptionalKey, OptionalQueryFlag, QueryDateTime
 from dueprocess.cases import services as svc
+from dueprocess.cases.presenters import allowed_steps
 from dueprocess.cases.queries import case_detail_for
 
 router = Router(tags=["cases"])
@@ -119,7 +120,7 @@ def get_case(request: HttpRequest, ref: Ref) -> dict[str, Any]:
 )
 def list_steps(request: HttpRequest, ref: Ref) -> list[dict[str, Any]]:
     view = case_detail_for(actor(request), ref)
-    return [render.step(view.case, s) for s in render.allowed_steps(view)]
+    return [render.step(view.case, s) for s in allowed_steps(view)]
 
 
 @router.post(
