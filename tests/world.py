@@ -9,8 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from dueprocess.accounts.models import Organisation, TrainingRecord, Unit, User
-from dueprocess.accounts.services import organisation_create, role_grant, staff_create
+from dueprocess.accounts.models import Organisation, Unit, User
+from dueprocess.accounts.services import (
+    organisation_create,
+    role_grant,
+    staff_create,
+    training_record,
+)
 from dueprocess.cases import services as svc
 from dueprocess.cases.models import Case
 from dueprocess.lib import clock
@@ -212,7 +217,7 @@ def build_world(rulebook: str = "party") -> World:
             password=PASSWORD,
         )
         role_grant(actor=None, user=user, role=role, unit=units.get(unit or ""), starts_on=start)
-        TrainingRecord.objects.create(user=user, course="Complaints handling", completed_on=start)
+        training_record(actor=None, user=user, course="Complaints handling", completed_on=start)
         world.people[key] = user
     moved = staff_create(
         actor=None,
@@ -236,7 +241,7 @@ def build_world(rulebook: str = "party") -> World:
         starts_on=today - dt.timedelta(days=59),
     )
     role_grant(actor=None, user=moved, role="investigator", starts_on=today - dt.timedelta(days=59))
-    TrainingRecord.objects.create(user=moved, course="Complaints handling", completed_on=today)
+    training_record(actor=None, user=moved, course="Complaints handling", completed_on=today)
     world.people["moved"] = moved
     return world
 

@@ -7,6 +7,7 @@ entries themselves carry no personal data in clear.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -185,6 +186,20 @@ CALLS: dict[str, tuple[Callable[[World], Any], Callable[[World, Any], Any], str]
         lambda w: w.oversight.roles.get(),
         lambda w, m: account_services.role_end(actor=w.admin, membership=m),
         "role.ended",
+    ),
+    "accounts.services.training_record": (
+        lambda w: None,
+        lambda w, _: account_services.training_record(
+            actor=w.admin, user=w.investigator_b, course="Refresher", completed_on=dt.date.today()
+        ),
+        "training.recorded",
+    ),
+    "accounts.services.interest_declare": (
+        lambda w: None,
+        lambda w, _: account_services.interest_declare(
+            actor=w.investigator, user=w.investigator, kind="role_held", description="Treasurer"
+        ),
+        "interest.declared",
     ),
     "accounts.services.staff_deactivate": (
         lambda w: None,

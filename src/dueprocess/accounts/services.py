@@ -11,7 +11,14 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Q
 
-from dueprocess.accounts.models import Organisation, RoleMembership, Unit, User
+from dueprocess.accounts.models import (
+    InterestDeclaration,
+    Organisation,
+    RoleMembership,
+    TrainingRecord,
+    Unit,
+    User,
+)
 from dueprocess.errors import InvalidInput
 from dueprocess.ledger.record import record
 from dueprocess.lib import clock
@@ -189,3 +196,92 @@ def _check_separation(user: User, role: str, start: dt.date, end: dt.date | None
             f"{role.replace('_', ' ')} cannot be held alongside it.",
             fields={"role": "Separation of duties."},
         )
+
+
+def training_record(
+    *,
+    actor: User | None,
+    user: User,
+    course: str,
+    completed_on: dt.date,
+    expires_on: dt.date | None = None,
+) -> TrainingRecord:
+    """Record completed training (case handlers without it cannot be assigned)."""
+    course = course.strip()
+    if not course:
+        raise InvalidInput("Name the course.", fields={"course": "Required."})
+    if len(course) > TrainingRecord._meta.get_field("course").max_length:  # type: ignore[operator]
+        raise InvalidInput("The course name is too long.", fields={"course": "Too long."})
+    if completed_on > clock.today():
+        raise InvalidInput(
+            "Training cannot be completed in the future.", fields={"completed_on": "In the future."}
+        )
+    if expires_on is not None and expires_on <= completed_on:
+        raise InvalidInput(
+            "Training must expire after it was completed.", fields={"expires_on": "Too early."}
+        )
+    with transaction.atomic():
+        training = TrainingRecord.objects.create(
+            user=user, course=course, completed_on=completed_on, expires_on=expires_on
+        )
+        record(
+            actor=actor,
+            action="training.recorded",
+            details={
+                "user": user.pk,
+                "course": course,
+                "completed_on": completed_on.isoformat(),
+                "expires_on": expires_on.isoformat() if expires_on else None,
+            },
+        )
+        return training
+
+
+def interest_declare(
+    *,
+    actor: User | None,
+    user: User,
+    kind: str,
+    description: str,
+    member_id: int | None = None,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+) -> InterestDeclaration:
+    """A declaration of interest by ``user`` (by themselves, or entered for them by the system):
+    the conflict rules read it to keep them out of cases it touches."""
+    from dueprocess.members.models import Member
+
+    if kind not in InterestDeclaration.Kind.values:
+        raise InvalidInput(f"Unknown kind of interest {kind!r}.", fields={"kind": "Unknown."})
+    description = description.strip()
+    if not description:
+        raise InvalidInput("Describe the interest.", fields={"description": "Required."})
+    if starts_on and ends_on and ends_on < starts_on:
+        raise InvalidInput(
+            "An interest cannot end before it starts.", fields={"ends_on": "Too early."}
+        )
+    if actor is not None and actor.pk != user.pk:
+        raise InvalidInput(
+            "People declare their own interests.", fields={"user": "Not your own declaration."}
+        )
+    with transaction.atomic():
+        member = None
+        if member_id is not None:
+            member = Member.objects.filter(pk=member_id).first()
+            if member is None:
+                raise InvalidInput("No such member.", fields={"member": "Unknown member."})
+        declaration = InterestDeclaration.objects.create(
+            user=user,
+            kind=kind,
+            description=description,
+            member=member,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            declared_at=clock.now(),
+        )
+        record(
+            actor=actor,
+            action="interest.declared",
+            details={"user": user.pk, "kind": kind, "member": member_id},
+        )
+        return declaration

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 
 from dueprocess.accounts.models import InterestDeclaration, Organisation, Unit, User
-from dueprocess.accounts.services import organisation_create
+from dueprocess.accounts.services import interest_declare, organisation_create
 from dueprocess.cases import services as svc
 from dueprocess.cases.models import Case, InterimMeasure
 from dueprocess.cases.queries import case_detail_for
@@ -148,12 +148,12 @@ class Builder:
     def _declare_relationship(self) -> None:
         """Oliver declares he is related to one member; a later case against them is refused."""
         self.related_member = self.members[41]
-        InterestDeclaration.objects.create(
+        interest_declare(
+            actor=None,
             user=self.users["oliver"],
             kind=InterestDeclaration.Kind.RELATIONSHIP,
             description="Sibling-in-law",
-            member=self.related_member,
-            declared_at=clock.now(),
+            member_id=self.related_member.pk,
         )
 
     def _run(self, event: Event) -> None:

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from dueprocess.access import emergency
-from dueprocess.accounts.models import TrainingRecord, User
-from dueprocess.accounts.services import role_grant, staff_create
+from dueprocess.accounts.models import User
+from dueprocess.accounts.services import role_grant, staff_create, training_record
 from dueprocess.cases import services as svc
 from dueprocess.cases.models import AdviceRequest, Case, SignOff
 from dueprocess.cases.queries import case_detail_for
@@ -117,7 +117,8 @@ class StorySteps:
             password=None,
         )
         role_grant(actor=None, user=self.rowan, role="investigator", starts_on=clock.today())
-        TrainingRecord.objects.create(
+        training_record(
+            actor=None,
             user=self.rowan,
             course="Handling complaints of discrimination and harassment",
             completed_on=clock.today(),

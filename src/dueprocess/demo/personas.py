@@ -12,8 +12,8 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from dueprocess.accounts.models import Organisation, TrainingRecord, Unit, User
-from dueprocess.accounts.services import role_grant, staff_create
+from dueprocess.accounts.models import Organisation, Unit, User
+from dueprocess.accounts.services import role_grant, staff_create, training_record
 from dueprocess.demo.names import EMAIL_DOMAIN
 
 DEMO_PASSWORD = "dueprocess-demo-2026"  # noqa: S105 (fictional demo accounts)
@@ -89,11 +89,11 @@ def create_personas(
             scoped = unit if persona.role in ("case_manager", "intake_officer") else None
             role_grant(actor=None, user=user, role=persona.role, unit=scoped, starts_on=start)
         if persona.case_role:
-            TrainingRecord.objects.create(
+            training_record(
+                actor=None,
                 user=user,
                 course="Handling complaints of discrimination and harassment",
                 completed_on=start,
-                expires_on=None,
             )
         enrol_mfa(user, persona.key)
     return users

@@ -43,6 +43,8 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("staff.deactivated", "an account was switched off; its sessions and tokens ended"),
             ("role.granted", "a role was granted to a person from a date"),
             ("role.ended", "a person's role ended on a date"),
+            ("training.recorded", "a person's completed training was recorded"),
+            ("interest.declared", "a person declared an interest that may conflict them out"),
         ),
         *_actions(
             "accounts.signins",

@@ -60,6 +60,8 @@ COMMITTED: frozenset[str] = frozenset(
         "cases.approach",
         "access.emergencyaccess",
         "accounts.rolemembership",
+        "accounts.trainingrecord",
+        "accounts.interestdeclaration",
     }
 )
 
@@ -71,10 +73,6 @@ NOT_COMMITTED: dict[str, str] = {
     "accounts.unit": "created once by init from the rulebook",
     "accounts.user": "sign-in credentials and profile; who holds which role is committed"
     " (accounts.rolemembership)",
-    "accounts.interestdeclaration": "no service writes it yet (staff administration will, and"
-    " then commit it)",
-    "accounts.trainingrecord": "no service writes it yet (staff administration will, and then"
-    " commit it)",
     "members.member": "the membership register, replaced wholesale by each import; the import"
     " is itself a ledger entry",
     "api.apitoken": "credentials (a hash of each token) and their last use; issuing and"
