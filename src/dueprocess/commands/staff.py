@@ -1,0 +1,242 @@
+"""``dueprocess staff add|deactivate|grant|end-role|training|list``: staff administration.
+
+For the operator of an installation, who acts as the system (each change is a ledger entry by
+"system"). A fresh ``init`` has only its administrator; these commands add the people who work
+cases, grant and end their dated roles (the conflict rules read the history) and record the
+training assignment requires — through the same services as every other channel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import sys
+from typing import Any
+
+from dueprocess.commands.setup import CommandError, django_setup, require_migrated
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = sub.add_parser("staff", help="add staff, grant and end roles, record training")
+    actions = parser.add_subparsers(dest="staff_command", required=True)
+
+    add = actions.add_parser("add", help="create a staff account")
+    add.add_argument("email")
+    add.add_argument("--name", required=True, help="full name")
+    add.add_argument("--org", help="organisation slug (needed when there are several)")
+    add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input (otherwise asked for, or none: the person"
+        " sets one through the password-reset e-mail)",
+    )
+    add.set_defaults(run=run_add)
+
+    deactivate = actions.add_parser("deactivate", help="switch an account off, ending its sessions")
+    deactivate.add_argument("email")
+    deactivate.set_defaults(run=run_deactivate)
+
+    grant = actions.add_parser("grant", help="grant a role from a date")
+    grant.add_argument("email")
+    grant.add_argument("role", help="a role key, e.g. investigator (see `staff list --roles`)")
+    grant.add_argument("--unit", help="unit slug, for unit-scoped roles")
+    grant.add_argument("--from", dest="starts_on", type=_date, help="YYYY-MM-DD (default today)")
+    grant.add_argument("--until", dest="ends_on", type=_date, help="YYYY-MM-DD (default open)")
+    grant.set_defaults(run=run_grant)
+
+    end = actions.add_parser("end-role", help="end a person's current role")
+    end.add_argument("email")
+    end.add_argument("role")
+    end.add_argument("--on", dest="ends_on", type=_date, help="YYYY-MM-DD (default today)")
+    end.set_defaults(run=run_end_role)
+
+    training = actions.add_parser("training", help="record completed training")
+    training.add_argument("email")
+    training.add_argument("course")
+    training.add_argument("--completed", type=_date, help="YYYY-MM-DD (default today)")
+    training.add_argument("--expires", type=_date, help="YYYY-MM-DD (default never)")
+    training.set_defaults(run=run_training)
+
+    listing = actions.add_parser("list", help="list staff with their current roles and training")
+    listing.add_argument("--org", help="organisation slug")
+    listing.add_argument("--roles", action="store_true", help="list the role keys instead")
+    listing.set_defaults(run=run_list)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _ready() -> None:
+    django_setup()
+    require_migrated()
+
+
+def _person(email: str) -> Any:
+    from dueprocess.accounts.models import User
+
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        raise CommandError(f"no account with the e-mail address {email}")
+    return user
+
+
+def _organisation(slug: str | None) -> Any:
+    from dueprocess.accounts.models import Organisation
+
+    organisations = Organisation.objects.order_by("slug")
+    if slug:
+        found = organisations.filter(slug=slug).first()
+        if found is None:
+            known = ", ".join(organisations.values_list("slug", flat=True)) or "none"
+            raise CommandError(f"no organisation {slug!r} (known: {known})")
+        return found
+    first_two = list(organisations[:2])
+    if not first_two:
+        raise CommandError("no organisation yet: run `dueprocess init` first")
+    if len(first_two) > 1:
+        raise CommandError("there are several organisations: name one with --org")
+    return first_two[0]
+
+
+def _run_service(call: Any) -> Any:
+    """Run a service as the system, turning its refusals into the command's error."""
+    from dueprocess.errors import DomainError
+    from dueprocess.lib.ids import request_scope
+
+    try:
+        with request_scope():
+            return call()
+    except DomainError as error:
+        fields = getattr(error, "fields", None) or {}
+        detail = "; ".join(f"{name}: {problem}" for name, problem in fields.items())
+        raise CommandError(f"{error}" + (f" ({detail})" if detail else "")) from None
+
+
+def run_add(args: argparse.Namespace) -> int:
+    _ready()
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from dueprocess.accounts.services import staff_create
+
+    organisation = _organisation(args.org)
+    password: str | None = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n") or None
+    elif sys.stdin.isatty():
+        password = getpass.getpass("Password (empty: none, the person resets it): ") or None
+    if password is not None:
+        try:
+            validate_password(password)
+        except ValidationError as error:
+            raise CommandError("the password is refused: " + " ".join(error.messages)) from None
+    user = _run_service(
+        lambda: staff_create(
+            actor=None,
+            organisation=organisation,
+            email=args.email.strip(),
+            full_name=args.name.strip(),
+            password=password,
+        )
+    )
+    print(f"added {user.email} ({user.full_name}) to {organisation.slug}")
+    return 0
+
+
+def run_deactivate(args: argparse.Namespace) -> int:
+    _ready()
+    from dueprocess.accounts.services import staff_deactivate
+
+    user = _person(args.email)
+    _run_service(lambda: staff_deactivate(actor=None, user=user))
+    print(f"deactivated {user.email}: their sessions and API tokens are ended")
+    return 0
+
+
+def run_grant(args: argparse.Namespace) -> int:
+    _ready()
+    from dueprocess.accounts.models import Unit
+    from dueprocess.accounts.services import role_grant
+
+    user = _person(args.email)
+    unit = None
+    if args.unit:
+        unit = Unit.objects.filter(organisation=user.organisation, slug=args.unit).first()
+        if unit is None:
+            raise CommandError(f"no unit {args.unit!r} in {user.organisation.slug}")
+    membership = _run_service(
+        lambda: role_grant(
+            actor=None,
+            user=user,
+            role=args.role,
+            unit=unit,
+            starts_on=args.starts_on,
+            ends_on=args.ends_on,
+        )
+    )
+    until = membership.ends_on.isoformat() if membership.ends_on else "open"
+    print(f"granted {args.role} to {user.email} from {membership.starts_on} until {until}")
+    return 0
+
+
+def run_end_role(args: argparse.Namespace) -> int:
+    _ready()
+    from dueprocess.accounts.models import RoleMembership
+    from dueprocess.accounts.services import role_end
+
+    user = _person(args.email)
+    held = RoleMembership.objects.filter(user=user, role=args.role).current().order_by("-pk")
+    membership = held.first()
+    if membership is None:
+        raise CommandError(f"{user.email} does not hold the {args.role} role now")
+    ended = _run_service(lambda: role_end(actor=None, membership=membership, ends_on=args.ends_on))
+    print(f"{user.email}'s {args.role} role ends on {ended.ends_on}")
+    return 0
+
+
+def run_training(args: argparse.Namespace) -> int:
+    _ready()
+    from dueprocess.accounts.services import training_record
+    from dueprocess.lib import clock
+
+    user = _person(args.email)
+    training = _run_service(
+        lambda: training_record(
+            actor=None,
+            user=user,
+            course=args.course,
+            completed_on=args.completed or clock.today(),
+            expires_on=args.expires,
+        )
+    )
+    print(f"recorded {training.course!r} for {user.email}, completed {training.completed_on}")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    _ready()
+    from dueprocess.accounts.models import RoleMembership, TrainingRecord, User
+    from dueprocess.rulebook.schema import ROLES
+
+    if args.roles:
+        for role in ROLES:
+            print(role)
+        return 0
+    organisation = _organisation(args.org)
+    for user in User.objects.filter(organisation=organisation).order_by("email"):
+        roles = [
+            f"{m.role}{f'@{m.unit.slug}' if m.unit else ''}"
+            for m in RoleMembership.objects.filter(user=user).current().select_related("unit")
+        ]
+        trained = TrainingRecord.objects.filter(user=user).count()
+        state = "active" if user.is_active else "deactivated"
+        print(
+            f"{user.email}\t{user.full_name}\t{state}\t{','.join(roles) or '-'}\t"
+            f"training records: {trained}"
+        )
+    return 0
