@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from dueprocess.ledger import actions, keys, store
+from dueprocess.ledger import actions, keys, state, store
 from dueprocess.lib import clock
 from dueprocess.lib.ids import current_request_id
 
@@ -43,6 +43,7 @@ def record(
     ledger is switched off so that a misspelt name fails every test that reaches it."""
     actions.check(action)
     if store.switched_off():
+        state.discard_noted()
         return None
     actor_tag = actor_pseudonym(actor)
     target = case.pk if case is not None else case_id
