@@ -86,3 +86,21 @@ class Cosignature(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["checkpoint", "witness"], name="one_cosignature")
         ]
+
+
+class LedgerTile(models.Model):
+    """A full tlog-tiles hash tile (256 hashes), computed once from the stored leaf hashes.
+
+    Full tiles never change, so they are kept to spare recomputing a level-1 tile from its
+    65,536 leaves; ``root`` is the tile's own Merkle root, which is the tile's hash in the level
+    above. Partial tiles are never stored. A wrong row here cannot go unnoticed: every tile
+    client checks each tile against the signed checkpoint.
+    """
+
+    level = models.PositiveSmallIntegerField()
+    index = models.BigIntegerField()
+    hashes = models.BinaryField()
+    root = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["level", "index"], name="one_tile")]
