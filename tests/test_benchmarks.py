@@ -40,3 +40,9 @@ def test_the_ledger_benchmark_reports_its_three_ratios():
     assert "transition with ledger" in out and "ratio" in out
     assert "of the hashlib rate" in out
     assert "checks/s; longest proof" in out
+
+
+def test_the_tile_benchmark_reports_reads_per_proof():
+    out = run_bench("bench_tiles.py", "--sizes", "300,3000", "--proofs", "20")
+    assert "reads per proof at 3000 entries vs 300: ratio" in out
+    assert "faster" in out
