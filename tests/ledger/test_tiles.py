@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import os
 
 import pytest
@@ -13,6 +14,7 @@ from dueprocess.ledger.checkpoints import checkpoint_create, leaf_hashes, publis
 from dueprocess.ledger.entries import Entry, format_time, parse_entry
 from dueprocess.ledger.models import Checkpoint, Cosignature, LedgerEntry, LedgerHead, LedgerTile
 from dueprocess.ledger.record import record
+from dueprocess.ledger.tiles import fill_full_tiles
 from dueprocess.lib import clock
 from dueprocess.tlog import merkle, note
 from dueprocess.tlog.tiles import decode_bundle, entries_path, tile_path, tiles_for_size
@@ -240,3 +242,29 @@ def test_the_checkpoint_served_is_the_newest_that_meets_the_quorum(db, client, t
     fill(1)
     newest = checkpoint_create()
     assert get(client, "checkpoint").content.decode() == published_note(newest)
+
+
+def test_tick_keeps_every_new_full_tile_and_fills_gaps(db, client):
+    fill(1000)
+    checkpoint_create()
+    assert get(client, "tile/0/002").status_code == 200  # asked for first: kept alone
+    assert list(LedgerTile.objects.values_list("index", flat=True)) == [2]
+    assert fill_full_tiles(1000) == 2
+    assert sorted(LedgerTile.objects.values_list("index", flat=True)) == [0, 1, 2]
+    assert fill_full_tiles(1000) == 0
+    hashes = leaf_hashes(0, 1000)
+    for index in range(3):
+        kept = LedgerTile.objects.get(level=0, index=index)
+        assert bytes(kept.hashes) == expected_tile(hashes, 0, index, 256)
+        assert bytes(kept.root) == expected_tile(hashes, 1, 0, 3)[index * 32 : index * 32 + 32]
+
+
+def test_bundles_are_gzipped_for_clients_that_accept_it(db, client):
+    fill(40)
+    checkpoint_create()
+    plain = get(client, "tile/entries/000.p/40")
+    packed = client.get("/ledger/tile/entries/000.p/40", HTTP_ACCEPT_ENCODING="gzip, identity")
+    assert "Content-Encoding" not in plain and packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content) / 2
+    assert "Accept-Encoding" in packed["Vary"]

@@ -9,6 +9,7 @@ log could not be read or the command was misused.
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import sys
 import time
@@ -79,10 +80,14 @@ class Client:
     def get(self, path: str) -> bytes:
         self.requests += 1
         request = urllib.request.Request(  # noqa: S310 (scheme checked in _prefix)
-            self.prefix + path, headers={"User-Agent": "dueprocess-monitor"}
+            self.prefix + path,
+            headers={"User-Agent": "dueprocess-monitor", "Accept-Encoding": "gzip, identity"},
         )
         with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-            return bytes(response.read())
+            body = bytes(response.read())
+            if response.headers.get("Content-Encoding", "identity") == "gzip":
+                body = gzip.decompress(body)
+            return body
 
     def tile(self, level: int, index: int, width: int) -> bytes:
         from dueprocess.tlog.tiles import TileError, tile_path

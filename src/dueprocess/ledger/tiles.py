@@ -13,6 +13,8 @@ are computed on request and never stored.
 
 from __future__ import annotations
 
+from django.db import models
+
 from dueprocess.errors import DomainError
 from dueprocess.ledger.checkpoints import published_note
 from dueprocess.ledger.config import load_policy
@@ -153,3 +155,25 @@ def entry_bundle(index: int, width: int, served_size: int) -> bytes | None:
             f"refusing to publish entry bundle {index}: " + describe_problems(problems)
         )
     return encode_bundle(row[0] for row in checked)
+
+
+def fill_full_tiles(size: int) -> int:
+    """Compute and keep every full tile of the tree of ``size`` not kept yet; returns how many
+    were added. ``tick`` runs it after each checkpoint, so that no request has to compute a
+    large part of the tree at once (the first level-2 tile of a fresh store would otherwise
+    read every leaf hash below it)."""
+    added = 0
+    level = 0
+    while True:
+        count = (size >> (TILE_HEIGHT * level)) // TILE_WIDTH
+        if count == 0:
+            return added
+        kept = LedgerTile.objects.filter(level=level)
+        stats = kept.aggregate(models.Count("index"), models.Max("index"))
+        have, highest = stats["index__count"], stats["index__max"]
+        # kept tiles are normally a contiguous run from 0; if not, fill the gaps too
+        start = highest + 1 if highest is not None and have == highest + 1 else 0
+        if start < count:
+            full_tile_roots(level, start, count)
+            added += count - have
+        level += 1

@@ -8,7 +8,10 @@ regulator) mirror the log and hold it to its history.
 
 from __future__ import annotations
 
+import gzip
+
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from dueprocess.ledger import keys
@@ -65,4 +68,9 @@ def tile(request: HttpRequest, path: str) -> HttpResponse:
         return _missing(f"beyond the served checkpoint (size {served.size})")
     response = HttpResponse(data, content_type="application/octet-stream")
     response["Cache-Control"] = IMMUTABLE if width == TILE_WIDTH else SHORT
+    if level is None:  # entry bundles compress well; the spec asks for it at the HTTP layer
+        patch_vary_headers(response, ["Accept-Encoding"])
+        if "gzip" in request.headers.get("Accept-Encoding", ""):
+            response.content = gzip.compress(data, mtime=0)
+            response["Content-Encoding"] = "gzip"
     return response
