@@ -7,11 +7,13 @@ checked against the signed root:
 1. inclusion: tiles read per proof (mean and max), bytes read, and time per proof, each as a
    ratio against the smallest size — the target is a constant number of reads;
 2. consistency (the monitor's check): tiles read between two checkpoints 100 entries apart;
-3. the same proof from the leaf hashes (``merkle.inclusion_proof``), which reads every leaf: the
-   ratio of leaves touched to tile hashes read.
+3. the same proof from the leaf hashes (``merkle.inclusion_proof``), which reads every leaf;
+4. with ``--server-entries N``, the server's side on a scratch SQLite database of N entries:
+   computing every full tile once (what ``tick`` keeps), then serving tiles, each against the
+   baseline of reading 256 stored leaf hashes in the same run.
 
 Usage: python bench/bench_tiles.py [--sizes 1000,100000,1000000] [--proofs 200]
-Pure computation, no database.
+       [--server-entries 1000000]
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
 
 from dueprocess.tlog import merkle  # noqa: E402
 from dueprocess.tlog.tiles import TILE_WIDTH, TileTree, tiles_for_size  # noqa: E402
@@ -88,6 +91,74 @@ def measure(size: int, proofs: int, rng: random.Random) -> dict[str, float]:
     }
 
 
+def bench_server(count: int) -> None:
+    """Tiles served from a scratch SQLite database of ``count`` entries."""
+    import hashlib
+    import os
+    import sqlite3
+    import tempfile
+
+    data_dir = tempfile.mkdtemp(prefix="dueprocess-bench-tiles-")
+    os.environ["DUEPROCESS_DATA_DIR"] = data_dir
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dueprocess.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    from dueprocess.ledger.tiles import _leaf_hashes, fill_full_tiles, hash_tile
+
+    database = sqlite3.connect(Path(data_dir) / "dueprocess.sqlite3")
+    database.execute("DROP TRIGGER IF EXISTS ledger_ledgerentry_dense")  # per-row MAX() is slow
+    rows = (
+        (seq, b"e%d" % seq, hashlib.sha256(b"\0e%d" % seq).digest(), "", "a.b", "2026-01-01")
+        for seq in range(count)
+    )
+    with database:
+        database.executemany(
+            "INSERT INTO ledger_ledgerentry (seq, entry, leaf_hash, case_tag, action, recorded_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        database.execute("UPDATE ledger_ledgerhead SET size = ?", (count,))
+    database.close()
+
+    def timed(work, repeat: int = 30) -> float:  # type: ignore[no-untyped-def]
+        samples = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            work()
+            samples.append(time.perf_counter() - started)
+        return statistics.median(samples)
+
+    rng = random.Random(5)
+
+    def read_leaves() -> None:
+        start = 256 * rng.randrange(count // 256)
+        _leaf_hashes(start, start + 256)
+
+    baseline = timed(read_leaves)
+    started = time.perf_counter()
+    kept = fill_full_tiles(count)
+    fill = time.perf_counter() - started
+    top = max(level for level, _, _ in tiles_for_size(count))
+    edge = [(level, index, width) for level, index, width in tiles_for_size(count) if width < 256]
+    full0 = timed(lambda: hash_tile(0, rng.randrange(count // 256), 256, count))
+    partial0 = timed(lambda: hash_tile(*edge[0], count))
+    upper = timed(lambda: hash_tile(*edge[-1], count))
+    print(f"server side, SQLite, {count} entries (levels 0..{top})")
+    print(f"  computing every full tile once: {kept} tiles in {fill:.2f} s")
+    print(f"  baseline, 256 stored leaf hashes read: {baseline * 1000:.2f} ms")
+    for label, value in (
+        ("a kept full level-0 tile", full0),
+        (f"the partial level-0 tile {edge[0][1]}.p/{edge[0][2]}", partial0),
+        (f"the partial level-{edge[-1][0]} tile .p/{edge[-1][2]}", upper),
+    ):
+        print(f"  {label}: {value * 1000:.2f} ms, ratio {value / baseline:.2f}")
+
+
 def _levels(size: int) -> int:
     return len({level for level, _, _ in tiles_for_size(size)})
 
@@ -96,6 +167,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,100000,1000000")
     parser.add_argument("--proofs", type=int, default=200)
+    parser.add_argument("--server-entries", type=int, default=0)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     rng = random.Random(13)
@@ -124,6 +196,8 @@ def main() -> int:
         f"a proof from tiles vs from every leaf hash at {sizes[-1]} entries: "
         f"{largest['leaf_seconds'] / largest['seconds']:.0f}x faster"
     )
+    if args.server_entries:
+        bench_server(args.server_entries)
     return 0
 
 

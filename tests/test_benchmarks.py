@@ -43,6 +43,9 @@ def test_the_ledger_benchmark_reports_its_three_ratios():
 
 
 def test_the_tile_benchmark_reports_reads_per_proof():
-    out = run_bench("bench_tiles.py", "--sizes", "300,3000", "--proofs", "20")
+    out = run_bench(
+        "bench_tiles.py", "--sizes", "300,3000", "--proofs", "20", "--server-entries", "700"
+    )
     assert "reads per proof at 3000 entries vs 300: ratio" in out
     assert "faster" in out
+    assert "computing every full tile once: 2 tiles" in out and "a kept full level-0 tile" in out
