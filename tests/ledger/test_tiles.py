@@ -7,7 +7,7 @@ import gzip
 import os
 
 import pytest
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from dueprocess.ledger import keys
 from dueprocess.ledger.checkpoints import checkpoint_create, leaf_hashes, published_note
@@ -268,3 +268,16 @@ def test_bundles_are_gzipped_for_clients_that_accept_it(db, client):
     assert gzip.decompress(packed.content) == plain.content
     assert len(packed.content) < len(plain.content) / 2
     assert "Accept-Encoding" in packed["Vary"]
+
+
+def test_kept_tiles_are_append_only(db, client):
+    fill(256)
+    checkpoint_create()
+    assert get(client, "tile/0/000").status_code == 200
+    for change in (
+        lambda: LedgerTile.objects.update(root=b"\0" * 32),
+        lambda: LedgerTile.objects.all().delete(),
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            change()
+    assert LedgerTile.objects.count() == 1

@@ -93,8 +93,8 @@ class LedgerTile(models.Model):
 
     Full tiles never change, so they are kept to spare recomputing a level-1 tile from its
     65,536 leaves; ``root`` is the tile's own Merkle root, which is the tile's hash in the level
-    above. Partial tiles are never stored. A wrong row here cannot go unnoticed: every tile
-    client checks each tile against the signed checkpoint.
+    above. Partial tiles are never stored. The table is append-only by trigger, and a wrong row
+    cannot go unnoticed anyway: every tile client checks each tile against the signed checkpoint.
     """
 
     level = models.PositiveSmallIntegerField()

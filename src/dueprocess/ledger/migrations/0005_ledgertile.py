@@ -1,4 +1,8 @@
+"""Full tlog-tiles hash tiles, kept once computed; append-only like the rest of the ledger."""
+
 from django.db import migrations, models
+
+from dueprocess.lib.append_only import append_only
 
 
 class Migration(migrations.Migration):
@@ -27,4 +31,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        append_only("ledger_ledgertile"),
     ]
