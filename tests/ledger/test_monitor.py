@@ -9,6 +9,9 @@ tiles recomputed, checkpoints re-signed with the log's own key).
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -214,3 +217,38 @@ def test_a_log_that_cannot_be_reached_is_not_an_alarm(tmp_path):
     )
     assert result.returncode == 2 and "cannot read the log" in result.stderr
     assert not (tmp_path / "state" / "evidence").exists()
+
+
+def test_every_n_seconds_it_keeps_watching_until_the_alarm(base, tmp_path):
+    state = tmp_path / "state"
+    with copy_of(base, tmp_path) as env, serving(env) as url:
+        vkey = Path(env["DUEPROCESS_DATA_DIR"]) / "ledger.vkey"
+        watcher = subprocess.Popen(
+            [sys.executable, "-m", "dueprocess.cli", "monitor", url, "--vkey", str(vkey),
+             "--state-dir", str(state), "--every", "0.2"],
+            env={k: v for k, v in env.items() if k != "DATABASE_URL"},
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            held = state / "checkpoints" / base["FIRST_SIZE"]
+            deadline = time.monotonic() + 60
+            while not held.exists() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert held.exists() and watcher.poll() is None  # still watching
+            grown = grow(env, 5)
+            while not (state / "checkpoints" / str(grown)).exists():
+                assert time.monotonic() < deadline and watcher.poll() is None
+                time.sleep(0.1)
+            db = Insider(env)
+            db.sql("BEGIN")  # one commit: the watcher sees the log before or after, never half
+            db.sql("DELETE FROM ledger_ledgerentry WHERE seq >= %s", grown - 3)
+            _resign(env, db)
+            db.sql("COMMIT")
+            db.close()
+            out, err = watcher.communicate(timeout=60)
+        finally:
+            if watcher.poll() is None:
+                watcher.kill()
+        assert watcher.returncode == 1
+        assert f"consistent: size {base['FIRST_SIZE']} -> {grown}" in out
+        assert "ALARM (shrink)" in err

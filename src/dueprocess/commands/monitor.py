@@ -137,9 +137,18 @@ def run_monitor(args: argparse.Namespace) -> int:
 def _round(state, client: Client, opener, *, entries: bool) -> int:  # type: ignore[no-untyped-def]
     from dueprocess.tlog.monitor import Alarm, observe
 
+    bundles = client.bundle if entries else None
     try:
         text = client.get("checkpoint").decode("utf-8")
-        seen = observe(state, text, opener, client.tile, client.bundle if entries else None)
+        try:
+            seen = observe(state, text, opener, client.tile, bundles)
+        except Alarm as alarm:
+            # tiles that vanish under a checkpoint just served: if the log now serves another
+            # checkpoint, judge that one (a truncation in progress is then named a shrink)
+            again = client.get("checkpoint").decode("utf-8") if alarm.kind == "bad-tiles" else text
+            if again == text:
+                raise
+            seen = observe(state, again, opener, client.tile, bundles)
     except Alarm as alarm:
         print(f"ALARM ({alarm.kind}): {alarm}", file=sys.stderr)
         if alarm.evidence:
