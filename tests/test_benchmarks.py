@@ -46,3 +46,12 @@ def test_the_state_benchmark_reconciles_bulk_data_and_reports_its_ratio():
     out = run_bench("bench_state.py", "--cases", "200", "--repeat", "1")
     assert "committed" in out and "rows in" in out
     assert "with it:" in out and "reconciliation share" in out
+
+
+def test_the_tile_benchmark_reports_reads_per_proof():
+    out = run_bench(
+        "bench_tiles.py", "--sizes", "300,3000", "--proofs", "20", "--server-entries", "700"
+    )
+    assert "reads per proof at 3000 entries vs 300: ratio" in out
+    assert "faster" in out
+    assert "computing every full tile once: 2 tiles" in out and "a kept full level-0 tile" in out

@@ -34,7 +34,8 @@ def test_no_module_of_the_package_imports_django_or_the_rest_of_dueprocess() -> 
 def test_the_package_imports_and_works_with_django_unimportable() -> None:
     script = (
         "import sys; sys.modules['django'] = None\n"
-        "from dueprocess.tlog import merkle, note, policy, prooftree, tlogproof, witness\n"
+        "from dueprocess.tlog import merkle, monitor, note, policy, prooftree, tiles, tlogproof\n"
+        "from dueprocess.tlog import witness\n"
         "leaves = [merkle.leaf_hash(bytes([i])) for i in range(5)]\n"
         "root = merkle.root_from_leaf_hashes(leaves)\n"
         "pair = merkle.root_from_leaf_hashes(leaves[:2])\n"

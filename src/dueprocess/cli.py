@@ -6,7 +6,17 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from dueprocess.commands import api, demo, init, ledger, rulebook, serve, staff, witness
+from dueprocess.commands import (
+    api,
+    demo,
+    init,
+    ledger,
+    monitor,
+    rulebook,
+    serve,
+    staff,
+    witness,
+)
 from dueprocess.commands.setup import CommandError
 
 
@@ -16,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Complaints and disciplinary cases with a record anyone can verify.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (init, demo, serve, rulebook, witness, api, staff):
+    for module in (init, demo, serve, rulebook, witness, api, staff, monitor):
         module.add_parser(sub)
     ledger.add_parsers(sub)
     manage = sub.add_parser("manage", help="run a Django management command")

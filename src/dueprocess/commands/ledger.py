@@ -86,6 +86,7 @@ def _tick_once(*, verbose: bool) -> int:
             print("ledger is empty: no checkpoint")
             return 0
         report = witnesses_submit(latest)
+        _keep_tiles(latest.size)
     if created or verbose:
         print(f"checkpoint size {latest.size}" + ("" if created else " (unchanged)"))
     for outcome in report.outcomes:
@@ -93,6 +94,16 @@ def _tick_once(*, verbose: bool) -> int:
     if verbose:
         print(latest.note, end="")
     return 1 if report.refused else 0
+
+
+def _keep_tiles(size: int) -> None:
+    """Keep the new full tlog-tiles tiles, so that no reader's request computes them."""
+    from dueprocess.ledger.tiles import Unpublishable, fill_full_tiles
+
+    try:
+        fill_full_tiles(size)
+    except Unpublishable as error:
+        print(f"tiles not kept: {error}", file=sys.stderr)
 
 
 def run_verify(args: argparse.Namespace) -> int:

@@ -109,3 +109,21 @@ class LedgerRowState(models.Model):
         ]
         # verify reads one table's commitments at a time, in seq order
         indexes = [models.Index(fields=["table_name", "seq"], name="ledger_row_state_table")]
+
+
+class LedgerTile(models.Model):
+    """A full tlog-tiles hash tile (256 hashes), computed once from the stored leaf hashes.
+
+    Full tiles never change, so they are kept to spare recomputing a level-1 tile from its
+    65,536 leaves; ``root`` is the tile's own Merkle root, which is the tile's hash in the level
+    above. Partial tiles are never stored. The table is append-only by trigger, and a wrong row
+    cannot go unnoticed anyway: every tile client checks each tile against the signed checkpoint.
+    """
+
+    level = models.PositiveSmallIntegerField()
+    index = models.BigIntegerField()
+    hashes = models.BinaryField()
+    root = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["level", "index"], name="one_tile")]

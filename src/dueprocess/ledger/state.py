@@ -86,6 +86,7 @@ NOT_COMMITTED: dict[str, str] = {
     "ledger.subjectkey": "keys, destroyed on erasure by design",
     "ledger.checkpoint": "the ledger itself (signed)",
     "ledger.cosignature": "the ledger itself (signed by the witnesses)",
+    "ledger.ledgertile": "public hashes derived from the entries, checked by every tile client",
 }
 
 #: The digest recorded for a row a change deleted.

@@ -6,4 +6,5 @@ app_name = "ledger"
 urlpatterns = [
     path("checkpoint", views.latest_checkpoint, name="checkpoint"),
     path("vkey", views.verifier_key, name="vkey"),
+    path("tile/<path:path>", views.tile, name="tile"),
 ]

@@ -20,6 +20,7 @@ APPEND_ONLY_TABLES = (
     "ledger_cosignature",
     "ledger_ledgerrowstate",
     "ledger_ledgerpayload",
+    "ledger_ledgertile",
     "cases_statuschange",
     "cases_recommendation",
     "cases_decision",

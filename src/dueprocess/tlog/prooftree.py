@@ -25,6 +25,11 @@ class ProofTree:
         self.leaves = leaf_hashes
         self._memo: dict[tuple[int, int], bytes] = {}
 
+    @property
+    def size(self) -> int:
+        """The number of leaves the proofs may reach."""
+        return len(self.leaves)
+
     def subtree(self, start: int, end: int) -> bytes:
         width = end - start
         if width < _MEMO_MIN_WIDTH:
@@ -39,7 +44,7 @@ class ProofTree:
 
     def inclusion(self, index: int, size: int) -> list[bytes]:
         """PATH(index, D[size]), leaf sibling first (RFC 9162 §2.1.3.1)."""
-        if not 0 <= index < size <= len(self.leaves):
+        if not 0 <= index < size <= self.size:
             raise merkle.ProofError(f"no leaf {index} in a tree of size {size}")
         low, high, path = 0, size, []
         while high - low > 1:
@@ -55,7 +60,7 @@ class ProofTree:
 
     def consistency(self, old: int, new: int) -> list[bytes]:
         """PROOF(old, D[new]) (RFC 9162 §2.1.4.1); empty for old = 0 or old = new."""
-        if not 0 <= old <= new <= len(self.leaves):
+        if not 0 <= old <= new <= self.size:
             raise merkle.ProofError(f"no consistency proof from {old} to {new}")
         if old in (0, new):
             return []

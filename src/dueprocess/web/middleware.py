@@ -25,14 +25,18 @@ class RequestIdMiddleware:
 
 
 class NoStoreMiddleware:
-    """Case data must never sit in a browser or proxy cache (ASVS 14.3.2)."""
+    """Case data must never sit in a browser or proxy cache (ASVS 14.3.2).
+
+    The public log under ``/ledger/`` (checkpoint, tiles, key: nothing personal) sets its own
+    caching, as tlog-tiles asks: full tiles are immutable and meant to be cached by anyone."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not request.path.startswith("/static/"):
+        public_log = request.path.startswith("/ledger/") and "Cache-Control" in response
+        if not request.path.startswith("/static/") and not public_log:
             response["Cache-Control"] = "no-store"
         return response
 
