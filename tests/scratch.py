@@ -61,6 +61,10 @@ def postgres_database(server_url: str, *, template: str = "") -> Iterator[str]:
 
 
 def run(env: dict[str, str], *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run ``dueprocess *args`` with ``env`` (``{}``: an outsider with no database), always on
+    the code under test (the caller's ``PYTHONPATH`` is kept)."""
+    if "PYTHONPATH" in os.environ and "PYTHONPATH" not in env:
+        env = {**env, "PYTHONPATH": os.environ["PYTHONPATH"]}
     return subprocess.run(
         [sys.executable, "-m", "dueprocess.cli", *args],
         env=env,

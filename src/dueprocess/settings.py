@@ -257,6 +257,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DUEPROCESS_FROM_EMAIL", "complaints@dueproc
 LEDGER_ORIGIN = os.environ.get("DUEPROCESS_LEDGER_ORIGIN", "dueprocess.invalid/ledger/v1")
 LEDGER_WITNESSES = os.environ.get("DUEPROCESS_LEDGER_WITNESSES", "")
 LEDGER_WITNESS_QUORUM = int(os.environ.get("DUEPROCESS_LEDGER_WITNESS_QUORUM", "0"))
+#: Seconds a proof export waits for the policy's witnesses to cosign its checkpoint.
+LEDGER_WITNESS_WAIT = float(os.environ.get("DUEPROCESS_LEDGER_WITNESS_WAIT", "10"))
 
 LOGGING = {
     "version": 1,

@@ -70,3 +70,21 @@ def test_a_proof_over_an_invalid_entry_is_refused_with_503_and_nothing_is_signed
     assert problem_code(response) == "ledger-unsound"
     assert f"seq {last.seq + 1}" in response.json()["detail"]
     assert Checkpoint.objects.count() == signed_before
+
+
+def test_a_proof_the_witnesses_do_not_cosign_is_refused_with_503(
+    api, world, tmp_path, settings, monkeypatch
+):
+    from dueprocess.tlog.note import generate_cosigner_key
+
+    _, witness = generate_cosigner_key("ombudsman.example/w1")
+    policy = tmp_path / "ledger.policy"
+    policy.write_text(f"log {keys.vkey()}\nwitness w1 {witness} http://127.0.0.1:9\nquorum w1\n")
+    monkeypatch.setenv("DUEPROCESS_LEDGER_POLICY", str(policy))
+    settings.LEDGER_WITNESS_WAIT = 0.3
+    case = world.case_at("triage")
+    response = api.get(f"/cases/{case.reference}/proof", "reviewer")
+    assert response.status_code == 503, response.content
+    assert problem_code(response) == "ledger-unwitnessed"
+    assert "did not cosign checkpoint" in response.json()["detail"]
+    assert "w1: witness http://127.0.0.1:9 unreachable" in response.json()["detail"]

@@ -151,6 +151,12 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path: Pa
     with scratch_env(tmp_path) as env:
         built = run(env, "demo", "--no-serve", "--cases", "30")
         assert built.returncode == 0, built.stderr
+        # `serve` runs without the demo's witness (it stops with the demo): proofs are fuzzed
+        # under a policy that requires none, so they are signed rather than refused with 503
+        data = Path(env["DUEPROCESS_DATA_DIR"])
+        (data / "ledger.policy").write_text(
+            f"log {(data / 'ledger.vkey').read_text().strip()}\nquorum none\n"
+        )
         enrolled = run(env, "manage", "shell", "-c", ENROL)
         assert enrolled.returncode == 0, enrolled.stderr
         created = run(

@@ -49,6 +49,9 @@ def base(tmp_path_factory) -> Iterator[dict[str, str]]:
         assert run(env, "verify").returncode == 0
         env["WITNESS_VKEY"] = witness_vkey
         env["WITNESS_URL"] = server.url
+        (tmp / "w.key").write_text(skey)  # for a copy's own witness (test_tamper_witnessed)
+        env["WITNESS_KEY_FILE"] = str(tmp / "w.key")
+        env["WITNESS_DB"] = str(tmp / "w.db")
         yield env
         server.close()
 

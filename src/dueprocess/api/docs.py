@@ -25,6 +25,8 @@ _WHEN = {
     413: "The body is larger than the API accepts.",
     415: "The body is not sent as application/json.",
     422: "A field is missing or invalid, or written reasons are required.",
+    503: "The ledger cannot sign now: it holds an invalid entry, or its witnesses did not cosign"
+    " in time.",
 }
 _CODE_FOR_STATUS = {
     400: "malformed-request",
@@ -35,6 +37,7 @@ _CODE_FOR_STATUS = {
     413: "payload-too-large",
     415: "unsupported-media-type",
     422: "validation",
+    503: "ledger-unwitnessed",
 }
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",

@@ -39,6 +39,7 @@ PROBLEMS: dict[str, tuple[int, str]] = {
     "unsupported-media-type": (415, "Send JSON"),
     "method-not-allowed": (405, "Method not allowed"),
     "ledger-unsound": (503, "The ledger holds an invalid entry; nothing was signed"),
+    "ledger-unwitnessed": (503, "The log's witnesses did not cosign in time; nothing was exported"),
     "domain-error": (400, "The request was refused"),
     "server-error": (500, "Something went wrong on our side"),
 }

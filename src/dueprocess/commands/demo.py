@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
+import sys
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dueprocess.commands import demo_witness
 from dueprocess.commands.serve import add_serve_options, serve
 from dueprocess.commands.setup import CommandError, django_setup, migrate
 
 if TYPE_CHECKING:
-    from dueprocess.accounts.models import User
+    from dueprocess.accounts.models import Organisation, User
 
 MARKER = "demo.marker"
 #: The marker's text once a build has finished; a demo is reused only if its build finished.
@@ -27,6 +31,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     parser.add_argument("--no-serve", action="store_true", help="build the demo and exit")
     parser.add_argument("--cases", type=int, default=300, help="number of cases (default 300)")
     parser.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same demo)")
+    parser.add_argument(
+        "--tick",
+        type=float,
+        default=5.0,
+        help="seconds between checkpoints while serving (default 5)",
+    )
     parser.add_argument(
         "--reset",
         action="store_true",
@@ -86,10 +96,49 @@ def _demo_users() -> dict[str, User]:
 def run(args: argparse.Namespace) -> int:
     if not 1 <= args.cases <= 200_000:
         raise CommandError("--cases must be between 1 and 200000")
+    if args.tick <= 0:
+        raise CommandError("--tick must be a positive number of seconds")
     directory, reuse = _prepare_data_dir(args.reset)
     django_setup()
     migrate()
     from dueprocess.accounts.models import Organisation
+    from dueprocess.ledger import keys
+
+    organisation = Organisation.objects.order_by("pk").first()
+    if organisation is not None and not reuse:
+        raise CommandError(
+            "the database already holds an organisation; use an empty database"
+            + (" (--reset cannot empty a PostgreSQL database)" if args.reset else "")
+        )
+    reuse = reuse and organisation is not None
+    keys.ensure_signing_key()
+    witness = demo_witness.start(
+        demo_witness.prepare(directory, fresh=not reuse or not _names_demo_witness()), keys.vkey()
+    )
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # stopping the demo stops the witness
+    try:
+        return _run(args, directory, witness, organisation)
+    finally:
+        witness.stop()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _names_demo_witness() -> bool:
+    from dueprocess.ledger.config import load_policy, policy_path
+
+    return policy_path().exists() and demo_witness.POLICY_NAME in load_policy().witnesses
+
+
+def _run(
+    args: argparse.Namespace,
+    directory: Path,
+    witness: demo_witness.DemoWitness,
+    organisation: Organisation | None,
+) -> int:
     from dueprocess.demo.build import Builder
     from dueprocess.demo.personas import (
         DEMO_PASSWORD,
@@ -99,36 +148,31 @@ def run(args: argparse.Namespace) -> int:
         recovery_code,
     )
     from dueprocess.ledger import keys
-    from dueprocess.ledger.config import ensure_policy
+    from dueprocess.ledger.config import policy_path
     from dueprocess.lib import clock
     from dueprocess.rulebook.versions import rulebook_install
     from dueprocess.rulebooks import bundled
 
-    organisation = Organisation.objects.order_by("pk").first()
-    if reuse and organisation is not None:
+    if organisation is not None:
         users = _demo_users()
         print(
             f"Reusing the demo of {organisation.name} built earlier (data in {directory});"
             " `dueprocess demo --reset` deletes it and builds a new one"
         )
-    elif organisation is not None:
-        raise CommandError(
-            "the database already holds an organisation; use an empty database"
-            + (" (--reset cannot empty a PostgreSQL database)" if args.reset else "")
-        )
     else:
-        keys.ensure_signing_key()
-        ensure_policy()
         started = time.monotonic()
         version = rulebook_install(path=bundled("party"))
         result = Builder(version, cases=args.cases, seed=args.seed, now=clock.now()).build()
         seconds = time.monotonic() - started
-        (directory / MARKER).write_text(BUILT)
         users = dict(result.users)
         print(
             f"Built {result.organisation.name}: {result.cases} cases from {result.events} events "
             f"in {seconds:.1f} s (data in {directory})"
         )
+    policy_path().write_text(demo_witness.policy_text(keys.vkey(), witness), encoding="utf-8")
+    _witness_everything()
+    if organisation is None:
+        (directory / MARKER).write_text(BUILT)
     print("\nSign in as any of these people (password for all: " + DEMO_PASSWORD + "):")
     by_key = {p.key: p for p in PERSONAS}
     for key in PRINTED:
@@ -141,9 +185,90 @@ def run(args: argparse.Namespace) -> int:
     print("\nEach sign-in asks for a code: add the secret to any authenticator app, or use the")
     print("recovery code once. To add a security key or passkey instead, open the app as")
     print("http://localhost:8000 (browsers refuse keys on an IP address such as 127.0.0.1).")
+    _print_ledger_model(directory, witness, serving=not args.no_serve, tick=args.tick)
     if args.no_serve:
         print("\nStart the server with: dueprocess serve")
         return 0
     print()
-    serve(args.host, args.port, args.threads)
+    stop = threading.Event()
+    ticker = threading.Thread(target=_keep_checkpointing, args=(stop, args.tick), daemon=True)
+    ticker.start()
+    try:
+        serve(args.host, args.port, args.threads)
+    finally:
+        stop.set()
+        ticker.join(timeout=15)
     return 0
+
+
+def _witness_everything() -> None:
+    """Every checkpoint so far, oldest first, to the witness; then one over the newest entries.
+    Refuses to go on if the witness refuses (the demo would show an unwitnessed log)."""
+    from dueprocess.ledger.checkpoints import (
+        checkpoint_create,
+        witnesses_catch_up,
+        witnesses_submit,
+    )
+
+    reports = witnesses_catch_up()
+    latest = checkpoint_create()
+    if latest is not None:
+        reports.append(witnesses_submit(latest))
+    refused = [o for report in reports for o in report.refused]
+    if refused:
+        raise CommandError(
+            f"the demo's witness refused a checkpoint: {refused[0].message}; rebuild the demo"
+            " with `dueprocess demo --reset`"
+        )
+
+
+def _keep_checkpointing(stop: threading.Event, every: float) -> None:
+    """While the demo serves: sign a checkpoint over new entries every ``every`` seconds and
+    have the witness cosign it, so /ledger/checkpoint never falls behind (``dueprocess tick``)."""
+    from django.db import connection
+
+    from dueprocess.ledger.checkpoints import InvalidEntries, checkpoint_create, witnesses_submit
+
+    while not stop.wait(every):
+        try:
+            created = checkpoint_create()
+            if created is not None:
+                for outcome in witnesses_submit(created).refused:
+                    print(f"witness {outcome.witness}: {outcome.message}", file=sys.stderr)
+        except InvalidEntries as error:
+            print(f"checkpoint: {error}", file=sys.stderr)
+        except Exception as error:  # keep serving; say what went wrong
+            print(f"checkpoint failed: {error}", file=sys.stderr)
+        finally:
+            connection.close()
+
+
+def _print_ledger_model(
+    directory: Path, witness: demo_witness.DemoWitness, *, serving: bool, tick: float
+) -> None:
+    from dueprocess.ledger.config import policy_path
+    from dueprocess.ledger.keys import VKEY_FILE
+    from dueprocess.ledger.models import Checkpoint
+
+    latest = Checkpoint.objects.order_by("-size").first()
+    vkey_file = directory / VKEY_FILE
+    witness_vkey = witness.directory / demo_witness.VKEY_FILE
+    print(
+        f"\nThe ledger is witnessed: {demo_witness.WITNESS_NAME}, a separate process (pid"
+        f" {witness.process.pid}) with its own key and data in {witness.directory}, has cosigned"
+        f" every checkpoint ({Checkpoint.objects.count()}, latest size"
+        f" {latest.size if latest else 0})."
+    )
+    print(f"  policy: {policy_path()} (the log key and the witness, quorum 1)")
+    if serving:
+        print(
+            f"  while the demo serves, new entries are checkpointed and cosigned every {tick:g} s;"
+            " the witness stops with the demo"
+        )
+    print(f"  verify as an auditor, with your own copy of the policy: dueprocess verify --policy"
+          f" {policy_path()} --online")  # fmt: skip
+    print("  prove a case (its reference is on its page): dueprocess prove C-… --out case.json")
+    print(
+        f"  check it anywhere: dueprocess check-proof case.json --vkey {vkey_file}"
+        f" --witness-vkey {witness_vkey} --quorum 1"
+    )

@@ -40,12 +40,21 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     prove.add_argument(
         "--organisation", help="the organisation's short name, if several share one database"
     )
+    prove.add_argument(
+        "--wait",
+        type=float,
+        help="seconds to wait for the policy's witnesses to cosign (default"
+        " DUEPROCESS_LEDGER_WITNESS_WAIT, 10)",
+    )
     prove.set_defaults(run=run_prove)
     check = sub.add_parser("check-proof", help="verify a proof bundle without any database")
     check.add_argument("file", type=Path)
-    check.add_argument("--vkey", required=True, help="the log's verifier key, or a file holding it")
+    check.add_argument("--vkey", help="the log's verifier key, or a file holding it")
     check.add_argument("--witness-vkey", action="append", default=[], help="a witness key (repeat)")
     check.add_argument("--quorum", type=int, default=0, help="cosignatures required")
+    check.add_argument(
+        "--policy", type=Path, help="your tlog-policy file: log key, witnesses and quorum"
+    )
     check.set_defaults(run=run_check_proof)
 
 
@@ -109,30 +118,52 @@ def _keep_tiles(size: int) -> None:
 def run_verify(args: argparse.Namespace) -> int:
     django_setup()
     require_migrated()
-    from dueprocess.ledger.config import load_policy
+    from dueprocess.ledger.config import load_policy, policy_path
     from dueprocess.ledger.verify import verify_ledger, verify_state
     from dueprocess.tlog.policy import PolicyError, parse_policy
 
     if args.state:
         started = time.monotonic()
-        return _verify_report(verify_state(), started, "case data reconciled with the ledger")
+        report = verify_state()
+        return _verify_report(report, started, "case data reconciled with the ledger", own=True)
     try:
-        if args.vkey:
+        if args.vkey and not args.policy:
             policy = parse_policy(f"log {_key(str(args.vkey))}\nquorum none\n")
-        else:
+        elif args.policy:
             policy = load_policy(args.policy)
+        else:
+            if not policy_path().exists():
+                raise CommandError(
+                    f"no policy at {policy_path()}: pass your own with --policy (or --vkey)"
+                )
+            policy = load_policy()
     except (OSError, PolicyError) as error:
         raise CommandError(f"cannot read the policy: {error}") from error
+    if args.vkey and args.policy:
+        vkey = _key(str(args.vkey))
+        if all(log.verifier.vkey != vkey for log in policy.logs):
+            raise CommandError(f"the policy {args.policy} does not name the log key {args.vkey}")
     started = time.monotonic()
     report = verify_ledger(policy, online=args.online, state=not args.no_state)
-    return _verify_report(report, started, "ledger verified")
+    own = bool(args.policy or args.vkey)
+    return _verify_report(report, started, "ledger verified", own=own)
 
 
-def _verify_report(report: VerifyReport, started: float, success: str) -> int:
+def _verify_report(report: VerifyReport, started: float, success: str, *, own: bool) -> int:
+    """Print what was checked; ``own``: the auditor passed their own policy or key."""
+    from dueprocess.ledger.config import policy_path
+
     for line in report.checked:
         print(f"  ok  {line}")
     for warning in report.warnings:
         print(warning, file=sys.stderr)
+    if report.warnings and not own:
+        print(
+            f"NOTE: this used the data directory's policy ({policy_path()}), which whoever runs"
+            " the server can change. An auditor must verify with their own copy:"
+            " `dueprocess verify --policy MY.policy --online`.",
+            file=sys.stderr,
+        )
     if not report.ok:
         print(f"FAILED: {report.failure}", file=sys.stderr)
         return 1
@@ -156,13 +187,21 @@ def run_prove(args: argparse.Namespace) -> int:
     if len(found) > 1:
         raise CommandError(f"{args.reference} exists in several organisations: add --organisation")
     case = found[0]
-    from dueprocess.ledger.checkpoints import InvalidEntries
+    from dueprocess.ledger.checkpoints import InvalidEntries, WitnessesUnavailable
 
     try:
         with request_scope():
-            text = case_proof_bundle(actor=None, case=case)
+            text = case_proof_bundle(actor=None, case=case, wait=args.wait)
     except InvalidEntries as error:
         print(f"FAILED: {error}", file=sys.stderr)
+        return 1
+    except WitnessesUnavailable as error:
+        print(f"FAILED: {error}", file=sys.stderr)
+        print(
+            "A bundle is proved only on a checkpoint the policy's witnesses cosigned: they must"
+            " be reachable (the demo's own witness runs only while `dueprocess demo` does).",
+            file=sys.stderr,
+        )
         return 1
     args.out.write_text(text, encoding="utf-8")
     print(f"wrote {args.out}")
@@ -170,22 +209,41 @@ def run_prove(args: argparse.Namespace) -> int:
 
 
 def run_check_proof(args: argparse.Namespace) -> int:
-    from dueprocess.ledger.bundle import BundleError, check_bundle
+    from dueprocess.ledger.bundle import BundleError, check_bundle, signed_time
+    from dueprocess.tlog.policy import PolicyError, parse_policy
 
+    if not args.vkey and not args.policy:
+        raise CommandError("give the log's key (--vkey) or your policy (--policy)")
+    try:
+        policy = parse_policy(args.policy.read_bytes()) if args.policy else None
+    except (OSError, PolicyError) as error:
+        raise CommandError(f"cannot read the policy: {error}") from error
     try:
         text = args.file.read_bytes()
         checked = check_bundle(
-            text, _key(args.vkey), [_key(v) for v in args.witness_vkey], args.quorum
+            text,
+            _key(args.vkey) if args.vkey else None,
+            [_key(v) for v in args.witness_vkey],
+            args.quorum,
+            policy=policy,
         )
     except OSError as error:
         raise CommandError(f"cannot read {args.file}: {error}") from error
-    except BundleError as error:
+    except (BundleError, PolicyError) as error:
         print(f"FAILED: {error}", file=sys.stderr)
         return 1
     print(
         f"case {checked.reference}: {len(checked.entries)} entries, all included in checkpoint"
         f" size {checked.checkpoint_size}; cosigned by {sorted(checked.cosigners) or 'no witness'}"
     )
+    for name, at in sorted(checked.signed_at.items()):
+        print(f"  signed time: {name} cosigned the checkpoint at {signed_time(at)}")
+    if not checked.signed_at:
+        print(
+            "  no signed time: no witness you trust cosigned this checkpoint, so nothing outside"
+            " the operator vouches for when (or that only once) it was signed",
+            file=sys.stderr,
+        )
     for entry in checked.entries:
         print(f"  {entry.seq:>8}  {entry.time}  {entry.role:<22} {entry.action}")
     return 0

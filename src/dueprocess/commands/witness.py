@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import time
 from pathlib import Path
 
 from dueprocess.commands.setup import CommandError
@@ -20,7 +22,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     serve.add_argument("--log", action="append", required=True, help="a log's vkey (or file)")
     serve.add_argument("--db", type=Path, required=True, help="the witness's own SQLite file")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8081)
+    serve.add_argument("--port", type=int, default=8081, help="0 picks a free port (printed)")
+    serve.add_argument(
+        "--stop-with-parent",
+        action="store_true",
+        help="stop when the process that started this one ends (as under `dueprocess demo`)",
+    )
     serve.set_defaults(run=run_serve)
 
 
@@ -39,7 +46,7 @@ def run_keygen(args: argparse.Namespace) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     from dueprocess.tlog.note import NoteError, Verifier
-    from dueprocess.tlog.witness import Witness, serve
+    from dueprocess.tlog.witness import Witness, start_in_thread
 
     logs: dict[str, list[str]] = {}
     try:
@@ -49,7 +56,16 @@ def run_serve(args: argparse.Namespace) -> int:
         witness = Witness(args.key.read_text("ascii").strip(), logs, args.db)
     except (OSError, NoteError, ValueError) as error:
         raise CommandError(str(error)) from error
-    print(f"witness {witness.name} for {', '.join(logs)} on http://{args.host}:{args.port}/")
-    print(f"  vkey {witness.vkey}", flush=True)
-    serve(args.host, args.port, witness)
+    parent = os.getppid()
+    try:
+        server = start_in_thread(witness, args.host, args.port)
+    except OSError as error:
+        raise CommandError(f"cannot listen on {args.host}:{args.port}: {error}") from error
+    try:
+        print(f"witness {witness.name} for {', '.join(logs)} on {server.url}/")
+        print(f"  vkey {witness.vkey}", flush=True)
+        while not (args.stop_with_parent and os.getppid() != parent):
+            time.sleep(0.2)  # the server runs in its own thread; this one waits for the end
+    finally:
+        server.close()
     return 0

@@ -14,12 +14,14 @@ beyond this module: only the log's verifier key (and the witnesses' keys, for a 
 from __future__ import annotations
 
 import base64
+import datetime
 import hashlib
 import json
 from dataclasses import dataclass, field
 
 from dueprocess.ledger.entries import Entry, EntryFormatError, parse_entry
 from dueprocess.tlog import note
+from dueprocess.tlog.policy import Policy
 from dueprocess.tlog.tlogproof import TlogProofError, parse_tlog_proof, verify_tlog_proof
 
 FORMAT = "dueprocess.case-proof/v1"
@@ -29,6 +31,12 @@ class BundleError(ValueError):
     pass
 
 
+def signed_time(timestamp: int) -> str:
+    """A cosignature/v1 timestamp (POSIX seconds) as UTC ISO 8601, e.g. 2026-12-02T05:40:12Z."""
+    moment = datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 @dataclass
 class CheckedBundle:
     reference: str
@@ -36,6 +44,9 @@ class CheckedBundle:
     checkpoint_size: int
     entries: list[Entry] = field(default_factory=list)
     cosigners: set[str] = field(default_factory=set)
+    #: Each cosigner's signed time (cosignature/v1 timestamp, POSIX seconds).
+    signed_at: dict[str, int] = field(default_factory=dict)
+    cosignatures: set[note.Signature] = field(default_factory=set, repr=False)
 
 
 def dump_bundle(
@@ -62,24 +73,38 @@ def dump_bundle(
 
 def check_bundle(
     text: str | bytes,
-    log_vkey: str,
+    log_vkey: str | None,
     witness_vkeys: list[str] | tuple[str, ...] = (),
     quorum: int = 0,
+    *,
+    policy: Policy | None = None,
 ) -> CheckedBundle:
-    """Verify every proof in a bundle; raise ``BundleError`` naming the first problem."""
+    """Verify every proof in a bundle; raise ``BundleError`` naming the first problem.
+
+    The keys come either from ``log_vkey``, ``witness_vkeys`` and a number ``quorum`` of
+    distinct witnesses, or from a tlog-policy (its logs, witnesses and quorum expression)."""
     document = _load(text)
     try:
-        log = note.Verifier.from_vkey(log_vkey)
+        logs = [note.Verifier.from_vkey(log_vkey)] if log_vkey else []
         witnesses = [note.CosignatureVerifier.from_vkey(v) for v in witness_vkeys]
     except note.NoteError as error:
         raise BundleError(f"bad verifier key: {error}") from error
-    if log.name != document["origin"]:
-        raise BundleError(f"the key is for {log.name!r}, the bundle is from {document['origin']!r}")
+    if policy is not None:
+        logs = [v for v in policy.log_verifiers if v.name == document["origin"]] or logs
+        witnesses = [*policy.witness_verifiers, *witnesses]
+        if log_vkey and logs and all(v.vkey != log_vkey for v in policy.log_verifiers):
+            raise BundleError("the policy does not name the log key given with --vkey")
+    if not logs:
+        raise BundleError("no log key: give the log's vkey or a policy naming the log")
+    if all(v.name != document["origin"] for v in logs):
+        raise BundleError(
+            f"the key is for {logs[0].name!r}, the bundle is from {document['origin']!r}"
+        )
     result = CheckedBundle(document["reference"], document["case"], document["checkpoint_size"])
     checkpoint_text = None
     seen: dict[int, int] = {}
     for number, proof_text in enumerate(document["proofs"], start=1):
-        entry = _check_one(number, proof_text, log, witnesses, quorum, document, result)
+        entry = _check_one(number, proof_text, logs, witnesses, quorum, document, result)
         if entry.seq in seen:
             raise BundleError(
                 f"proof {number} repeats entry {entry.seq} (already proof {seen[entry.seq]})"
@@ -91,6 +116,13 @@ def check_bundle(
         checkpoint_text = parsed.checkpoint
         result.entries.append(entry)
     _check_reference(document, result.entries)
+    if policy is not None:
+        named = policy.cosigners(result.cosignatures)
+        if not policy.satisfied_by(named):
+            raise BundleError(
+                f"the checkpoint is cosigned by {sorted(named) or 'no witness'} of the policy;"
+                f" its quorum {policy.quorum!r} is not met"
+            )
     return result
 
 
@@ -148,12 +180,12 @@ def _load(text: str | bytes) -> dict:  # type: ignore[type-arg]
     return document
 
 
-def _check_one(number, proof_text, log, witnesses, quorum, document, result) -> Entry:  # type: ignore[no-untyped-def]
+def _check_one(number, proof_text, logs, witnesses, quorum, document, result) -> Entry:  # type: ignore[no-untyped-def]
     try:
         proof = parse_tlog_proof(proof_text)
         if proof.extra is None:
             raise BundleError(f"proof {number} carries no entry in its extra line")
-        verified = verify_tlog_proof(proof_text, proof.extra, log, witnesses, quorum)
+        verified = verify_tlog_proof(proof_text, proof.extra, logs, witnesses, quorum)
         entry = parse_entry(proof.extra)
     except (TlogProofError, EntryFormatError) as error:
         raise BundleError(f"proof {number}: {error}") from error
@@ -165,5 +197,8 @@ def _check_one(number, proof_text, log, witnesses, quorum, document, result) -> 
         raise BundleError(f"proof {number}: entry {entry.seq} belongs to another case")
     if verified.checkpoint.size != document["checkpoint_size"]:
         raise BundleError(f"proof {number}: checkpoint size differs from the bundle's")
-    result.cosigners |= {s.name for s in verified.cosignatures}
+    for signature in verified.cosignatures:
+        result.cosigners.add(signature.name)
+        result.signed_at[signature.name] = signature.timestamp or 0
+        result.cosignatures.add(signature)
     return entry

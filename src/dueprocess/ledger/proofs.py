@@ -15,9 +15,9 @@ from django.db import transaction
 
 from dueprocess.access.enforcement import recorded_denials
 from dueprocess.access.rules import Gate
-from dueprocess.ledger import sealing
+from dueprocess.ledger import sealing, store
 from dueprocess.ledger.bundle import dump_bundle
-from dueprocess.ledger.checkpoints import checkpoint_create, leaf_hashes, published_note
+from dueprocess.ledger.checkpoints import leaf_hashes, published_note, witnessed_checkpoint
 from dueprocess.ledger.entries import parse_entry
 from dueprocess.ledger.models import Checkpoint, LedgerEntry, LedgerPayload
 from dueprocess.ledger.record import case_pseudonym, record
@@ -30,8 +30,13 @@ if TYPE_CHECKING:
 
 
 @recorded_denials
-def case_proof_bundle(*, actor: User | None, case: Case) -> str:
-    """The case's proof bundle (JSON text). ``actor=None`` is the operator on the command line."""
+def case_proof_bundle(*, actor: User | None, case: Case, wait: float | None = None) -> str:
+    """The case's proof bundle (JSON text). ``actor=None`` is the operator on the command line.
+
+    The bundle is proved against a checkpoint that covers the export's own entry and meets the
+    policy's witness quorum (waiting up to ``wait`` seconds, by default ``LEDGER_WITNESS_WAIT``,
+    for the witnesses' cosignatures), so an outsider can check it with the witnesses' keys:
+    ``WitnessesUnavailable`` otherwise."""
     role = "operator"
     if actor is not None:
         gate = Gate(actor, case)
@@ -39,9 +44,8 @@ def case_proof_bundle(*, actor: User | None, case: Case) -> str:
         role = gate.require("case.prove").role
     with transaction.atomic():
         record(actor=actor, action="case.proof_exported", case=case, role=role, details={})
-    checkpoint = checkpoint_create() or Checkpoint.objects.order_by("-size").first()
-    assert checkpoint is not None
-    return build_bundle(case, checkpoint)
+    waiting = settings.LEDGER_WITNESS_WAIT if wait is None else wait
+    return build_bundle(case, witnessed_checkpoint(store.size(), wait=waiting))
 
 
 def build_bundle(case: Case, checkpoint: Checkpoint) -> str:

@@ -35,6 +35,7 @@ from cryptography.exceptions import InvalidTag
 from django.db import connection
 
 from dueprocess.ledger import reconcile, sealing
+from dueprocess.ledger.bundle import signed_time
 from dueprocess.ledger.config import UNWITNESSED_WARNING
 from dueprocess.ledger.entries import HEADER, EntryFormatError, parse_entry
 from dueprocess.ledger.models import Checkpoint, Cosignature
@@ -54,6 +55,8 @@ class VerifyReport:
     failure: str = ""
     warnings: list[str] = field(default_factory=list)
     leaf_hashes: list[bytes] = field(default_factory=list, repr=False)
+    #: The witnesses that cosigned the latest checkpoint, each with its signed time.
+    signed_at: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -467,6 +470,9 @@ def _checkpoints(report: VerifyReport, policy: Policy, hashes: list[bytes]) -> C
 
 
 def _quorum(report: VerifyReport, policy: Policy, latest: Checkpoint | None) -> None:
+    """Every stored cosignature by a witness the policy names must verify (its signed time
+    included); the latest checkpoint must meet the quorum. Cosignatures by witnesses the policy
+    does not name are ignored, as signed notes require, but reported."""
     if latest is None:
         report.warnings.append(UNWITNESSED_WARNING)
         if policy.quorum != "none":
@@ -474,33 +480,62 @@ def _quorum(report: VerifyReport, policy: Policy, latest: Checkpoint | None) -> 
                 f"no checkpoint, but the policy requires quorum {policy.quorum!r}"
             )
         return
-    body, _ = note.split_note(latest.note)
-    names = set()
-    for cosignature in Cosignature.objects.filter(checkpoint=latest):
+    trusted = {(v.name, v.key_id) for v in policy.witness_verifiers}
+    bodies: dict[int, str] = {}
+    signed_at: dict[str, int] = {}
+    unknown: set[str] = set()
+    checked = 0
+    for cosignature in Cosignature.objects.select_related("checkpoint").order_by(
+        "checkpoint__size", "witness"
+    ):
+        checkpoint = cosignature.checkpoint
+        where = f"cosignature by {cosignature.witness} on checkpoint {checkpoint.size}"
+        try:
+            parsed = note.parse_signature_line(cosignature.line)
+        except note.NoteError as error:
+            raise VerificationFailed(f"{where} is malformed ({error})") from error
+        if (parsed.name, parsed.key_id) not in trusted:
+            unknown.add(parsed.name)
+            continue
+        if checkpoint.size not in bodies:
+            bodies[checkpoint.size] = note.split_note(checkpoint.note)[0]
         try:
             _, verified = note.open_note(
-                body + "\n" + cosignature.line + "\n", policy.witness_verifiers
+                bodies[checkpoint.size] + "\n" + cosignature.line + "\n",
+                policy.witness_verifiers,
             )
         except note.NoteError as error:
-            raise VerificationFailed(
-                f"cosignature by {cosignature.witness} on checkpoint {latest.size}"
-                f" does not verify ({error})"
-            ) from error
-        names |= policy.cosigners(verified)
-    if not names:
+            raise VerificationFailed(f"{where} does not verify ({error})") from error
+        checked += 1
+        if checkpoint.pk == latest.pk:
+            for signature in verified:
+                for name in policy.cosigners([signature]):
+                    signed_at[name] = signature.timestamp or 0
+    if unknown:
+        report.warnings.append(
+            "WARNING: the ledger holds cosignatures by witnesses this policy does not name"
+            f" ({', '.join(sorted(unknown))}); they were not checked. If the policy was changed"
+            " to leave them out, verify with your own copy of the policy (--policy)."
+        )
+    if not signed_at:
         report.warnings.append(UNWITNESSED_WARNING)
     try:
-        met = policy.satisfied_by(names)
+        met = policy.satisfied_by(signed_at)
     except PolicyError as error:
         raise VerificationFailed(str(error)) from error
     if not met:
         raise VerificationFailed(
-            f"latest checkpoint {latest.size} is cosigned by {sorted(names) or 'no witness'};"
+            f"latest checkpoint {latest.size} is cosigned by {sorted(signed_at) or 'no witness'};"
             f" the policy's quorum {policy.quorum!r} is not met"
         )
+    report.signed_at = dict(signed_at)
+    witnessed = (
+        ", ".join(f"{name} at {signed_time(at)}" for name, at in sorted(signed_at.items()))
+        or "no witness (no signed time)"
+    )
     report.checked.append(
-        f"cosignatures: latest checkpoint cosigned by {sorted(names) or 'no witness'}"
-        f" (quorum {policy.quorum!r} met)"
+        f"cosignatures: {checked} verified (each with its signed time); latest checkpoint"
+        f" {latest.size} cosigned by {witnessed} (quorum {policy.quorum!r} met)"
     )
 
 

@@ -58,11 +58,12 @@ def get_checkpoint(request: HttpRequest) -> HttpResponse:
     **documented(
         "getCaseProof",
         "Export the case's proof bundle",
-        "Every ledger entry about the case with an inclusion proof to a freshly signed "
-        "checkpoint, as one JSON document that `dueprocess check-proof` (or any C2SP-aware "
-        "tool) checks without access to the database. The export itself is recorded first.",
+        "Every ledger entry about the case with an inclusion proof to a checkpoint that the "
+        "policy's witnesses cosigned, as one JSON document that `dueprocess check-proof` (or "
+        "any C2SP-aware tool) checks without access to the database. The export itself is "
+        "recorded first; 503 if the witnesses do not cosign in time.",
         scope="ledger:read",
-        errors=[404, 422],
+        errors=[404, 422, 503],
     ),
 )
 def get_case_proof(request: HttpRequest, ref: Ref) -> HttpResponse:
