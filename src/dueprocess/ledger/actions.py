@@ -55,6 +55,16 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("account.second_factor_reset", "recovery codes were regenerated"),
         ),
         *_actions(
+            "parties.services",
+            ("party.report_filed", "a complaint came in on the public form; a receipt was issued"),
+            ("party.report_refused", "a public complaint was refused by the rate limit"),
+            ("party.receipt_failed", "a typed receipt opened no case (or was rate limited)"),
+            ("party.case_viewed", "a party read their own case's page (logged before shown)"),
+            ("party.message_sent", "a party sent a message to the case team"),
+            ("party.message_read", "a party first read a message from the case team"),
+            ("case.message_sent", "a member of the case team sent a message to a party"),
+        ),
+        *_actions(
             "web.views.account",
             ("sessions.ended_everywhere", "a person signed out of every session at once"),
         ),
