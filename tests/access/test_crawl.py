@@ -120,6 +120,8 @@ ROUTES = {
     "web:party-case": Route(("GET",), "plain"),
     "web:party-message": Route(("POST",), "plain"),
     "web:party-leave": Route(("POST",), "plain"),
+    "web:respondent-notify": Route(("POST",), "case"),
+    "web:party-response": Route(("POST",), "plain"),
 }
 #: The public pages (no account): what a signed-out visitor gets from each, by method.
 PARTY_PAGES = {
@@ -128,6 +130,7 @@ PARTY_PAGES = {
     "web:party-case": {"GET": {302}},  # to /receipt/: no receipt typed in this session
     "web:party-message": {"POST": {403}},
     "web:party-leave": {"POST": {403}},
+    "web:party-response": {"POST": {403}},
 }
 #: One demo persona per role and relation that matters (the other panel members and
 #: investigators would repeat what these show).

@@ -1,6 +1,7 @@
-"""A complainant holding a receipt requests every route with every demo case: the staff app
-sends them to sign in, the API answers 401, their own pages show their own case — and no answer
-carries any case reference or any other party's name."""
+"""A complainant holding a receipt, and the respondent holding the access code from their
+notice, each request every route with every demo case: the staff app sends them to sign in, the
+API answers 401, their own pages show their own case (the allegations to the respondent only) —
+and no answer carries any case reference or any other party's name."""
 
 from __future__ import annotations
 
@@ -62,13 +63,29 @@ def _expected(name: str, url: str, method: str) -> set[int]:
             "web:party-case": {200},
             "web:party-message": {302, 422},
             "web:party-leave": {302},
+            "web:party-response": {422},  # empty; a complainant has no response form anyway
         }[name]
     if url.startswith("/api/"):
         return {401}
     return {302, 403} if method == "POST" else {302}
 
 
-def test_a_complainant_with_a_receipt_reaches_only_their_own_case(demo) -> None:
+def _respondent_code(demo, case: Case, on_commit) -> str:  # type: ignore[no-untyped-def]
+    from django.core import mail
+
+    from dueprocess.parties.services import respondent_notify
+
+    with on_commit(execute=True):  # the notice is e-mailed once its transaction commits
+        respondent_notify(actor=demo.users["morgan"], case=case, email="quentin@example.org")
+    code = re.search(r"access code: (\d{4} \d{4} \d{4} \d{4})", mail.outbox[-1].body)
+    assert code
+    return code.group(1)
+
+
+@pytest.mark.parametrize("persona", ["complainant", "respondent"])
+def test_a_party_reaches_only_their_own_case(
+    demo, persona, django_capture_on_commit_callbacks
+) -> None:
     cache.clear()
     case = Case.objects.select_related("organisation", "unit").order_by("pk").first()
     assert case is not None
@@ -76,6 +93,8 @@ def test_a_complainant_with_a_receipt_reaches_only_their_own_case(demo) -> None:
     visitor = Client()
     receipt = _file(visitor, organisation, unit)
     own = Case.objects.get(source=Case.Source.PUBLIC)
+    if persona == "respondent":
+        receipt = _respondent_code(demo, own, django_capture_on_commit_callbacks)
     others = {p.display_name for p in Party.objects.exclude(case=own) if not p.anonymous}
     cases = list(Case.objects.select_related("rulebook").order_by("pk"))
     templates = {name: template for template, name in patterns() if name in ROUTES}
@@ -111,6 +130,9 @@ def test_a_complainant_with_a_receipt_reaches_only_their_own_case(demo) -> None:
                     viewed = LedgerEntry.objects.filter(seq__gt=before, action="party.case_viewed")
                     if not viewed.exists():
                         failures.append(f"{method} {url}: the party's view was not recorded")
+                    shows = "What is alleged" in body
+                    if shows != (persona == "respondent"):
+                        failures.append(f"{method} {url}: allegations shown: {shows}")
     assert failures == [], failures[:20]
     assert requests > 300
     cache.clear()

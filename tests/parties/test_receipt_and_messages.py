@@ -176,3 +176,14 @@ def test_leaving_ends_the_party_session(world: World):
     visitor, _, _case = _come_back(world)
     assert visitor.post("/receipt/leave/").status_code == 302
     assert visitor.get("/receipt/case/")["Location"] == "/receipt/"
+
+
+def test_the_outcome_is_shown_to_the_party_only_once_the_parties_are_notified(world: World):
+    visitor, _, case = _come_back(world)
+    case = world.advance(case, "decided")
+    page = visitor.get("/receipt/case/").content.decode()
+    assert "Outcome:" not in page  # decided, but not yet notified
+    world.advance(case, "notified")
+    page = visitor.get("/receipt/case/").content.decode()
+    assert "Outcome:" in page and "Breach of the rules." in page
+    assert "Sanction:" in page

@@ -231,9 +231,11 @@ PARTY_RELATIONS = (COMPLAINANT_OF_CASE, RESPONDENT_OF_CASE)
 PARTY_ACTIONS = (
     "party.view",  # the party's own status page: stage, deadlines, messages, outcome
     "party.message",  # send a message to the case team
+    "party.allegations",  # read the allegations (the notice), complainant withheld if anonymous
+    "party.respond",  # answer the allegations in writing before the decision
 )
 PARTY_PERMITS: dict[str, frozenset[str]] = {
-    COMPLAINANT_OF_CASE: frozenset(PARTY_ACTIONS),
+    COMPLAINANT_OF_CASE: frozenset({"party.view", "party.message"}),
     RESPONDENT_OF_CASE: frozenset(PARTY_ACTIONS),
 }
 

@@ -62,6 +62,9 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("party.case_viewed", "a party read their own case's page (logged before shown)"),
             ("party.message_sent", "a party sent a message to the case team"),
             ("party.message_read", "a party first read a message from the case team"),
+            ("party.allegations_viewed", "a respondent read the allegations (logged before shown)"),
+            ("party.response_submitted", "a respondent sent their written response"),
+            ("case.respondent_notified", "the respondent was sent notice of the allegations"),
             ("case.message_sent", "a member of the case team sent a message to a party"),
         ),
         *_actions(

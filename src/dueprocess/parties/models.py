@@ -26,6 +26,8 @@ class PartyAccess(models.Model):
     consent_to_contact = models.BooleanField(default=False)
     issued_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # A respondent's written response is due by this day (set by the notice of allegations).
+    respond_by = models.DateField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["case", "role"])]
@@ -61,3 +63,15 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_direction_display()} on case {self.case_id}"
+
+
+class WrittenResponse(models.Model):
+    """A respondent's written answer to the allegations, before the decision. Never edited."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="responses")
+    access = models.OneToOneField(PartyAccess, on_delete=models.PROTECT, related_name="response")
+    body = models.TextField()
+    submitted_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Response on case {self.case_id}"

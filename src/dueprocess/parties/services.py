@@ -25,7 +25,7 @@ from dueprocess.errors import InvalidInput, NotFound
 from dueprocess.ledger.record import record
 from dueprocess.lib import clock
 from dueprocess.parties import receipts
-from dueprocess.parties.models import Message, PartyAccess
+from dueprocess.parties.models import Message, PartyAccess, WrittenResponse
 
 if TYPE_CHECKING:
     from dueprocess.accounts.models import Unit, User
@@ -291,7 +291,7 @@ def status_for(*, access: PartyAccess) -> PartyStatus:
         case=case,
         role=access.role,
         stage_words=_stage_words(case),
-        deadlines=_deadlines(case),
+        deadlines=_deadlines(case) if access.role == PartyAccess.Role.COMPLAINANT else _due(access),
         messages=list(Message.objects.filter(access=access).select_related("author")),
         outcome=_outcome(case),
     )
@@ -316,6 +316,14 @@ def _deadlines(case: Case) -> list[Deadline]:
         Deadline("Acknowledgement of your complaint", case.acknowledge_by, acknowledged),
         Deadline("Feedback on what is being done", case.feedback_by, decided),
     ]
+
+
+def _due(access: PartyAccess) -> list[Deadline]:
+    if access.respond_by is None:
+        return []
+    response = WrittenResponse.objects.filter(access=access).first()
+    sent = response.submitted_at.date() if response else None
+    return [Deadline("Your written response to the allegations", access.respond_by, sent)]
 
 
 def _outcome(case: Case) -> str:
@@ -407,3 +415,152 @@ def party_choices(case: Case) -> list[tuple[int, str]]:
         (access.pk, f"The {access.get_role_display().lower()}")
         for access in PartyAccess.objects.filter(case=case, revoked_at__isnull=True).order_by("pk")
     ]
+
+
+#: How long a respondent has to answer the allegations in writing, from the notice (days).
+RESPONSE_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Notice:
+    access: PartyAccess
+    sent_to: str
+
+
+@recorded_denials
+def respondent_notify(*, actor: User, case: Case, email: str = "") -> Notice:
+    """Send the respondent notice of the allegations, with a personal access code (16 digits,
+    the same kind as a receipt) by e-mail — never a password — and a date to answer by. A new
+    notice withdraws the code of an earlier one. Who may: whoever may add a note to the case."""
+    with transaction.atomic():
+        case = lock_case(case)
+        require(actor, "case.view", case)
+        decision = require(actor, "case.note", case)
+        respondent = Party.objects.filter(case=case, role=Party.Role.RESPONDENT).first()
+        if respondent is None:  # pragma: no cover - every case names a respondent
+            raise InvalidInput("This case names no respondent.", fields={"email": "No one."})
+        address = _valid_email(email or respondent.email)
+        now = clock.now()
+        PartyAccess.objects.filter(
+            case=case, role=PartyAccess.Role.RESPONDENT, revoked_at__isnull=True
+        ).update(revoked_at=now)
+        code, digest = _fresh_receipt()
+        access = PartyAccess.objects.create(
+            case=case,
+            party=respondent,
+            role=PartyAccess.Role.RESPONDENT,
+            receipt_digest=digest,
+            consent_to_contact=True,
+            issued_at=now,
+            respond_by=now.date() + dt.timedelta(days=RESPONSE_DAYS),
+        )
+        record(
+            actor=actor,
+            action="case.respondent_notified",
+            case=case,
+            role=decision.role,
+            details={"access": access.pk, "respond_by": str(access.respond_by), "by": "e-mail"},
+        )
+        transaction.on_commit(lambda: _mail_notice(case, access, address, code))
+        return Notice(access=access, sent_to=address)
+
+
+def _valid_email(value: str) -> str:
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    address = value.strip().lower()
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise InvalidInput(
+            "The notice goes by e-mail: give the respondent's address.",
+            fields={"email": "A valid e-mail address is required."},
+        ) from None
+    return address
+
+
+def _mail_notice(case: Case, access: PartyAccess, address: str, code: str) -> None:
+    from django.core.mail import send_mail
+
+    organisation = case.organisation.name
+    body = (
+        f"{organisation} has received a complaint about you and must tell you what is "
+        "alleged before anything is decided.\n\n"
+        f"Your personal access code: {receipts.grouped(code)}\n\n"
+        "Type it on the complaints site's page 'Follow your complaint' (/receipt/) to read the "
+        "allegations, write to the case team, and send your written response by "
+        f"{access.respond_by:%d %B %Y}.\n\n"
+        "Keep the code safe: only a one-way hash of it is kept, so it cannot be sent again; "
+        "ask the case team for a new notice if you lose it."
+    )
+    send_mail(f"{organisation}: notice of a complaint about you", body, None, [address])
+
+
+def response_submit(*, access: PartyAccess, body: str) -> WrittenResponse:
+    """The respondent's written response, once, by the date in the notice."""
+    with transaction.atomic():
+        case = lock_case(access.case)
+        verdict = _require_party(access, case, "party.respond")
+        if WrittenResponse.objects.filter(access=access).exists():
+            raise InvalidInput(
+                "Your written response was already received; add to it by message.",
+                fields={"body": "Already received."},
+            )
+        if access.respond_by is not None and clock.today() > access.respond_by:
+            raise InvalidInput(
+                f"The date for a written response was {access.respond_by:%d %B %Y}; write to "
+                "the case team by message instead.",
+                fields={"body": "Past the date in your notice."},
+            )
+        text = clean_text(body, "body", limit=REPORT_LIMIT)
+        response = WrittenResponse.objects.create(
+            case=case, access=access, body=text, submitted_at=clock.now()
+        )
+        record(
+            actor=None,
+            party_access_id=access.pk,
+            action="party.response_submitted",
+            case=case,
+            role=verdict.role,
+            details={"response": response.pk, "sha256": _body_digest(text)},
+        )
+        return response
+
+
+@dataclass(frozen=True)
+class Allegations:
+    """What the respondent is told: the allegations, and who complains unless withheld."""
+
+    complainant: str
+    items: list[tuple[str, dt.date | None]]
+    respond_by: dt.date | None
+    response: WrittenResponse | None
+
+
+def allegations_for(*, access: PartyAccess) -> Allegations:
+    """The notice of allegations as the respondent reads it (recorded before it is shown)."""
+    with transaction.atomic():
+        case = lock_case(access.case)
+        verdict = _require_party(access, case, "party.allegations")
+        record(
+            actor=None,
+            party_access_id=access.pk,
+            action="party.allegations_viewed",
+            case=case,
+            role=verdict.role,
+            details={"allegations": case.allegations.count()},
+        )
+    complainant = Party.objects.filter(case=case, role=Party.Role.COMPLAINANT).first()
+    shown = complainant.display_name if complainant and not complainant.anonymous else ""
+    return Allegations(
+        complainant=shown or "Withheld: the complaint was made anonymously",
+        items=[(a.summary, a.occurred_on) for a in case.allegations.order_by("pk")],
+        respond_by=access.respond_by,
+        response=WrittenResponse.objects.filter(access=access).first(),
+    )
+
+
+def responses_for_case(case: Case) -> list[WrittenResponse]:
+    """The respondents' written responses, for a page that has recorded its read of the case."""
+    return list(WrittenResponse.objects.filter(case=case).order_by("submitted_at"))

@@ -20,7 +20,12 @@ from dueprocess.cases.models import Case
 from dueprocess.cases.presenters import case_page_context
 from dueprocess.cases.queries import case_detail_for
 from dueprocess.oversight.case_panel import oversight_context_for_case
-from dueprocess.parties.services import party_choices, thread_for_case
+from dueprocess.parties.services import (
+    RESPONSE_DAYS,
+    party_choices,
+    responses_for_case,
+    thread_for_case,
+)
 from dueprocess.web.forms.casework import (
     AssignmentForm,
     EvidenceForm,
@@ -28,7 +33,7 @@ from dueprocess.web.forms.casework import (
     LiftMeasureForm,
     NoteForm,
 )
-from dueprocess.web.forms.public import StaffMessageForm
+from dueprocess.web.forms.public import RespondentNoticeForm, StaffMessageForm
 from dueprocess.web.forms.steps import step_form
 from dueprocess.web.timeline import before_param, case_history
 
@@ -58,6 +63,8 @@ def render_case_page(
     context["timeline"] = case_history(context["rules"], context["history"], context["ledger_page"])
     context.update(oversight_context_for_case(view.case, view.gate.actor))  # contacts register
     context["party_accesses"], context["party_messages"] = thread_for_case(view.case)
+    context["responses"] = responses_for_case(view.case)
+    context["response_days"] = RESPONSE_DAYS
     context["forms"] = _forms(context, failed)
     context["failed"] = failed
     context["recommendation"] = (
@@ -76,6 +83,7 @@ def _forms(context: dict[str, Any], failed: Failed | None) -> dict[str, Any]:
         "assign": AssignmentForm(case=case) if allowed["assign"] else None,
         "impose": ImposeMeasureForm(case=case) if allowed["interim"] else None,
         "message": _message_form(case) if allowed["note"] else None,
+        "notice": RespondentNoticeForm() if allowed["note"] else None,
         "lift": {
             m.pk: LiftMeasureForm(measure_id=m.pk)
             for m in context["measures"]

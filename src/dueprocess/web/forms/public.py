@@ -111,3 +111,25 @@ class StaffMessageForm(Form):
         kwargs.setdefault("prefix", "message")
         super().__init__(*args, **kwargs)
         cast(forms.TypedChoiceField, self.fields["access"]).choices = choices
+
+
+class ResponseForm(Form):
+    body = forms.CharField(
+        label="Your written response to the allegations",
+        widget=text_area(8),
+        max_length=REPORT_LIMIT,
+        help_text="It is put on the case file the panel decides on. It is sent once; add to it "
+        "later by message.",
+    )
+
+
+class RespondentNoticeForm(Form):
+    email = forms.EmailField(
+        label="Respondent's e-mail address",
+        required=False,
+        help_text="Leave empty to use the address on the case.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "notice")
+        super().__init__(*args, **kwargs)

@@ -123,3 +123,19 @@ def message_send(request: HttpRequest, reference: str) -> HttpResponse:
         )
 
     return submit(request, case, "message", form, act, "Message sent.")
+
+
+@login_required
+@require_POST
+@domain_errors
+def respondent_notify(request: HttpRequest, reference: str) -> HttpResponse:
+    from dueprocess.parties.services import respondent_notify as notify
+    from dueprocess.web.forms.public import RespondentNoticeForm
+
+    case = case_by_reference(staff(request), reference)
+    form = RespondentNoticeForm(request.POST)
+
+    def act() -> object:
+        return notify(actor=staff(request), case=case, email=form.cleaned_data["email"])
+
+    return submit(request, case, "notice", form, act, "Notice of the allegations sent.")

@@ -24,7 +24,13 @@ from dueprocess.parties import receipts
 from dueprocess.parties import services as parties
 from dueprocess.parties.models import PartyAccess
 from dueprocess.web.forms import show_domain_error
-from dueprocess.web.forms.public import REPORT_ALIASES, PartyMessageForm, ReceiptForm, ReportForm
+from dueprocess.web.forms.public import (
+    REPORT_ALIASES,
+    PartyMessageForm,
+    ReceiptForm,
+    ReportForm,
+    ResponseForm,
+)
 
 #: The session key naming the party's way in, and when the receipt was typed.
 PARTY_SESSION = "dueprocess.party_access"
@@ -161,6 +167,7 @@ def _status_page(
     access: PartyAccess,
     form: PartyMessageForm | None = None,
     status: int = 200,
+    response_form: ResponseForm | None = None,
 ) -> HttpResponse:
     view = parties.status_for(access=access)
     context = {
@@ -168,6 +175,9 @@ def _status_page(
         "form": form or PartyMessageForm(),
         "session_minutes": PARTY_SESSION_SECONDS // 60,
     }
+    if access.role == PartyAccess.Role.RESPONDENT:
+        context["allegations"] = parties.allegations_for(access=access)
+        context["response_form"] = response_form or ResponseForm()
     return render(request, "web/public/party_case.html", context, status=status)
 
 
@@ -198,6 +208,24 @@ def party_message(request: HttpRequest) -> HttpResponse:
         show_domain_error(form, error, {"body": "body"})
         return _status_page(request, access, form, status=error.status)
     return redirect(reverse("web:party-case") + "#messages")
+
+
+@require_POST
+def party_response(request: HttpRequest) -> HttpResponse:
+    access = _party_access(request)
+    if access is None:
+        return redirect("web:receipt")
+    form = ResponseForm(request.POST)
+    if not form.is_valid():
+        return _status_page(request, access, status=422, response_form=form)
+    try:
+        parties.response_submit(access=access, body=form.cleaned_data["body"])
+    except NotFound:
+        return redirect("web:receipt")
+    except DomainError as error:
+        show_domain_error(form, error, {"body": "body"})
+        return _status_page(request, access, status=error.status, response_form=form)
+    return redirect(reverse("web:party-case") + "#allegations")
 
 
 @require_POST
