@@ -207,3 +207,29 @@ def test_staff_cannot_record_a_complaint_as_come_in_by_the_public_form(world, si
         .split('name="source"', 1)[1]
         .split("</select>", 1)[0]
     )
+
+
+def test_two_public_cases_cannot_share_a_form_key_even_in_a_race(world: World):
+    """The database keeps the key unique for cases opened by nobody (the staff rule is per
+    person, and NULLs never collide), so two simultaneous sends cannot both open a case."""
+    from django.db import IntegrityError, transaction
+
+    file_report(Client(), world)
+    first = Case.objects.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Case.objects.create(
+            organisation=first.organisation,
+            unit=first.unit,
+            reference="C-2026-99999",
+            rulebook=first.rulebook,
+            category=first.category,
+            stage=first.stage,
+            stage_entered_at=first.stage_entered_at,
+            summary="A second case under the same key.",
+            source=Case.Source.PUBLIC,
+            received_at=first.received_at,
+            acknowledge_by=first.acknowledge_by,
+            feedback_by=first.feedback_by,
+            idempotency_key=first.idempotency_key,
+        )
+    assert Case.objects.count() == 1
