@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "dueprocess.ledger",
     "dueprocess.cases",
     "dueprocess.access",
+    "dueprocess.parties",
     "dueprocess.oversight",
     "dueprocess.api",
     "dueprocess.web",
@@ -158,7 +159,12 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "dueprocess.web.auth_adapter.StaffAccountAdapter"
-ACCOUNT_RATE_LIMITS = {"login_failed": "5/m/ip,5/5m/key"}
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "5/m/ip,5/5m/key",
+    # The public pages (dueprocess.parties): complaints filed, and receipts that match nothing.
+    "public_report": "5/h/ip",
+    "receipt_failed": "5/15m/ip,20/d/ip",
+}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]

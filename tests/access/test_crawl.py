@@ -114,6 +114,23 @@ ROUTES = {
     "web:emergency": Route(("GET",), "plain"),
     "web:emergency-request": Route(("POST",), "plain"),
     "web:emergency-decide": Route(("POST",), "grant"),
+    "web:message-send": Route(("POST",), "case"),
+    "web:report": Route(("GET", "POST"), "plain"),
+    "web:receipt": Route(("GET", "POST"), "plain"),
+    "web:party-case": Route(("GET",), "plain"),
+    "web:party-message": Route(("POST",), "plain"),
+    "web:party-leave": Route(("POST",), "plain"),
+    "web:respondent-notify": Route(("POST",), "case"),
+    "web:party-response": Route(("POST",), "plain"),
+}
+#: The public pages (no account): what a signed-out visitor gets from each, by method.
+PARTY_PAGES = {
+    "web:report": {"GET": {200}, "POST": {403}},  # a POST without the CSRF token is refused
+    "web:receipt": {"GET": {200}, "POST": {403}},
+    "web:party-case": {"GET": {302}},  # to /receipt/: no receipt typed in this session
+    "web:party-message": {"POST": {403}},
+    "web:party-leave": {"POST": {403}},
+    "web:party-response": {"POST": {403}},
 }
 #: One demo persona per role and relation that matters (the other panel members and
 #: investigators would repeat what these show).

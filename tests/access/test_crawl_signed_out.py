@@ -8,7 +8,15 @@ import pytest
 from django.test import Client
 
 from dueprocess.cases.models import Case, Party
-from tests.access.test_crawl import DOCUMENTATION, REFERENCE, ROUTES, _urls, demo, patterns
+from tests.access.test_crawl import (
+    DOCUMENTATION,
+    PARTY_PAGES,
+    REFERENCE,
+    ROUTES,
+    _urls,
+    demo,
+    patterns,
+)
 
 pytestmark = pytest.mark.slow
 __all__ = ["demo"]
@@ -27,6 +35,8 @@ def _request(client: Client, method: str, url: str):  # type: ignore[no-untyped-
 def _expected(name: str, url: str, method: str) -> set[int]:
     if name in PUBLIC:
         return {200}
+    if name in PARTY_PAGES:
+        return PARTY_PAGES[name][method]
     if url.startswith("/api/"):
         return {401}
     # web pages redirect to sign-in; a POST without a CSRF token is refused before that
@@ -48,9 +58,8 @@ def test_a_signed_out_visitor_gets_sign_in_or_401_and_nothing_of_any_case(demo) 
                 body = response.content.decode("utf-8", "replace")
                 if response.status_code not in _expected(name, url, method):
                     failures.append(f"{method} {url}: {response.status_code}")
-                if response.status_code == 302 and not response["Location"].startswith(
-                    "/accounts/login/"
-                ):
+                to = "/receipt/" if name in PARTY_PAGES else "/accounts/login/"
+                if response.status_code == 302 and not response["Location"].startswith(to):
                     failures.append(f"{method} {url}: redirected to {response['Location']}")
                 echoed = set(REFERENCE.findall(url))
                 if name not in DOCUMENTATION and set(REFERENCE.findall(body)) - echoed:

@@ -220,3 +220,43 @@ def _may_know_case_exists(facts: Facts) -> bool:
         if visible and (permit.role == ANY_ROLE or permit.role in probe.roles):
             return True
     return False
+
+
+# Parties: a complainant or respondent holding a receipt for one case of their own. They are
+# not staff and hold no role; what they may do follows only from their relation to the case
+# asked about. The written matrix is ``tests/access/party_matrix.csv``.
+COMPLAINANT_OF_CASE = "complainant_of_case"
+RESPONDENT_OF_CASE = "respondent_of_case"
+PARTY_RELATIONS = (COMPLAINANT_OF_CASE, RESPONDENT_OF_CASE)
+PARTY_ACTIONS = (
+    "party.view",  # the party's own status page: stage, deadlines, messages, outcome
+    "party.message",  # send a message to the case team
+    "party.allegations",  # read the allegations (the notice), complainant withheld if anonymous
+    "party.respond",  # answer the allegations in writing before the decision
+)
+PARTY_PERMITS: dict[str, frozenset[str]] = {
+    COMPLAINANT_OF_CASE: frozenset({"party.view", "party.message"}),
+    RESPONDENT_OF_CASE: frozenset(PARTY_ACTIONS),
+}
+
+
+@dataclass(frozen=True)
+class PartyFacts:
+    """A party's way in (``active``: not revoked) and their relations to the case asked about
+    (empty for any other case)."""
+
+    active: bool
+    relations: frozenset[str] = frozenset()
+
+
+def decide_party(facts: PartyFacts, action: str) -> Verdict:
+    """Decide one request by a party. Every refusal is a 404: a party never learns whether
+    another case exists."""
+    if not facts.active:
+        return Verdict(False, "this receipt no longer opens the case")
+    if action not in PARTY_ACTIONS:
+        return Verdict(False, f"parties may not {action}")
+    for relation in PARTY_RELATIONS:
+        if relation in facts.relations and action in PARTY_PERMITS[relation]:
+            return Verdict(True, f"party as {relation}", role=relation, reveal=True)
+    return Verdict(False, "not a party to this case")

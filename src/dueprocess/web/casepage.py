@@ -20,6 +20,12 @@ from dueprocess.cases.models import Case
 from dueprocess.cases.presenters import case_page_context
 from dueprocess.cases.queries import case_detail_for
 from dueprocess.oversight.case_panel import oversight_context_for_case
+from dueprocess.parties.services import (
+    RESPONSE_DAYS,
+    party_choices,
+    responses_for_case,
+    thread_for_case,
+)
 from dueprocess.web.forms.casework import (
     AssignmentForm,
     EvidenceForm,
@@ -27,6 +33,7 @@ from dueprocess.web.forms.casework import (
     LiftMeasureForm,
     NoteForm,
 )
+from dueprocess.web.forms.public import RespondentNoticeForm, StaffMessageForm
 from dueprocess.web.forms.steps import step_form
 from dueprocess.web.timeline import before_param, case_history
 
@@ -55,6 +62,9 @@ def render_case_page(
     context = case_page_context(view, before=before)
     context["timeline"] = case_history(context["rules"], context["history"], context["ledger_page"])
     context.update(oversight_context_for_case(view.case, view.gate.actor))  # contacts register
+    context["party_accesses"], context["party_messages"] = thread_for_case(view.case)
+    context["responses"] = responses_for_case(view.case)
+    context["response_days"] = RESPONSE_DAYS
     context["forms"] = _forms(context, failed)
     context["failed"] = failed
     context["recommendation"] = (
@@ -72,6 +82,8 @@ def _forms(context: dict[str, Any], failed: Failed | None) -> dict[str, Any]:
         "evidence": EvidenceForm() if allowed["evidence"] else None,
         "assign": AssignmentForm(case=case) if allowed["assign"] else None,
         "impose": ImposeMeasureForm(case=case) if allowed["interim"] else None,
+        "message": _message_form(case) if allowed["note"] else None,
+        "notice": RespondentNoticeForm() if allowed["note"] else None,
         "lift": {
             m.pk: LiftMeasureForm(measure_id=m.pk)
             for m in context["measures"]
@@ -81,6 +93,11 @@ def _forms(context: dict[str, Any], failed: Failed | None) -> dict[str, Any]:
     if failed is not None:
         _swap_in(built, failed)
     return built
+
+
+def _message_form(case: Case) -> StaffMessageForm | None:
+    choices = party_choices(case)
+    return StaffMessageForm(choices=choices) if choices else None
 
 
 def _swap_in(built: dict[str, Any], failed: Failed) -> None:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dueprocess.web.views import account, cases, casework, emergency, queue, steps
+from dueprocess.web.views import account, cases, casework, emergency, public, queue, steps
 
 app_name = "web"
 urlpatterns = [
@@ -29,6 +29,18 @@ urlpatterns = [
         emergency.emergency_decide,
         name="emergency-decide",
     ),
+    path("cases/<str:reference>/messages/", casework.message_send, name="message-send"),
+    path(
+        "cases/<str:reference>/respondent-notice/",
+        casework.respondent_notify,
+        name="respondent-notify",
+    ),
+    path("report/", public.report, name="report"),
+    path("receipt/", public.receipt, name="receipt"),
+    path("receipt/case/", public.party_case, name="party-case"),
+    path("receipt/case/messages/", public.party_message, name="party-message"),
+    path("receipt/case/response/", public.party_response, name="party-response"),
+    path("receipt/leave/", public.party_leave, name="party-leave"),
     path("account/", account.account, name="account-detail"),
     path("account/sign-out-everywhere/", account.sign_out_everywhere, name="sessions-end"),
 ]

@@ -15,6 +15,7 @@ class Case(models.Model):
         DOSSIER = "dossier", "Dossier import"
         STAFF = "staff", "Raised by staff"
         PHONE = "phone", "Telephone"
+        PUBLIC = "public", "Public form (no account)"
 
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="cases"
@@ -61,6 +62,12 @@ class Case(models.Model):
             models.UniqueConstraint(
                 fields=["organisation", "opened_by", "idempotency_key"],
                 name="case_idempotency_key_per_person",
+            ),
+            # A public submission has no account: its key is unique in the organisation.
+            models.UniqueConstraint(
+                fields=["organisation", "idempotency_key"],
+                condition=models.Q(opened_by__isnull=True, idempotency_key__isnull=False),
+                name="case_public_idempotency_key",
             ),
         ]
 

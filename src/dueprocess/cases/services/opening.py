@@ -44,10 +44,14 @@ class AllegationInput:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+#: The ledger role of a case opened through the public form, by nobody signed in.
+PUBLIC_ROLE = "public"
+
+
 @recorded_denials
 def case_open(
     *,
-    actor: User,
+    actor: User | None,
     unit: Unit,
     category: str,
     summary: str,
@@ -59,7 +63,10 @@ def case_open(
     idempotency_key: str | None = None,
 ) -> Case:
     """Open a case in ``unit``; repeating the same ``idempotency_key`` with the same request
-    returns the first case, and with a different request is refused (nothing is stored)."""
+    returns the first case, and with a different request is refused (nothing is stored).
+
+    ``actor`` is None only for the public form (``source`` "public"): anyone may file a
+    complaint, so no access rule applies; the channel limits how often an address may."""
     fingerprint = request_fingerprint(
         unit=unit,
         category=category,
@@ -86,9 +93,10 @@ def case_open(
         )
     except IntegrityError:
         # Two submissions with the same key raced; the loser returns the winner's case.
-        if idempotency_key and actor.organisation_id is not None:
+        organisation_id = actor.organisation_id if actor is not None else unit.organisation_id
+        if idempotency_key and organisation_id is not None:
             existing = Case.objects.filter(
-                organisation_id=actor.organisation_id,
+                organisation_id=organisation_id,
                 opened_by=actor,
                 idempotency_key=idempotency_key,
             ).first()
@@ -138,7 +146,7 @@ def _replayed(existing: Case, fingerprint: str) -> Case:
 
 def _open(
     *,
-    actor: User,
+    actor: User | None,
     unit: Unit,
     category: str,
     summary: str,
@@ -151,13 +159,22 @@ def _open(
     fingerprint: str,
 ) -> Case:
     with transaction.atomic():
-        organisation = actor.organisation
-        if organisation is None or unit.organisation_id != organisation.pk:
-            require(actor, "case.open")
-            raise InvalidInput(
-                "Choose one of your organisation's units.", fields={"unit": "Unknown unit."}
-            )
-        decision = require_open_in(actor, unit.pk)
+        if actor is None:
+            if source != Case.Source.PUBLIC:
+                raise InvalidInput(
+                    "Only the public form opens a case with nobody signed in.",
+                    fields={"source": "Must be public."},
+                )
+            organisation = unit.organisation
+            role = PUBLIC_ROLE
+        else:
+            organisation = _staff_organisation(actor, unit)
+            role = require_open_in(actor, unit.pk).role
+            if source == Case.Source.PUBLIC:
+                raise InvalidInput(
+                    "Staff record how a complaint reached them; the public form records itself.",
+                    fields={"source": "Choose how the complaint was received."},
+                )
         if idempotency_key:
             existing = Case.objects.filter(
                 organisation=organisation, opened_by=actor, idempotency_key=idempotency_key
@@ -204,7 +221,7 @@ def _open(
             actor=actor,
             action="case.opened",
             case=case,
-            role=decision.role,
+            role=role,
             details={
                 "category": category,
                 "unit": unit.slug,
@@ -214,6 +231,16 @@ def _open(
             },
         )
         return case
+
+
+def _staff_organisation(actor: User, unit: Unit) -> Organisation:
+    organisation = actor.organisation
+    if organisation is None or unit.organisation_id != organisation.pk:
+        require(actor, "case.open")
+        raise InvalidInput(
+            "Choose one of your organisation's units.", fields={"unit": "Unknown unit."}
+        )
+    return organisation
 
 
 def _due(now: dt.datetime, days: int | None) -> dt.date | None:

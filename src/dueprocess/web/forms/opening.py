@@ -27,7 +27,10 @@ class OpenCaseForm(Form):
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80)
     unit = forms.TypedChoiceField(label="Unit", coerce=int)
     category = forms.ChoiceField(label="Category")
-    source = forms.ChoiceField(label="Received by", choices=Case.Source.choices)
+    source = forms.ChoiceField(
+        label="Received by",
+        choices=[c for c in Case.Source.choices if c[0] != Case.Source.PUBLIC],
+    )
     received_on = forms.DateField(
         label="Date received",
         required=False,

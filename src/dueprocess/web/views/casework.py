@@ -102,3 +102,40 @@ def measure_lift(request: HttpRequest, reference: str, measure_id: int) -> HttpR
         )
 
     return submit(request, case, f"lift-{measure_id}", form, act, "Interim measure lifted.")
+
+
+@login_required
+@require_POST
+@domain_errors
+def message_send(request: HttpRequest, reference: str) -> HttpResponse:
+    from dueprocess.parties.services import party_choices, staff_message_send
+    from dueprocess.web.forms.public import StaffMessageForm
+
+    case = case_by_reference(staff(request), reference)
+    form = StaffMessageForm(request.POST, choices=party_choices(case))
+
+    def act() -> object:
+        return staff_message_send(
+            actor=staff(request),
+            case=case,
+            access_id=form.cleaned_data["access"],
+            body=form.cleaned_data["body"],
+        )
+
+    return submit(request, case, "message", form, act, "Message sent.")
+
+
+@login_required
+@require_POST
+@domain_errors
+def respondent_notify(request: HttpRequest, reference: str) -> HttpResponse:
+    from dueprocess.parties.services import respondent_notify as notify
+    from dueprocess.web.forms.public import RespondentNoticeForm
+
+    case = case_by_reference(staff(request), reference)
+    form = RespondentNoticeForm(request.POST)
+
+    def act() -> object:
+        return notify(actor=staff(request), case=case, email=form.cleaned_data["email"])
+
+    return submit(request, case, "notice", form, act, "Notice of the allegations sent.")

@@ -1,0 +1,117 @@
+"""An anonymous complainant in a real browser: files on the public form (with JavaScript
+switched off, as well as on), gets a receipt, comes back with it, reads the team's reply and
+answers; the intake officer sees the answer and that the reply was read. Every page is checked
+with axe-core like the staff pages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, expect
+
+from e2e.conftest import Browsing, _csp
+
+pytestmark = pytest.mark.e2e
+
+WHAT = "At the branch meeting on 3 March the treasurer shouted a slur at a new member."
+
+
+@pytest.fixture
+def visitor(browser: Browser, site: str) -> Iterator[Any]:
+    """``visitor(javascript=...)``: a browser with no account, checked like the staff pages."""
+    opened = []
+
+    def open_one(*, javascript: bool = True) -> Browsing:
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, locale="en-GB", java_script_enabled=javascript
+        )
+        opened.append(context)
+        page = context.new_page()
+        browsing = Browsing(page=page, base=site, axe=Axe())
+        page.on("console", lambda m: _csp(m.text, browsing.csp_errors))
+        return browsing
+
+    yield open_one
+    for context in opened:
+        context.close()
+
+
+def _received(as_persona) -> set[str]:  # type: ignore[no-untyped-def]
+    page = as_persona("ines").visit("/cases/?stage=received")
+    return set(page.locator("table.worklist tbody th a").all_inner_texts())
+
+
+def _file(browsing: Browsing, **answers: str) -> str:
+    page = browsing.page
+    page.goto(browsing.base + "/report/")
+    page.get_by_label("What kind of complaint is it?").select_option(index=1)
+    page.get_by_label("What happened").fill(answers.get("what", WHAT))
+    page.get_by_label("When it happened").fill("2026-03-03")
+    page.get_by_label("Who the complaint is about").fill("Rex Respondent")
+    page.get_by_label("I want to stay anonymous").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send the complaint").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your complaint was received")
+    receipt = page.locator("p.receipt strong").inner_text()
+    assert re.fullmatch(r"\d{4} \d{4} \d{4} \d{4}", receipt)
+    return receipt
+
+
+def test_a_complaint_is_filed_with_javascript_switched_off(visitor):
+    browsing = visitor(javascript=False)
+    page = browsing.page
+    page.goto(browsing.base + "/report/")
+    page.get_by_label("What happened").fill("")  # nothing typed: the server says what is missing
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send the complaint").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Some answers need attention")
+    assert _file(browsing, what="Filed with no JavaScript at all.")
+
+
+def test_an_anonymous_complainant_files_follows_and_answers(visitor, as_persona):
+    before = _received(as_persona)
+    complainant = visitor()
+    complainant.visit("/report/")
+    complainant.check("public-report")
+    receipt = _file(complainant)
+    complainant.check("public-receipt")
+
+    # the intake officer finds the new case and writes to the complainant
+    [reference] = _received(as_persona) - before
+    priya = as_persona("priya")
+    page = priya.visit(f"/cases/{reference}/")
+    expect(page.locator("#messages")).to_contain_text("The complainant holds a receipt")
+    page.locator("#message > summary").click()
+    page.get_by_role("textbox", name="Message", exact=True).fill("Thank you. Were there witnesses?")
+    priya.submit("Send the message")
+    expect(page.locator("#messages")).to_contain_text("not read yet")
+
+    # days later, in another browser: only the receipt
+    later = visitor()
+    form = later.visit("/receipt/")
+    form.get_by_label("Your receipt").fill(receipt)
+    later.submit("Open my complaint")
+    expect(later.page.get_by_role("heading", level=1)).to_have_text("Your complaint")
+    expect(later.page.locator("#messages")).to_contain_text("Were there witnesses?")
+    later.check("public-party-case")
+    later.page.get_by_label("Your message to the complaints team").fill("Yes, two members.")
+    later.submit("Send the message")
+    expect(later.page.locator("#messages")).to_contain_text("Yes, two members.")
+
+    # the team sees the answer and that its message was read
+    page = priya.visit(f"/cases/{reference}/")
+    expect(page.locator("#messages")).to_contain_text("Yes, two members.")
+    expect(page.locator("#messages")).to_contain_text("read ")
+
+    # a wrong receipt is refused, and says the receipt cannot be recovered
+    stranger = visitor()
+    form = stranger.visit("/receipt/")
+    form.get_by_label("Your receipt").fill("0000 0000 0000 0000")
+    with form.expect_navigation():
+        form.get_by_role("button", name="Open my complaint").click()
+    stranger.check()
+    expect(form.get_by_role("alert")).to_contain_text("cannot be recovered")

@@ -1,0 +1,77 @@
+"""A party's way in to their own case, and the messages between them and the case team.
+
+A party is not a staff account: they hold a receipt (16 digits) and nothing else. Only a slow
+hash of the receipt is stored (``parties.receipts``), so a lost receipt cannot be recovered
+from the database, and a copy of the database does not let anyone read a case as its party.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class PartyAccess(models.Model):
+    """One party's way in to one case: the receipt's digest, and what they agreed to."""
+
+    class Role(models.TextChoices):
+        COMPLAINANT = "complainant", "Complainant"
+        RESPONDENT = "respondent", "Respondent"
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="party_accesses")
+    party = models.ForeignKey("cases.Party", on_delete=models.PROTECT, related_name="accesses")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    # argon2id(receipt, the installation's receipt salt), hex: found by equality, never reversed.
+    receipt_digest = models.CharField(max_length=64, unique=True)
+    consent_to_contact = models.BooleanField(default=False)
+    issued_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # A respondent's written response is due by this day (set by the notice of allegations).
+    respond_by = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} of case {self.case_id}"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+class Message(models.Model):
+    """A message between a party and the case team, in either direction. Never edited."""
+
+    class Direction(models.TextChoices):
+        FROM_PARTY = "from_party", "From the party"
+        TO_PARTY = "to_party", "To the party"
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="party_messages")
+    access = models.ForeignKey(PartyAccess, on_delete=models.PROTECT, related_name="messages")
+    direction = models.CharField(max_length=20, choices=Direction.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )  # the member of staff, for messages to the party
+    body = models.TextField()
+    sent_at = models.DateTimeField()
+    read_by_party_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("sent_at", "pk")
+        indexes = [models.Index(fields=["case", "sent_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} on case {self.case_id}"
+
+
+class WrittenResponse(models.Model):
+    """A respondent's written answer to the allegations, before the decision. Never edited."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="responses")
+    access = models.OneToOneField(PartyAccess, on_delete=models.PROTECT, related_name="response")
+    body = models.TextField()
+    submitted_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Response on case {self.case_id}"

@@ -1,0 +1,236 @@
+"""The public pages: a complaint with no account (``/report/``), and a party's way back in
+with their receipt (``/receipt/``) to their case's status and messages.
+
+Thin, like every channel: the forms check shape, ``parties.services`` decides and records.
+Each POST is CSRF-checked (Django's middleware; no exemptions); filing and failed receipts are
+rate-limited per address with the mechanism sign-in uses (allauth's rate limits, the limits in
+``ACCOUNT_RATE_LIMITS``), and refused politely past the limit with nothing lost.
+"""
+
+from __future__ import annotations
+
+import time
+
+from allauth.core import ratelimit
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dueprocess.accounts.models import Organisation
+from dueprocess.errors import DomainError, IdempotencyKeyReused, NotFound
+from dueprocess.lib.ids import new_token
+from dueprocess.parties import receipts
+from dueprocess.parties import services as parties
+from dueprocess.parties.models import PartyAccess
+from dueprocess.web.forms import show_domain_error
+from dueprocess.web.forms.public import (
+    REPORT_ALIASES,
+    PartyMessageForm,
+    ReceiptForm,
+    ReportForm,
+    ResponseForm,
+)
+
+#: The session key naming the party's way in, and when the receipt was typed.
+PARTY_SESSION = "dueprocess.party_access"
+PARTY_SINCE = "dueprocess.party_since"
+#: A party's session lasts this long from typing the receipt (seconds).
+PARTY_SESSION_SECONDS = 30 * 60
+
+SENT_BEFORE = (
+    "This form was already sent with a different complaint, and that one was received; "
+    "nothing new was received now. To send this one as a further complaint, send it again."
+)
+TOO_MANY_REPORTS = (
+    "Several complaints have been sent from this connection in the last hour, so this one was "
+    "not received yet. Nothing you typed is lost: please try again later."
+)
+TOO_MANY_RECEIPTS = (
+    "Too many receipts that open no case were typed from this connection. Please wait a "
+    "quarter of an hour and try again."
+)
+NO_MATCH = (
+    "That receipt does not open a case. Check the 16 digits and try again. A lost receipt "
+    "cannot be recovered: only a one-way hash of it is kept."
+)
+
+
+def _address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _organisation(slug: str) -> Organisation | None:
+    organisations = Organisation.objects.select_related("rulebook").order_by("name")
+    if slug:
+        return organisations.filter(slug=slug[:50]).first()
+    only = list(organisations[:2])
+    return only[0] if len(only) == 1 else None
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    slug = request.POST.get("organisation", "") or request.GET.get("organisation", "")
+    organisation = _organisation(slug)
+    if organisation is None:
+        organisations = Organisation.objects.order_by("name")
+        status = 404 if slug else 200
+        return render(
+            request, "web/public/choose.html", {"organisations": organisations}, status=status
+        )
+    form = ReportForm(request.POST or None, organisation=organisation)
+    context = {"form": form, "organisation": organisation}
+    if not form.is_bound:
+        return render(request, "web/public/report.html", context)
+    if not form.is_valid():
+        return render(request, "web/public/report.html", context, status=422)
+    if not ratelimit.consume(request, action="public_report"):
+        parties.report_refused(address=_address(request))
+        form.add_error(None, TOO_MANY_REPORTS)
+        return render(request, "web/public/report.html", context, status=429)
+    data = form.cleaned_data
+    unit = organisation.units.filter(pk=data["unit"]).first()
+    try:
+        if unit is None:
+            raise NotFound("No such unit.")
+        filed = parties.report_file(
+            report=parties.PublicReport(
+                unit=unit,
+                category=data["category"],
+                what_happened=data["what_happened"],
+                occurred_on=data["occurred_on"],
+                respondent_name=data["respondent_name"],
+                respondent_details=data["respondent_details"],
+                anonymous=data["anonymous"],
+                name=data["name"],
+                email=data["email"],
+                consent_to_contact=data["consent_to_contact"],
+                idempotency_key=data["idempotency_key"],
+            )
+        )
+    except IdempotencyKeyReused:
+        fresh = request.POST.copy()
+        fresh["idempotency_key"] = new_token()
+        form = ReportForm(fresh, organisation=organisation)
+        form.is_valid()
+        form.add_error(None, SENT_BEFORE)
+        context["form"] = form
+        return render(request, "web/public/report.html", context, status=422)
+    except DomainError as error:
+        if isinstance(error, NotFound):
+            form.add_error("unit", "Choose one of the listed parts of the organisation.")
+        else:
+            show_domain_error(form, error, REPORT_ALIASES)
+        return render(request, "web/public/report.html", context, status=error.status)
+    receipt = receipts.grouped(filed.receipt) if filed.receipt else ""
+    return render(
+        request,
+        "web/public/filed.html",
+        {"organisation": organisation, "receipt": receipt, "repeated": filed.receipt is None},
+        status=201 if filed.receipt else 200,
+    )
+
+
+def _party_access(request: HttpRequest) -> PartyAccess | None:
+    since = request.session.get(PARTY_SINCE)
+    if not isinstance(since, int) or time.time() - since > PARTY_SESSION_SECONDS:
+        return None
+    return parties.access_by_id(request.session.get(PARTY_SESSION))
+
+
+@require_http_methods(["GET", "POST"])
+def receipt(request: HttpRequest) -> HttpResponse:
+    form = ReceiptForm(request.POST or None)
+    if not form.is_bound:
+        return render(request, "web/public/receipt.html", {"form": form})
+    if not form.is_valid():
+        return render(request, "web/public/receipt.html", {"form": form}, status=422)
+    address = _address(request)
+    if not ratelimit.consume(request, action="receipt_failed", dry_run=True):
+        parties.receipt_failed(address=address, why="rate limited")
+        context = {"form": ReceiptForm(), "refusal": TOO_MANY_RECEIPTS}
+        return render(request, "web/public/receipt.html", context, status=429)
+    access = parties.receipt_open(typed=form.cleaned_data["receipt"], address=address)
+    if access is None:
+        ratelimit.consume(request, action="receipt_failed")  # count the failure
+        # the same answer for a malformed, unknown or withdrawn receipt; not shown back
+        context = {"form": ReceiptForm(), "refusal": NO_MATCH}
+        return render(request, "web/public/receipt.html", context, status=404)
+    request.session.cycle_key()  # no session fixation across the way in
+    request.session[PARTY_SESSION] = access.pk
+    request.session[PARTY_SINCE] = int(time.time())
+    return redirect("web:party-case")
+
+
+def _status_page(
+    request: HttpRequest,
+    access: PartyAccess,
+    form: PartyMessageForm | None = None,
+    status: int = 200,
+    response_form: ResponseForm | None = None,
+) -> HttpResponse:
+    view = parties.status_for(access=access)
+    context = {
+        "status": view,
+        "form": form or PartyMessageForm(),
+        "session_minutes": PARTY_SESSION_SECONDS // 60,
+    }
+    if access.role == PartyAccess.Role.RESPONDENT:
+        context["allegations"] = parties.allegations_for(access=access)
+        context["response_form"] = response_form or ResponseForm()
+    return render(request, "web/public/party_case.html", context, status=status)
+
+
+@require_http_methods(["GET"])
+def party_case(request: HttpRequest) -> HttpResponse:
+    access = _party_access(request)
+    if access is None:
+        return redirect("web:receipt")
+    try:
+        return _status_page(request, access)
+    except NotFound:
+        return redirect("web:receipt")
+
+
+@require_POST
+def party_message(request: HttpRequest) -> HttpResponse:
+    access = _party_access(request)
+    if access is None:
+        return redirect("web:receipt")
+    form = PartyMessageForm(request.POST)
+    if not form.is_valid():
+        return _status_page(request, access, form, status=422)
+    try:
+        parties.party_message_send(access=access, body=form.cleaned_data["body"])
+    except NotFound:
+        return redirect("web:receipt")
+    except DomainError as error:
+        show_domain_error(form, error, {"body": "body"})
+        return _status_page(request, access, form, status=error.status)
+    return redirect(reverse("web:party-case") + "#messages")
+
+
+@require_POST
+def party_response(request: HttpRequest) -> HttpResponse:
+    access = _party_access(request)
+    if access is None:
+        return redirect("web:receipt")
+    form = ResponseForm(request.POST)
+    if not form.is_valid():
+        return _status_page(request, access, status=422, response_form=form)
+    try:
+        parties.response_submit(access=access, body=form.cleaned_data["body"])
+    except NotFound:
+        return redirect("web:receipt")
+    except DomainError as error:
+        show_domain_error(form, error, {"body": "body"})
+        return _status_page(request, access, status=error.status, response_form=form)
+    return redirect(reverse("web:party-case") + "#allegations")
+
+
+@require_POST
+def party_leave(request: HttpRequest) -> HttpResponse:
+    request.session.pop(PARTY_SESSION, None)
+    request.session.pop(PARTY_SINCE, None)
+    request.session.cycle_key()
+    return redirect("web:receipt")
