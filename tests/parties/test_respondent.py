@@ -14,6 +14,7 @@ from django.test import Client
 
 from dueprocess.cases.models import Case
 from dueprocess.ledger.record import actor_pseudonym, party_pseudonym
+from dueprocess.ledger.verify import verify_state
 from dueprocess.lib import clock
 from dueprocess.parties import receipts
 from dueprocess.parties.models import PartyAccess, WrittenResponse
@@ -115,6 +116,9 @@ def test_the_response_reaches_the_team_and_never_the_complainant(
     # and the complainant's way in may not answer the allegations
     refused = complainant.post("/receipt/case/response/", {"body": "Pretending."})
     assert refused.status_code == 302 and WrittenResponse.objects.count() == 1
+    # every row the parties and the team wrote is committed to the ledger
+    reconciled = verify_state()
+    assert reconciled.ok, reconciled.failure
 
 
 def test_after_the_date_in_the_notice_the_response_is_refused_and_kept(
@@ -145,6 +149,8 @@ def test_a_new_notice_withdraws_the_earlier_code(
     assert PartyAccess.objects.filter(case=case, role="respondent", revoked_at=None).count() == 1
     assert respondent.get("/receipt/case/")["Location"] == "/receipt/"
     assert Client().post("/receipt/", {"receipt": first}).status_code == 404
+    reconciled = verify_state()  # the withdrawn code too
+    assert reconciled.ok, reconciled.failure
 
 
 def test_a_notice_with_no_address_is_refused_and_nothing_sent(world, signed_in):

@@ -62,6 +62,9 @@ COMMITTED: frozenset[str] = frozenset(
         "accounts.rolemembership",
         "accounts.trainingrecord",
         "accounts.interestdeclaration",
+        "parties.partyaccess",
+        "parties.message",
+        "parties.writtenresponse",
     }
 )
 

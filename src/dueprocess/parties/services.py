@@ -441,9 +441,11 @@ def respondent_notify(*, actor: User, case: Case, email: str = "") -> Notice:
             raise InvalidInput("This case names no respondent.", fields={"email": "No one."})
         address = _valid_email(email or respondent.email)
         now = clock.now()
-        PartyAccess.objects.filter(
+        for earlier in PartyAccess.objects.filter(
             case=case, role=PartyAccess.Role.RESPONDENT, revoked_at__isnull=True
-        ).update(revoked_at=now)
+        ):  # each saved on its own, so that the ledger's state commitment sees it
+            earlier.revoked_at = now
+            earlier.save(update_fields=["revoked_at"])
         code, digest = _fresh_receipt()
         access = PartyAccess.objects.create(
             case=case,
