@@ -341,4 +341,9 @@ class Builder:
         )
 
     def _do_close(self, event: Event) -> None:
-        svc.case_transition(actor=self.users["morgan"], case=self._case(event), transition="close")
+        svc.case_transition(
+            actor=self.users["morgan"],
+            case=self._case(event),
+            transition="close",
+            reason="No appeal was lodged within the appeal window.",
+        )
