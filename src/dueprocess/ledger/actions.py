@@ -109,6 +109,7 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("letter.sent", "a letter was accepted by the mail server (recipient pseudonym)"),
             ("letter.bounced", "a letter's address was refused for good by the mail server"),
             ("letter.failed", "a letter could not be delivered after every retry"),
+            ("letter.viewed", "a letter's PDF was read (for post or download)"),
             ("case.feedback_given", "the complainant was told how the complaint stands"),
             ("deadline.reminded", "the people who must act were reminded of a deadline"),
             ("deadline.escalated", "a passed deadline was escalated to the heads of complaints"),

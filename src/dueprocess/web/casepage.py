@@ -19,6 +19,7 @@ from dueprocess.accounts.models import User
 from dueprocess.cases.models import Case
 from dueprocess.cases.presenters import case_page_context
 from dueprocess.cases.queries import case_detail_for
+from dueprocess.letters.queries import letters_on
 from dueprocess.oversight.case_panel import oversight_context_for_case
 from dueprocess.web.forms.casework import (
     AssignmentForm,
@@ -55,6 +56,7 @@ def render_case_page(
     context = case_page_context(view, before=before)
     context["timeline"] = case_history(context["rules"], context["history"], context["ledger_page"])
     context.update(oversight_context_for_case(view.case, view.gate.actor))  # contacts register
+    context["letters"] = letters_on(view.case)
     context["forms"] = _forms(context, failed)
     context["failed"] = failed
     context["recommendation"] = (

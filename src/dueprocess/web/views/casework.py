@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from dueprocess.cases import services as svc
 from dueprocess.cases.models import InterimMeasure
 from dueprocess.errors import NotFound
+from dueprocess.letters.queries import letter_pdf_for
 from dueprocess.web.casepage import case_by_reference
 from dueprocess.web.errors import domain_errors
 from dueprocess.web.forms.casework import (
@@ -102,3 +103,15 @@ def measure_lift(request: HttpRequest, reference: str, measure_id: int) -> HttpR
         )
 
     return submit(request, case, f"lift-{measure_id}", form, act, "Interim measure lifted.")
+
+
+@login_required
+@domain_errors
+def letter_pdf(request: HttpRequest, reference: str, letter_id: int) -> HttpResponse:
+    """A letter's PDF, as it was sent (or is to be posted)."""
+    case = case_by_reference(staff(request), reference)
+    letter = letter_pdf_for(staff(request), case, letter_id)
+    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
+    name = f"{case.reference}-{letter.template}-{letter.pk}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
