@@ -135,7 +135,7 @@ class Builder:
                     organisation=self.organisation,
                     number=f"NPA{number:06d}",
                     full_name=f"{first} {last}",
-                    email=f"{first}.{last}.{number}@members.example".lower(),
+                    email=f"{first}.{last}.{number}@members.example.org".lower(),
                     postcode=f"NM{rng.randint(1, 29)} {rng.randint(1, 9)}{_letters(rng)}",
                     joined_on=(self.start - dt.timedelta(days=rng.randint(30, 4000))).date(),
                     elected_office=office,

@@ -73,6 +73,14 @@ def letters_queue(
     return queued
 
 
+def party_address(party: Party) -> str:
+    """Where a party's letters go: the address given with the complaint, else the membership
+    register's address of the member the party is; "" when there is neither (post)."""
+    if party.email:
+        return party.email
+    return party.member.email if party.member is not None else ""
+
+
 def _keep(
     case: Case,
     letter: LetterTemplate,
@@ -83,6 +91,7 @@ def _keep(
     now: dt.datetime,
 ) -> Letter:
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "dueprocess.invalid"
+    address = party_address(party)
     row = Letter.objects.create(
         case=case,
         party=party,
@@ -90,7 +99,7 @@ def _keep(
         trigger=trigger,
         recipient_role=party.role,
         recipient_pseudonym=party_pseudonym(party),
-        to_address=party.email,
+        to_address=address,
         subject=made.subject,
         text=made.text,
         html=made.html,
@@ -98,7 +107,7 @@ def _keep(
         content_sha256=made.content_sha256,
         template_sha256=made.template_sha256,
         message_id=f"<letter.{uuid.uuid4().hex}@{domain}>",
-        status=Letter.Status.QUEUED if party.email else Letter.Status.POST,
+        status=Letter.Status.QUEUED if address else Letter.Status.POST,
         next_attempt_at=now,
         created_at=now,
     )
@@ -113,7 +122,7 @@ def _keep(
             "recipient_role": party.role,
             "content_sha256": made.content_sha256,
             "template_sha256": made.template_sha256,
-            "by": "e-mail" if party.email else "post",
+            "by": "e-mail" if address else "post",
         },
     )
     return row
