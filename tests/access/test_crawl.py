@@ -121,6 +121,7 @@ CRAWLERS = ("priya", "jamie", "morgan", "sam", "judith", "oliver", "gwen", "ines
 DOCUMENTATION = {"api-v1:openapi-json", "api-index", "api-v1:api-root"}
 NOT_CRAWLED = {
     "web:sessions-end": "signs the persona out of every session; covered in tests/web",
+    "web:letter-pdf": "per letter, not per case; its 404s are covered in tests/letters/test_pages",
     None: "the API's catch-all 404 for unknown paths; covered in tests/api",
 }
 
