@@ -110,6 +110,8 @@ ROUTES = {
     "web:assignment-add": Route(("POST",), "case"),
     "web:measure-impose": Route(("POST",), "case"),
     "web:measure-lift": Route(("POST",), "case"),
+    "web:measure-continue": Route(("POST",), "case"),
+    "web:feedback-add": Route(("POST",), "case"),
     "web:account-detail": Route(("GET",), "plain"),
     "web:emergency": Route(("GET",), "plain"),
     "web:emergency-request": Route(("POST",), "plain"),

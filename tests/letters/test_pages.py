@@ -58,3 +58,62 @@ def test_reminders_and_escalations_are_in_the_persons_queue(world, signed_in):
         deadlines_run()
     html = signed_in("case_manager").get("/queue/").content.decode()
     assert "Escalation:" in html and f"{case.reference}: acknowledgement is due" in html
+
+
+def test_the_close_form_asks_for_a_reason_while_the_appeal_window_is_open(world, signed_in):
+    case = world.case_at("notified")
+    client = signed_in("case_manager")
+    html = client.get(f"/cases/{case.reference}/").content.decode()
+    assert "Required: the appeal window is open until" in html
+    url = f"/cases/{case.reference}/steps/close/"
+    refused = client.post(url, {"step-close-expected_version": case.version})
+    assert refused.status_code == 422
+    case.refresh_from_db()
+    assert case.stage == "notified"
+    done = client.post(
+        url,
+        {"step-close-expected_version": case.version, "step-close-reason": "Both waived it."},
+    )
+    assert done.status_code == 302
+    case.refresh_from_db()
+    assert case.stage == "closed"
+
+
+def test_feedback_is_given_from_the_case_page_and_a_blank_one_is_refused(world, signed_in):
+    case = world.case_at("investigation")
+    client = signed_in("case_manager")
+    url = f"/cases/{case.reference}/feedback/"
+    assert client.post(url, {"feedback-text": " "}).status_code == 422
+    assert client.post(url, {"feedback-text": "We are interviewing witnesses."}).status_code == 302
+    letter = Letter.objects.get(case=case, template="feedback")
+    assert "We are interviewing witnesses." in letter.text
+
+
+def test_a_measure_is_continued_from_the_case_page_and_a_bad_date_is_explained(world, signed_in):
+    from dueprocess.cases import services as svc
+
+    case = world.case_at("investigation")
+    measure = svc.interim_measure_impose(
+        actor=world.case_manager,
+        case=case,
+        kind="administrative_suspension",
+        ground="risk_of_harm",
+        reasons="Threats.",
+    )
+    client = signed_in("case_manager")
+    url = f"/cases/{case.reference}/measures/{measure.pk}/continue/"
+    far = (clock.today() + dt.timedelta(days=90)).isoformat()
+    typed = "Witnesses still to be heard."
+    refused = client.post(
+        url, {f"continue-{measure.pk}-reasons": typed, f"continue-{measure.pk}-review_on": far}
+    )
+    assert refused.status_code == 422
+    html = refused.content.decode()
+    assert typed in html and "at most 28 days" in html
+    soon = (clock.today() + dt.timedelta(days=14)).isoformat()
+    done = client.post(
+        url, {f"continue-{measure.pk}-reasons": typed, f"continue-{measure.pk}-review_on": soon}
+    )
+    assert done.status_code == 302
+    measure.refresh_from_db()
+    assert measure.review_on.isoformat() == soon

@@ -23,7 +23,9 @@ from dueprocess.letters.queries import letters_on
 from dueprocess.oversight.case_panel import oversight_context_for_case
 from dueprocess.web.forms.casework import (
     AssignmentForm,
+    ContinueMeasureForm,
     EvidenceForm,
+    FeedbackForm,
     ImposeMeasureForm,
     LiftMeasureForm,
     NoteForm,
@@ -79,6 +81,12 @@ def _forms(context: dict[str, Any], failed: Failed | None) -> dict[str, Any]:
             for m in context["measures"]
             if allowed["interim"] and m.is_active
         },
+        "continue": {
+            m.pk: ContinueMeasureForm(measure_id=m.pk)
+            for m in context["measures"]
+            if allowed["interim"] and m.is_active
+        },
+        "feedback": FeedbackForm() if allowed["note"] and case.closed_at is None else None,
     }
     if failed is not None:
         _swap_in(built, failed)
@@ -94,5 +102,7 @@ def _swap_in(built: dict[str, Any], failed: Failed) -> None:
         ]
     elif failed.form_id.startswith("lift-"):
         built["lift"][int(failed.form_id.removeprefix("lift-"))] = failed.form
+    elif failed.form_id.startswith("continue-"):
+        built["continue"][int(failed.form_id.removeprefix("continue-"))] = failed.form
     else:
         built[failed.form_id] = failed.form
