@@ -49,6 +49,7 @@ ALLOWED: dict[str, dict[str, str]] = {
         "web/views/common.py": "re-reading a case the same request has just changed",
         "demo/build.py": "building the fictional demo data",
         "demo/interference_steps.py": "building the fictional demo data",
+        "letters/deadlines.py": "the deadline engine's sweep of open cases (no person, no read)",
     },
 }
 

@@ -14,6 +14,7 @@ import dj_database_url
 
 from dueprocess.lib.caches import cache_settings
 from dueprocess.lib.datadir import data_dir, secret_key
+from dueprocess.lib.smtpurl import parse_smtp_url
 
 
 def _flag(name: str, default: bool = False) -> bool:
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "dueprocess.access",
     "dueprocess.parties",
     "dueprocess.oversight",
+    "dueprocess.letters",
     "dueprocess.api",
     "dueprocess.web",
 ]
@@ -242,21 +244,27 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# Mail carries password-reset links. Outside production it is printed to the terminal; in
-# production it goes by SMTP, and the deploy check dueprocess.E001 (and ``dueprocess serve``)
-# refuses a backend that would print or keep it, since a reset link in a log is a password.
+# Mail: letters to the parties and password-reset links, both through the one SMTP server named
+# by DUEPROCESS_SMTP_URL (smtp://, smtp+starttls://, smtps://user:password@host:port). Without
+# it, letters wait in the outbox and, outside production, reset links are printed to the
+# terminal; in production the deploy check dueprocess.E001 (and ``dueprocess serve``) refuses a
+# backend that would print or keep mail, since a reset link in a log is a password.
+SMTP_URL = os.environ.get("DUEPROCESS_SMTP_URL", "")
+SMTP_SERVER = parse_smtp_url(SMTP_URL)
 EMAIL_BACKEND = os.environ.get(
     "DUEPROCESS_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
-    if PRODUCTION
+    if PRODUCTION or SMTP_SERVER
     else "django.core.mail.backends.console.EmailBackend",
 )
-EMAIL_HOST = os.environ.get("DUEPROCESS_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("DUEPROCESS_EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("DUEPROCESS_EMAIL_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("DUEPROCESS_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = _flag("DUEPROCESS_EMAIL_STARTTLS")
-EMAIL_USE_SSL = _flag("DUEPROCESS_EMAIL_TLS")
+if SMTP_SERVER is not None:
+    EMAIL_HOST = SMTP_SERVER.host
+    EMAIL_PORT = SMTP_SERVER.port
+    EMAIL_HOST_USER = SMTP_SERVER.user
+    EMAIL_HOST_PASSWORD = SMTP_SERVER.password
+    EMAIL_USE_TLS = SMTP_SERVER.starttls
+    EMAIL_USE_SSL = SMTP_SERVER.tls
+EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DUEPROCESS_FROM_EMAIL", "complaints@dueprocess.invalid")
 
 # The ledger: the origin names this log in every checkpoint; witnesses are "name url vkey" lines.

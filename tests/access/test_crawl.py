@@ -110,6 +110,8 @@ ROUTES = {
     "web:assignment-add": Route(("POST",), "case"),
     "web:measure-impose": Route(("POST",), "case"),
     "web:measure-lift": Route(("POST",), "case"),
+    "web:measure-continue": Route(("POST",), "case"),
+    "web:feedback-add": Route(("POST",), "case"),
     "web:account-detail": Route(("GET",), "plain"),
     "web:emergency": Route(("GET",), "plain"),
     "web:emergency-request": Route(("POST",), "plain"),
@@ -138,6 +140,7 @@ CRAWLERS = ("priya", "jamie", "morgan", "sam", "judith", "oliver", "gwen", "ines
 DOCUMENTATION = {"api-v1:openapi-json", "api-index", "api-v1:api-root"}
 NOT_CRAWLED = {
     "web:sessions-end": "signs the persona out of every session; covered in tests/web",
+    "web:letter-pdf": "per letter, not per case; its 404s are covered in tests/letters/test_pages",
     None: "the API's catch-all 404 for unknown paths; covered in tests/api",
 }
 

@@ -124,7 +124,7 @@ def test_a_once_only_step_cannot_be_taken_twice(world):
 
 def test_close_and_reopen_use_the_rulebooks_steps_and_keep_history(world):
     case = world.case_at("notified")
-    case = svc.case_close(actor=world.case_manager, case=case)
+    case = svc.case_close(actor=world.case_manager, case=case, reason="No appeal: agreed.")
     assert case.stage == "closed"
     with pytest.raises(ReasonRequired):
         svc.case_reopen(actor=world.case_manager, case=case, reason="")

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     checkpoint = sub.add_parser("checkpoint", help="sign a checkpoint and send it to the witnesses")
     checkpoint.set_defaults(run=run_checkpoint)
-    tick = sub.add_parser("tick", help="periodic work: checkpoint and witness cosignatures")
+    tick = sub.add_parser(
+        "tick", help="periodic work: letters, deadlines, checkpoint and witness cosignatures"
+    )
     tick.add_argument("--every", type=float, default=0, help="repeat every N seconds (0: once)")
     tick.set_defaults(run=run_tick)
     verify = sub.add_parser("verify", help="verify every entry, checkpoint and cosignature")
@@ -71,10 +73,29 @@ def run_checkpoint(args: argparse.Namespace) -> int:
 
 def run_tick(args: argparse.Namespace) -> int:
     if args.every <= 0:
-        return _tick_once(verbose=False)
+        return _periodic() | _tick_once(verbose=False)
     while True:
+        _periodic()
         _tick_once(verbose=False)
         time.sleep(args.every)
+
+
+def _periodic() -> int:
+    """The deadline engine, then the outbox (so that what the deadlines write goes too)."""
+    django_setup()
+    require_migrated()
+    from dueprocess.letters.deadlines import deadlines_run
+    from dueprocess.letters.sender import letters_send_due
+    from dueprocess.lib.ids import request_scope
+
+    with request_scope():
+        deadlines = deadlines_run()
+        sent = letters_send_due()
+    for line in deadlines.actions:
+        print(f"  {line}")
+    print(deadlines.summary())
+    print(sent.summary())
+    return 0
 
 
 def _tick_once(*, verbose: bool) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -11,6 +12,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     actions = parser.add_subparsers(dest="rulebook_command", required=True)
     check = actions.add_parser("check", help="validate a rulebook file")
     check.add_argument("file")
+    check.add_argument(
+        "--letters",
+        type=Path,
+        help="a folder with the organisation's own letter templates (its letters/*.txt)",
+    )
     check.set_defaults(run=run_check)
 
 
@@ -19,7 +25,7 @@ def run_check(args: argparse.Namespace) -> int:
     from dueprocess.rulebook.loader import load_rulebook
 
     try:
-        rules = load_rulebook(args.file)
+        rules = load_rulebook(args.file, letters_override=args.letters)
     except RulebookError as error:
         count = len(error.issues)
         print(f"{args.file}: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
@@ -30,6 +36,7 @@ def run_check(args: argparse.Namespace) -> int:
     print(f"  sha256 {rules.sha256}")
     print(
         f"  {len(rules.categories)} categories, {len(rules.stages)} stages, "
-        f"{len(rules.transitions)} transitions, {len(rules.sanctions)} sanctions"
+        f"{len(rules.transitions)} transitions, {len(rules.sanctions)} sanctions, "
+        f"{len(rules.letters)} letters"
     )
     return 0

@@ -137,7 +137,7 @@ class Builder:
                     organisation=self.organisation,
                     number=f"NPA{number:06d}",
                     full_name=f"{first} {last}",
-                    email=f"{first}.{last}.{number}@members.example".lower(),
+                    email=f"{first}.{last}.{number}@members.example.org".lower(),
                     postcode=f"NM{rng.randint(1, 29)} {rng.randint(1, 9)}{_letters(rng)}",
                     joined_on=(self.start - dt.timedelta(days=rng.randint(30, 4000))).date(),
                     elected_office=office,
@@ -343,4 +343,9 @@ class Builder:
         )
 
     def _do_close(self, event: Event) -> None:
-        svc.case_transition(actor=self.users["morgan"], case=self._case(event), transition="close")
+        svc.case_transition(
+            actor=self.users["morgan"],
+            case=self._case(event),
+            transition="close",
+            reason="No appeal was lodged within the appeal window.",
+        )

@@ -90,6 +90,8 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("recusal.declared", "a person recused themself from a case"),
             ("interim_measure.imposed", "an interim measure was imposed, with ground and review"),
             ("interim_measure.lifted", "an interim measure was lifted"),
+            ("interim_measure.continued", "a review kept an interim measure, reasons, new date"),
+            ("interim_measure.lapsed", "an unreviewed interim measure lapsed at its review date"),
             ("note.added", "a note was added to the case file"),
             ("evidence.added", "an item of evidence was added to the case file"),
             ("recommendation.submitted", "the investigator's recommendation was frozen"),
@@ -115,6 +117,17 @@ CATALOGUE: dict[str, LedgerAction] = {
         *_actions(
             "cases.worklists, cases.queries, api.case_pages, oversight.queries",
             ("case_list.viewed", "a list of cases was read (queue, backlog, search, API)"),
+        ),
+        *_actions(
+            "letters",
+            ("letter.queued", "a letter was written to a party (template, content hash)"),
+            ("letter.sent", "a letter was accepted by the mail server (recipient pseudonym)"),
+            ("letter.bounced", "a letter's address was refused for good by the mail server"),
+            ("letter.failed", "a letter could not be delivered after every retry"),
+            ("letter.viewed", "a letter's PDF was read (for post or download)"),
+            ("case.feedback_given", "the complainant was told how the complaint stands"),
+            ("deadline.reminded", "the people who must act were reminded of a deadline"),
+            ("deadline.escalated", "a passed deadline was escalated to the heads of complaints"),
         ),
         *_actions(
             "ledger.proofs",

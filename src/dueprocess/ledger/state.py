@@ -65,6 +65,7 @@ COMMITTED: frozenset[str] = frozenset(
         "parties.partyaccess",
         "parties.message",
         "parties.writtenresponse",
+        "letters.feedbackgiven",
     }
 )
 
@@ -82,6 +83,12 @@ NOT_COMMITTED: dict[str, str] = {
     " revoking are ledger entries",
     "oversight.alert": "derived from the case data and the ledger, recomputed when shown",
     "rulebook.rulebookversion": "the rulebook's text, identified by its own content hash",
+    "letters.letter": "the outbox: each letter's content hash is in its letter.queued entry and"
+    " each delivery, bounce or failure is an entry; its lease and retry columns change with no"
+    " entry by design",
+    "letters.deadlineclaim": "claims that make each deadline action happen once; each action is"
+    " an entry",
+    "letters.notice": "a person's reminders and escalations, each of them an entry",
     "ledger.ledgerhead": "the ledger itself",
     "ledger.ledgerentry": "the ledger itself",
     "ledger.ledgerpayload": "the ledger itself (checked against each entry's commitment)",

@@ -14,6 +14,7 @@ from pathlib import Path
 from dueprocess.rulebook import schema as s
 from dueprocess.rulebook.errors import RulebookError, RulebookIssue
 from dueprocess.rulebook.graph import check_graph
+from dueprocess.rulebook.letters import read_template
 from dueprocess.rulebook.reader import Reader
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
@@ -30,17 +31,25 @@ MAX_KEY_PARTS = 16
 MAX_KEY_CHARS = 256
 
 
-def load_rulebook(path: str | Path) -> s.Rulebook:
-    """Read, parse and validate the rulebook at ``path``; raise ``RulebookError`` if invalid."""
+def load_rulebook(path: str | Path, *, letters_override: Path | None = None) -> s.Rulebook:
+    """Read, parse and validate the rulebook at ``path``; raise ``RulebookError`` if invalid.
+
+    Its letter templates are read from ``letters_override`` (an organisation's own versions),
+    else from the rulebook's folder, else from the bundled rulebooks' folder, and checked."""
+    from dueprocess.rulebooks import RULEBOOK_DIR
+
     path = Path(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise RulebookError([RulebookIssue(str(path), "", f"cannot read file: {exc}")]) from exc
-    return parse_rulebook(raw, source=str(path))
+    dirs = [d for d in (letters_override, path.resolve().parent, RULEBOOK_DIR) if d is not None]
+    return parse_rulebook(raw, source=str(path), template_dirs=tuple(dirs))
 
 
-def parse_rulebook(raw: bytes, *, source: str = "<rulebook>") -> s.Rulebook:
+def parse_rulebook(
+    raw: bytes, *, source: str = "<rulebook>", template_dirs: tuple[Path, ...] = ()
+) -> s.Rulebook:
     if len(raw) > MAX_BYTES:
         limit = MAX_BYTES // 1024
         raise RulebookError([RulebookIssue(source, "", f"is larger than {limit} KiB")])
@@ -59,6 +68,9 @@ def parse_rulebook(raw: bytes, *, source: str = "<rulebook>") -> s.Rulebook:
         raise RulebookError([RulebookIssue(source, "", "nests too deeply")]) from exc
     issues: list[RulebookIssue] = []
     rulebook = _build(Reader(source, data, "", issues), text, hashlib.sha256(raw).hexdigest())
+    if not issues and template_dirs:
+        for letter in rulebook.letters.values():
+            issues.extend(read_template(template_path(letter.template, template_dirs))[1])
     if issues:
         raise RulebookError(issues)
     return rulebook
@@ -162,6 +174,7 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
         "panel",
         "retention",
         "sign_offs",
+        "letters",
     )
     if root.text("schema") not in ("", s.SCHEMA_ID):
         root.error("schema", f"must be {s.SCHEMA_ID!r}")
@@ -201,7 +214,63 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
         sha256=sha256,
         source=text,
         sign_offs=_sign_offs(root, measures),
+        letters=_letters(root, transitions, sanctions),
     )
+
+
+def template_path(template: str, dirs: tuple[Path, ...]) -> Path:
+    """Where a letter's template is: the first of ``dirs`` that has it (the last if none)."""
+    for folder in dirs:
+        candidate = folder / template
+        if candidate.is_file():
+            return candidate
+    return dirs[-1] / template
+
+
+_TEMPLATE_NAME = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)*\.txt$")
+
+
+def _letters(
+    root: Reader, transitions: dict[str, s.Transition], sanctions: dict[str, s.Sanction]
+) -> dict[str, s.LetterTemplate]:
+    result: dict[str, s.LetterTemplate] = {}
+    seen: set[str] = set()
+    for table in root.tables("letters", required=False):
+        table.only("key", "label", "template", "to", "on", "sanctions")
+        key = table.text("key")
+        _check_key(table, "key", key, seen)
+        template = table.text("template")
+        if template and not _TEMPLATE_NAME.match(template):
+            table.error(
+                "template",
+                f"{template!r} must be a relative path of lower-case names ending in .txt",
+            )
+        recipients = table.text_list("to")
+        for i, who in enumerate(recipients):
+            if who not in s.LETTER_RECIPIENTS:
+                known = ", ".join(s.LETTER_RECIPIENTS)
+                table.error(f"to[{i}]", f"unknown recipient {who!r} (one of: {known})")
+        triggers = table.text_list("on")
+        for i, trigger in enumerate(triggers):
+            if trigger not in transitions and trigger not in s.LETTER_EVENTS:
+                table.error(
+                    f"on[{i}]",
+                    f"{trigger!r} is neither a transition nor an event"
+                    f" ({', '.join(s.LETTER_EVENTS)})",
+                )
+        only = table.text_list("sanctions", required=False)
+        for i, sanction in enumerate(only):
+            if sanction not in sanctions:
+                table.error(f"sanctions[{i}]", f"unknown sanction {sanction!r}")
+        result[key] = s.LetterTemplate(
+            key=key,
+            label=table.text("label"),
+            template=template,
+            recipients=tuple(recipients),
+            on=tuple(triggers),
+            sanctions=tuple(only),
+        )
+    return result
 
 
 def _roles(root: Reader) -> dict[str, s.Role]:
@@ -285,7 +354,7 @@ def _stages(root: Reader) -> dict[str, s.Stage]:
     result: dict[str, s.Stage] = {}
     seen: set[str] = set()
     for table in root.tables("stages"):
-        table.only("key", "label", "phase", "due_days", "terminal")
+        table.only("key", "label", "phase", "due_days", "terminal", "window")
         key = table.text("key")
         _check_key(table, "key", key, seen)
         phase = table.text("phase")
@@ -297,7 +366,10 @@ def _stages(root: Reader) -> dict[str, s.Stage]:
             phase=phase,
             due_days=table.optional_int("due_days", minimum=1),
             terminal=table.flag("terminal"),
+            window=table.text("window", required=False),
         )
+        if result[key].window and not result[key].due_days:
+            table.error("window", "a window needs the stage's due_days (when it closes)")
     return result
 
 
@@ -357,7 +429,7 @@ def _interim_measures(root: Reader) -> dict[str, s.InterimMeasureKind]:
     result: dict[str, s.InterimMeasureKind] = {}
     seen: set[str] = set()
     for table in root.tables("interim_measures"):
-        table.only("key", "label", "review_days", "grounds")
+        table.only("key", "label", "review_days", "grounds", "unreviewed")
         key = table.text("key")
         _check_key(table, "key", key, seen)
         grounds = _grounds(table, "grounds")
@@ -373,6 +445,7 @@ def _interim_measures(root: Reader) -> dict[str, s.InterimMeasureKind]:
             label=table.text("label"),
             review_days=table.number("review_days", minimum=1),
             grounds=tuple(grounds.values()),
+            unreviewed=table.choice("unreviewed", s.UNREVIEWED_MEASURE, default="lapse"),
         )
     return result
 
@@ -420,10 +493,11 @@ def _triage_questions(triage: Reader, grounds: dict[str, s.Ground]) -> tuple[s.T
 
 def _deadlines(root: Reader) -> s.Deadlines:
     table = root.table("deadlines")
-    table.only("acknowledge_days", "feedback_months")
+    table.only("acknowledge_days", "feedback_months", "remind_days_before")
     return s.Deadlines(
         acknowledge_days=table.number("acknowledge_days", minimum=1, default=7),
         feedback_months=table.number("feedback_months", minimum=1, default=3),
+        remind_days_before=table.number("remind_days_before", required=False, minimum=0, default=2),
     )
 
 

@@ -62,6 +62,51 @@ SIGN_OFF_CONDITIONS = (
 )
 EDUCATION = ("none", "recommended", "required")
 
+#: Who a letter may go to: the parties on the case with that role.
+LETTER_RECIPIENTS = ("complainant", "respondent")
+
+#: Events other than a rulebook step that may send a letter.
+LETTER_EVENTS = (
+    "interim_measure_imposed",
+    "interim_measure_continued",
+    "interim_measure_lifted",
+    "interim_measure_lapsed",
+    "feedback_given",
+)
+
+#: What happens to an interim measure when nobody reviews it by its review date.
+UNREVIEWED_MEASURE = (
+    "lapse",  # it is lifted, recorded as lapsed
+    "escalate",  # it stays, and the head of complaints is told every day it is overdue
+)
+
+#: The facts a letter template may name, as ``{{ name }}``. Anything else is refused on load.
+LETTER_PLACEHOLDERS: dict[str, str] = {
+    "organisation": "the organisation's name",
+    "rulebook": "the rulebook's name",
+    "reference": "the case reference",
+    "recipient_name": "the addressee's name",
+    "recipient_role": "complainant or respondent",
+    "date": "the date the letter was written",
+    "received_on": "the date the complaint was received",
+    "category": "the category of the complaint",
+    "allegations": "the allegations, one per line",
+    "stage": "the stage the case is at",
+    "stage_due_on": "the date the current stage is due",
+    "acknowledge_by": "the date by which the complaint is acknowledged",
+    "feedback_by": "the date by which the complainant hears back",
+    "measure": "the interim measure",
+    "measure_ground": "the ground for the interim measure",
+    "measure_reasons": "the reasons for the interim measure",
+    "review_on": "the interim measure's review date",
+    "finding": "the finding of the decision",
+    "sanctions": "the sanctions decided",
+    "decision_reasons": "the reasons for the decision",
+    "sanction_expires_on": "when the sanction expires",
+    "reason": "the reason given with the step",
+    "appeal_by": "the last day of the appeal window",
+}
+
 
 @dataclass(frozen=True)
 class Role:
@@ -86,6 +131,9 @@ class Stage:
     phase: str
     due_days: int | None = None
     terminal: bool = False
+    #: A window the parties have while the case is at this stage (e.g. "appeal"): until its
+    #: due date, a step to a terminal stage needs a recorded reason.
+    window: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,6 +170,7 @@ class InterimMeasureKind:
     label: str
     review_days: int
     grounds: tuple[Ground, ...]
+    unreviewed: str = "lapse"  # what happens at the review date if nobody reviewed it
 
 
 @dataclass(frozen=True)
@@ -148,6 +197,21 @@ class SignOffRule:
 class Deadlines:
     acknowledge_days: int
     feedback_months: int
+    remind_days_before: int = 2  # reminders go to the assigned people this many days before
+
+
+@dataclass(frozen=True)
+class LetterTemplate:
+    """A letter the rulebook sends: its template file (relative to the rulebook's folder),
+    who gets it, on which steps or events, and (optionally) only for decisions that include one
+    of ``sanctions``."""
+
+    key: str
+    label: str
+    template: str
+    recipients: tuple[str, ...]
+    on: tuple[str, ...]
+    sanctions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -188,6 +252,7 @@ class Rulebook:
     sha256: str = ""
     source: str = field(default="", repr=False)
     sign_offs: dict[str, SignOffRule] = field(default_factory=dict)
+    letters: dict[str, LetterTemplate] = field(default_factory=dict)
 
     def role_label(self, role: str) -> str:
         return self.roles[role].label if role in self.roles else role.replace("_", " ")

@@ -19,6 +19,7 @@ from dueprocess.accounts.models import User
 from dueprocess.cases.models import Case
 from dueprocess.cases.presenters import case_page_context
 from dueprocess.cases.queries import case_detail_for
+from dueprocess.letters.queries import letters_on
 from dueprocess.oversight.case_panel import oversight_context_for_case
 from dueprocess.parties.services import (
     RESPONSE_DAYS,
@@ -28,7 +29,9 @@ from dueprocess.parties.services import (
 )
 from dueprocess.web.forms.casework import (
     AssignmentForm,
+    ContinueMeasureForm,
     EvidenceForm,
+    FeedbackForm,
     ImposeMeasureForm,
     LiftMeasureForm,
     NoteForm,
@@ -65,6 +68,7 @@ def render_case_page(
     context["party_accesses"], context["party_messages"] = thread_for_case(view.case)
     context["responses"] = responses_for_case(view.case)
     context["response_days"] = RESPONSE_DAYS
+    context["letters"] = letters_on(view.case)
     context["forms"] = _forms(context, failed)
     context["failed"] = failed
     context["recommendation"] = (
@@ -89,6 +93,12 @@ def _forms(context: dict[str, Any], failed: Failed | None) -> dict[str, Any]:
             for m in context["measures"]
             if allowed["interim"] and m.is_active
         },
+        "continue": {
+            m.pk: ContinueMeasureForm(measure_id=m.pk)
+            for m in context["measures"]
+            if allowed["interim"] and m.is_active
+        },
+        "feedback": FeedbackForm() if allowed["note"] and case.closed_at is None else None,
     }
     if failed is not None:
         _swap_in(built, failed)
@@ -109,5 +119,7 @@ def _swap_in(built: dict[str, Any], failed: Failed) -> None:
         ]
     elif failed.form_id.startswith("lift-"):
         built["lift"][int(failed.form_id.removeprefix("lift-"))] = failed.form
+    elif failed.form_id.startswith("continue-"):
+        built["continue"][int(failed.form_id.removeprefix("continue-"))] = failed.form
     else:
         built[failed.form_id] = failed.form

@@ -164,7 +164,7 @@ def check_mail_backend(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
             f"Production must not use {settings.EMAIL_BACKEND}: it writes password-reset links"
             " to the log or disk instead of sending them.",
             hint="Unset DUEPROCESS_EMAIL_BACKEND (production sends by SMTP) and set"
-            " DUEPROCESS_EMAIL_HOST and the other DUEPROCESS_EMAIL_* variables.",
+            " DUEPROCESS_SMTP_URL.",
             id="dueprocess.E001",
         )
     ]

@@ -42,7 +42,18 @@ ACTIONS = {
     "recommendation.revised": "Revised the recommendation",
     "decision.recorded": "Recorded the decision",
     "access.denied": "Was refused access",
+    "interim_measure.continued": "Reviewed an interim measure and continued it",
+    "interim_measure.lapsed": "Interim measure lapsed: not reviewed by its review date",
+    "letter.queued": "Wrote a letter",
+    "letter.sent": "Letter delivered to the mail server",
+    "letter.bounced": "Letter bounced: the address was refused",
+    "letter.failed": "Letter could not be delivered",
+    "case.feedback_given": "Gave the complainant feedback",
+    "deadline.reminded": "Deadline reminder sent",
+    "deadline.escalated": "Deadline passed: escalated to the head of complaints",
 }
+#: Ledger actions about a letter: their line names the letter, its addressee and its hash.
+LETTER_ACTIONS = frozenset({"letter.queued", "letter.sent", "letter.bounced", "letter.failed"})
 #: Ledger actions that also wrote a stage change, and how to find the step they took.
 STAGE_ACTIONS = frozenset(
     {
@@ -195,6 +206,14 @@ def _detail(action: str, details: dict[str, Any]) -> str:
     if action == "access.denied":
         attempted = str(details.get("attempted", "act")).replace("case.", "").replace(":", " ")
         return f"Tried to {attempted}: {details.get('reason', 'refused')}"
+    if action in LETTER_ACTIONS:
+        what = str(details.get("template", "letter")).replace("_", " ")
+        to = details.get("recipient_role", "party")
+        digest = str(details.get("content_sha256", ""))[:12]
+        how = f" by {details['by']}" if details.get("by") else ""
+        return f"{what.capitalize()} to the {to}{how} (content SHA-256 {digest}…)"
+    if action in ("deadline.reminded", "deadline.escalated"):
+        return f"{str(details.get('what', 'a deadline')).capitalize()} on {details.get('due_on')}"
     for key in ("reason", "reasons"):
         if details.get(key):
             return str(details[key])

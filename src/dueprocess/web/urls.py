@@ -18,6 +18,17 @@ urlpatterns = [
     path("cases/<str:reference>/assignments/", casework.assignment_add, name="assignment-add"),
     path("cases/<str:reference>/measures/", casework.measure_impose, name="measure-impose"),
     path(
+        "cases/<str:reference>/measures/<int:measure_id>/continue/",
+        casework.measure_continue,
+        name="measure-continue",
+    ),
+    path("cases/<str:reference>/feedback/", casework.feedback_add, name="feedback-add"),
+    path(
+        "cases/<str:reference>/letters/<int:letter_id>.pdf",
+        casework.letter_pdf,
+        name="letter-pdf",
+    ),
+    path(
         "cases/<str:reference>/measures/<int:measure_id>/lift/",
         casework.measure_lift,
         name="measure-lift",

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from dueprocess.cases.models import Case, StatusChange
+from dueprocess.cases.signals import step_taken
 from dueprocess.cases.workflow import Workflow
 from dueprocess.errors import InvalidInput, StaleState
 from dueprocess.lib import clock
@@ -78,7 +79,7 @@ def move(case: Case, *, actor: User | None, step: Transition, reason: str) -> St
             "version",
         ]
     )
-    return StatusChange.objects.create(
+    change = StatusChange.objects.create(
         case=case,
         old_stage=old,
         new_stage=target.key,
@@ -87,6 +88,8 @@ def move(case: Case, *, actor: User | None, step: Transition, reason: str) -> St
         reason=reason,
         at=now,
     )
+    step_taken.send(sender=Case, case=case, trigger=step.key, actor=actor, reason=reason)
+    return change
 
 
 def transition_of_kind(case: Case, kind: str, key: str = "") -> str:

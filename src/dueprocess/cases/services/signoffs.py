@@ -115,7 +115,9 @@ def _brief(rule: SignOffRule, measure: InterimMeasure) -> str:
     )
 
 
-def signoffs_withdraw_for_measure(*, actor: User, measure: InterimMeasure, role: str) -> None:
+def signoffs_withdraw_for_measure(
+    *, actor: User | None, measure: InterimMeasure, role: str
+) -> None:
     """A measure lifted before anyone signed leaves nothing to sign; say so on the record."""
     for signoff in SignOff.objects.select_for_update().filter(
         measure=measure, status=SignOff.Status.PENDING

@@ -10,8 +10,9 @@ from dueprocess.access.enforcement import recorded_denials
 from dueprocess.access.rules import Gate, require
 from dueprocess.cases.models import Case
 from dueprocess.cases.services.common import clean_text, lock_case, move, taken_steps, workflow_of
-from dueprocess.errors import IllegalTransition
+from dueprocess.errors import IllegalTransition, ReasonRequired
 from dueprocess.ledger.record import record
+from dueprocess.lib import clock
 
 if TYPE_CHECKING:
     from dueprocess.accounts.models import User
@@ -38,6 +39,7 @@ def case_transition(
         step = workflow_of(case).check(
             stage=case.stage, key=transition, kind="move", reason=text, taken=taken_steps(case)
         )
+        _require_reason_in_window(case, step.key, text)
         change = move(case, actor=actor, step=step, reason=text)
         record(
             actor=actor,
@@ -52,6 +54,21 @@ def case_transition(
             },
         )
         return case
+
+
+def _require_reason_in_window(case: Case, transition: str, reason: str) -> None:
+    """While a window the rulebook gives the parties is open (an appeal, a review), a step to
+    a terminal stage — closing the case — is refused unless a reason is recorded with it."""
+    rules = case.rulebook.rules
+    stage, step = rules.stages[case.stage], rules.transitions[transition]
+    closes = rules.stages[step.target].terminal
+    due = case.stage_due_on
+    if stage.window and closes and not reason and due is not None and clock.today() <= due:
+        raise ReasonRequired(
+            f"The {stage.window} window is open until {due.isoformat()}: give the reason for"
+            f" {step.label.lower()} before it closes.",
+            fields={"reason": f"Required while the {stage.window} window is open."},
+        )
 
 
 def _step_to(case: Case, *, terminal: bool) -> str:

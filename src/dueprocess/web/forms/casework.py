@@ -101,3 +101,29 @@ class LiftMeasureForm(Form):
     def __init__(self, *args: Any, measure_id: int, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", f"lift-{measure_id}")
         super().__init__(*args, **kwargs)
+
+
+class ContinueMeasureForm(Form):
+    """The review of an interim measure that keeps it: reasons and the next review date."""
+
+    reasons = reason_field(True, label="Why it continues")
+    review_on = forms.DateField(
+        label="Next review by",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="At most the rulebook's review period from today.",
+    )
+
+    def __init__(self, *args: Any, measure_id: int, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"continue-{measure_id}")
+        super().__init__(*args, **kwargs)
+
+
+class FeedbackForm(Form):
+    """What the complainant is told about how their complaint stands (stops the feedback
+    clock; the rulebook's feedback letter carries it)."""
+
+    text = reason_field(True, label="Update for the complainant")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "feedback")
+        super().__init__(*args, **kwargs)

@@ -37,10 +37,31 @@ class StepForm(Form):
     def build(self) -> None:
         if self.step.reasons != "none":
             self.fields["reason"] = reason_field(self.step.reasons == "required")
+        elif window_open_until(self.case, self.step):
+            stage = self.rules.stages[self.case.stage]
+            until = window_open_until(self.case, self.step)
+            self.fields["reason"] = reason_field(
+                True,
+                help_text=f"Required: the {stage.window} window is open until {until}.",
+            )
 
     @property
     def title(self) -> str:
         return self.step.label
+
+
+def window_open_until(case: Case, step: Transition) -> str:
+    """The date (ISO) until which the case's stage keeps a window open that ``step`` would
+    close — a step to a terminal stage — or "" (the service refuses it without a reason)."""
+    from dueprocess.lib import clock
+
+    rules = case.rulebook.rules
+    stage = rules.stages.get(case.stage)
+    target = rules.stages.get(step.target)
+    due = case.stage_due_on
+    if stage and stage.window and target and target.terminal and due and clock.today() <= due:
+        return due.isoformat()
+    return ""
 
 
 def reason_field(required: bool, label: str = "Reasons", help_text: str = "") -> forms.CharField:

@@ -8,12 +8,17 @@ from django.views.decorators.http import require_POST
 
 from dueprocess.cases import services as svc
 from dueprocess.cases.models import InterimMeasure
+from dueprocess.cases.services.interim import interim_measure_continue
 from dueprocess.errors import NotFound
+from dueprocess.letters.queries import letter_pdf_for
+from dueprocess.letters.services import feedback_give
 from dueprocess.web.casepage import case_by_reference
 from dueprocess.web.errors import domain_errors
 from dueprocess.web.forms.casework import (
     AssignmentForm,
+    ContinueMeasureForm,
     EvidenceForm,
+    FeedbackForm,
     ImposeMeasureForm,
     LiftMeasureForm,
     NoteForm,
@@ -128,6 +133,27 @@ def message_send(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
+def measure_continue(request: HttpRequest, reference: str, measure_id: int) -> HttpResponse:
+    case = case_by_reference(staff(request), reference)
+    measure = InterimMeasure.objects.filter(pk=measure_id, case=case).first()
+    if measure is None:
+        raise NotFound("No such interim measure on this case.")
+    form = ContinueMeasureForm(request.POST, measure_id=measure_id)
+
+    def act() -> object:
+        return interim_measure_continue(
+            actor=staff(request),
+            measure=measure,
+            reasons=form.cleaned_data["reasons"],
+            review_on=form.cleaned_data["review_on"],
+        )
+
+    return submit(request, case, f"continue-{measure_id}", form, act, "Interim measure continued.")
+
+
+@login_required
+@require_POST
+@domain_errors
 def respondent_notify(request: HttpRequest, reference: str) -> HttpResponse:
     from dueprocess.parties.services import respondent_notify as notify
     from dueprocess.web.forms.public import RespondentNoticeForm
@@ -139,3 +165,28 @@ def respondent_notify(request: HttpRequest, reference: str) -> HttpResponse:
         return notify(actor=staff(request), case=case, email=form.cleaned_data["email"])
 
     return submit(request, case, "notice", form, act, "Notice of the allegations sent.")
+
+
+@login_required
+@require_POST
+@domain_errors
+def feedback_add(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_by_reference(staff(request), reference)
+    form = FeedbackForm(request.POST)
+
+    def act() -> object:
+        return feedback_give(actor=staff(request), case=case, text=form.cleaned_data["text"])
+
+    return submit(request, case, "feedback", form, act, "Feedback recorded; its letter is queued.")
+
+
+@login_required
+@domain_errors
+def letter_pdf(request: HttpRequest, reference: str, letter_id: int) -> HttpResponse:
+    """A letter's PDF, as it was sent (or is to be posted)."""
+    case = case_by_reference(staff(request), reference)
+    letter = letter_pdf_for(staff(request), case, letter_id)
+    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
+    name = f"{case.reference}-{letter.template}-{letter.pk}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

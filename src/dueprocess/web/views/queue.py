@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 
 from dueprocess.access.rules import Gate
 from dueprocess.cases.worklists import backlog_for, work_queue_for
+from dueprocess.letters.queries import notices_for
 from dueprocess.web.errors import domain_errors
 from dueprocess.web.people import staff
 
@@ -29,7 +30,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @domain_errors
 def queue(request: HttpRequest) -> HttpResponse:
     listing = work_queue_for(staff(request), page=page_number(request))
-    return render(request, "web/queue.html", {"listing": listing})
+    notices = notices_for(staff(request))
+    return render(request, "web/queue.html", {"listing": listing, "notices": notices})
 
 
 @login_required
