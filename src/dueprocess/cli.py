@@ -1,4 +1,5 @@
-"""The ``dueprocess`` command: init, demo, serve, rulebook check, and the ledger commands."""
+"""The ``dueprocess`` command: init, demo, serve, rulebook check, report, and the ledger
+commands."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from dueprocess.commands import api, demo, init, ledger, rulebook, serve, witness
+from dueprocess.commands import api, demo, init, ledger, report, rulebook, serve, witness
 from dueprocess.commands.setup import CommandError
 
 
@@ -16,7 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Complaints and disciplinary cases with a record anyone can verify.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (init, demo, serve, rulebook, witness, api):
+    for module in (init, demo, serve, rulebook, witness, api, report):
         module.add_parser(sub)
     ledger.add_parsers(sub)
     manage = sub.add_parser("manage", help="run a Django management command")

@@ -188,6 +188,8 @@ class Rulebook:
     sha256: str = ""
     source: str = field(default="", repr=False)
     sign_offs: dict[str, SignOffRule] = field(default_factory=dict)
+    #: Published counts below this are shown as "fewer than N" (``[transparency]``).
+    suppression_threshold: int = 5
 
     def role_label(self, role: str) -> str:
         return self.roles[role].label if role in self.roles else role.replace("_", " ")
