@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
+from dueprocess.access.enforcement import recorded_denials
 from dueprocess.access.models import EmergencyAccess
 from dueprocess.accounts.models import Organisation
 from dueprocess.cases.models import (
@@ -36,7 +37,9 @@ from dueprocess.cases.models import (
     SignOff,
     StatusChange,
 )
+from dueprocess.errors import InvalidInput
 from dueprocess.lib import clock
+from dueprocess.oversight.queries import _organisation, _recorded
 from dueprocess.oversight.suppression import DEFAULT_THRESHOLD, Published, Shown, suppress
 
 if TYPE_CHECKING:
@@ -619,11 +622,24 @@ def public_organisation() -> Organisation | None:
     return Organisation.objects.select_related("rulebook").order_by("pk").first()
 
 
+def unsuppressed(report: Report) -> PublishedReport:
+    """The same shape as ``publish``, with every count shown (for oversight only)."""
+    views = {
+        t.key: PublishedTableView(
+            t, tuple(Published(Shown.EXACT, c) for c in t.counts), Published(Shown.EXACT, t.total)
+        )
+        for t in report.tables()
+    }
+    return PublishedReport(report=report, tables=views)
+
+
+@recorded_denials
 def report_for(actor: User, quarter: Quarter) -> Report:
     """The exact counts, for those who may see oversight figures (recorded before returned)."""
-    from dueprocess.oversight.queries import _organisation, _recorded
-
     organisation = _organisation(actor)
-    report = build(organisation, quarter)
+    try:
+        report = build(organisation, quarter)
+    except ValueError as error:
+        raise InvalidInput(str(error), fields={"quarter": str(error)}) from None
     _recorded(actor, ["transparency"], quarter=str(quarter))
     return report
