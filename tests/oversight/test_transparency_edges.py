@@ -70,3 +70,26 @@ def test_every_case_is_counted_once_whatever_happened_to_it(world: World):
     # Once the quarter is over, the next report counts the late decision, not this one.
     assert tr.build(world.organisation, quarter.next()).table("not_investigated").total == 1
     assert tr.build(world.organisation, quarter, now=end - second).complete is False
+
+
+def test_an_appeal_is_counted_when_lodged_and_by_its_result_when_decided(world: World):
+    quarter = tr.Quarter.containing(clock.now() - dt.timedelta(days=200))
+    day = dt.timedelta(days=1)
+    case = _at(quarter.start + day, lambda: world.case_at("appeal"))
+    first = case.decisions.get()
+    harsher = ["expulsion", *[s for s in first.sanctions if s != "formal_warning"]]
+    _at(
+        quarter.start + 2 * day,
+        lambda: svc.decision_record(
+            actor=world.panel_chair,
+            case=Case.objects.get(pk=case.pk),
+            finding="breach",
+            sanctions=harsher,
+            reasons="The appeal panel found the conduct repeated.",
+        ),
+    )
+    report = tr.build(world.organisation, quarter)
+    appeals = dict(zip(report.table("appeals").labels, report.table("appeals").counts, strict=True))
+    assert appeals["Harsher sanction"] == 1 and report.table("appeals").total == 1
+    assert report.table("appeals_lodged").total == 1
+    assert report.table("outcome_category").total == 1  # the first decision, not the appeal

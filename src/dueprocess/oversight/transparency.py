@@ -81,6 +81,10 @@ class Quarter:
     def end(self) -> dt.datetime:
         return self.next().start
 
+    @property
+    def last_day(self) -> dt.date:
+        return (self.end - dt.timedelta(days=1)).date()
+
     def next(self) -> Quarter:
         return (
             Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
@@ -424,17 +428,25 @@ def _appeals(organisation: Organisation, quarter: Quarter) -> Section:
             results["upheld"] += 1
         else:
             results["lighter" if now < was else "harsher" if now > was else "changed"] += 1
+    # A challenge: a step from after a decision back to a decision stage (an appeal, a hearing).
+    phase = {key: stage.phase for key, stage in rules.stages.items()}
+    challenges = [
+        t.key
+        for t in rules.transitions.values()
+        if phase.get(t.target) == "decision"
+        and all(phase.get(source) == "after_decision" for source in t.sources)
+    ]
     lodged = StatusChange.objects.filter(
         case__organisation=organisation,
-        transition="lodge_appeal",
+        transition__in=challenges,
         at__gte=quarter.start,
         at__lt=quarter.end,
     ).count()
     outcome = Table(
         key="appeals",
-        title="Appeals decided in the quarter, by result",
+        title="Decisions on appeal or rehearing made in the quarter, by result",
         population="appeals",
-        total_label="Appeals decided",
+        total_label="Decisions on appeal or rehearing",
         labels=(
             "Decision upheld",
             "Finding changed",
@@ -448,10 +460,10 @@ def _appeals(organisation: Organisation, quarter: Quarter) -> Section:
     )
     lodged_table = Table(
         key="appeals_lodged",
-        title="Appeals lodged in the quarter",
+        title="Appeals lodged and hearings requested after a decision, in the quarter",
         population="appeals_lodged",
-        total_label="Appeals lodged",
-        labels=("Lodged with the appeals panel",),
+        total_label="Challenges to a decision",
+        labels=("Appeals lodged or hearings requested",),
         counts=(lodged,),
     )
     return Section("Appeals", (lodged_table, outcome))
