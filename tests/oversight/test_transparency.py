@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 import pytest
 
 from dueprocess.cases.models import Case, Decision
@@ -134,3 +136,9 @@ def test_the_page_offers_the_same_figures_as_json_csv_and_pdf(demo, client):
     assert csv.count("\r\n") == 1 + sum(len(t.labels) + 1 for t in report.tables())
     pdf = client.get(f"/transparency/?quarter={quarter}&format=pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
+    text = b"".join(
+        zlib.decompress(chunk.split(b"stream\n", 1)[1].split(b"\nendstream")[0])
+        for chunk in pdf.content.split(b"endobj")
+        if b"/FlateDecode" in chunk and b"stream\n" in chunk
+    )
+    assert b"Every complaint received" in text and b"fewer than 5" in text

@@ -133,7 +133,8 @@ def as_html(published: PublishedReport, *, standalone: bool = True) -> str:
 
 
 def as_pdf(published: PublishedReport) -> bytes:
-    """A plain, tagged-text PDF of the same figures (fpdf2's core fonts: Latin-1 text)."""
+    """A plain PDF of the same figures, one line per row (fpdf2's core fonts, so text outside
+    Latin-1 is replaced; the charts are in the HTML only)."""
     from fpdf import FPDF
 
     def text(value: str) -> str:
@@ -146,6 +147,7 @@ def as_pdf(published: PublishedReport) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_title(text(f"Transparency report {data['quarter']} - {data['organisation']}"))
     pdf.set_creator("dueprocess")
+    pdf.set_lang("en-GB")
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_page()
 
