@@ -4,6 +4,7 @@ pages (a leader's objection included), and the transparency report — by the on
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -114,9 +115,14 @@ def test_the_whole_register_comes_in_pages_with_a_stable_cursor(api, world):
 
 
 def test_the_transparency_report_is_public_and_its_exact_counts_are_for_oversight(api, world):
-    quarter = tr.Quarter.containing(tr.clock.now())
-    for _ in range(2):
-        world.open_case()
+    quarter = tr.Quarter.containing(tr.clock.now()).previous()
+    with tr.clock.frozen(quarter.start + dt.timedelta(days=3)):
+        for _ in range(2):
+            world.open_case()
+    current = tr.Quarter.containing(tr.clock.now())
+    assert api.get(f"/oversight/transparency/{current}").status_code == 422  # not over yet
+    live = api.get(f"/oversight/transparency/{current}/exact", "oversight", scopes=SCOPE)
+    assert live.status_code == 200 and live.json()["complete"] is False
     public = api.get(f"/oversight/transparency/{quarter}")
     assert public.status_code == 200
     intake = next(t for s in public.json()["sections"] for t in s["tables"] if t["key"] == "intake")

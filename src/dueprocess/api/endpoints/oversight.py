@@ -269,7 +269,7 @@ def _quarter(text: str) -> transparency.Quarter:
         "accounted for, times against the rulebook's deadlines, outcomes, interim measures, "
         "appeals, departures by direction and the interference register's counts, with small "
         "numbers suppressed (`fewer_than`, or `suppressed` for a count hidden to protect "
-        "another). Public: no token needed.",
+        "another). Only quarters that have ended are published. Public: no token needed.",
         scope=None,
         errors=[404, 422],
         response=REPORT_EXAMPLE,
@@ -279,10 +279,14 @@ def get_transparency(request: HttpRequest, quarter: Path[QuarterText]) -> dict[s
     organisation = transparency.public_organisation()
     if organisation is None:
         raise NotFound("No organisation has been set up yet.")
-    try:
-        report = transparency.build(organisation, _quarter(quarter))
-    except ValueError as error:
-        raise InvalidInput(str(error), fields={"quarter": str(error)}) from None
+    chosen = _quarter(quarter)
+    if chosen.end > transparency.clock.now():
+        # A quarter still under way changes by the day, and two days' figures side by side
+        # could give away what suppression hides: only finished quarters are published.
+        raise InvalidInput(
+            "Only a quarter that has ended is published.", fields={"quarter": "Not over yet."}
+        )
+    report = transparency.build(organisation, chosen)
     return report_formats.as_dict(transparency.publish(report))
 
 
