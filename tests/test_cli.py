@@ -188,3 +188,26 @@ def test_a_tiny_demo_builds_and_its_case_data_reconciles_with_the_ledger(tmp_pat
         checked = run(env, "verify", "--state")
         assert checked.returncode == 0, checked.stderr
         assert "each match the ledger's latest commitment" in checked.stdout
+
+
+@pytest.mark.slow
+def test_report_prints_the_published_quarter_in_every_format(tmp_path):
+    import json
+
+    with scratch_env(tmp_path) as env:
+        assert run(env, "demo", "--no-serve", "--cases", "40").returncode == 0
+        result = run(env, "report", "--quarter", "2026Q3", "--format", "json")
+        assert result.returncode == 0, result.stderr
+        data = json.loads(result.stdout)
+        assert data["quarter"] == "2026Q3" and data["suppression"]["threshold"] == 5
+        cells = [r["count"] for s in data["sections"] for t in s["tables"] for r in t["rows"]]
+        assert not [c for c in cells if isinstance(c, int) and 0 < c < 5]
+        csv = run(env, "report", "--quarter", "2026Q3", "--format", "csv")
+        assert csv.stdout.startswith("Quarter,Table,Row,Count")
+        html = run(env, "report", "--quarter", "2026Q3", "--format", "html")
+        assert "<svg" in html.stdout and "transparency report" in html.stdout
+        pdf = tmp_path / "q3.pdf"
+        written = run(env, "report", "--quarter", "2026Q3", "--format", "pdf", "--output", str(pdf))
+        assert written.returncode == 0 and pdf.read_bytes().startswith(b"%PDF-")
+        bad = run(env, "report", "--quarter", "2026Q5")
+        assert bad.returncode == 2 and "not a quarter like 2026Q3" in bad.stderr

@@ -1,4 +1,5 @@
-"""The ``dueprocess`` command: init, demo, serve, rulebook check, and the ledger commands."""
+"""The ``dueprocess`` command: init, demo, serve, rulebook check, report, and the ledger
+commands."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dueprocess.commands import (
     init,
     ledger,
     monitor,
+    report,
     rulebook,
     serve,
     staff,
@@ -26,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Complaints and disciplinary cases with a record anyone can verify.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (init, demo, serve, rulebook, witness, api, staff, monitor):
+    for module in (init, demo, serve, rulebook, witness, api, staff, monitor, report):
         module.add_parser(sub)
     ledger.add_parsers(sub)
     manage = sub.add_parser("manage", help="run a Django management command")

@@ -25,6 +25,8 @@ from dueprocess.demo.build import Builder
 from dueprocess.ledger.models import LedgerEntry
 from dueprocess.lib import clock
 from dueprocess.oversight.queries import FIGURES
+from dueprocess.oversight.register_entries import KINDS
+from dueprocess.oversight.transparency import latest_complete
 from dueprocess.rulebook.versions import rulebook_install
 from dueprocess.rulebooks import bundled
 
@@ -35,7 +37,8 @@ REFERENCE = re.compile(r"\b[CM]-\d{4}-\d{5}\b")
 @dataclass(frozen=True)
 class Route:
     methods: tuple[str, ...]
-    kind: str  # "case" (per case), "advice", "signoff", "grant", "figure", or "plain"
+    kind: str  # "case" (per case), "advice", "signoff", "grant", "figure", "register",
+    # "quarter" or "plain"
 
 
 #: How to request each named route. "case" routes are requested once per demo case.
@@ -87,6 +90,13 @@ ROUTES = {
     "api-v1:get_checkpoint": Route(("GET",), "plain"),
     "api-v1:get_case_proof": Route(("GET",), "case"),
     "api-v1:get_me": Route(("GET",), "plain"),
+    "api-v1:list_figures": Route(("GET",), "plain"),
+    "api-v1:get_figure": Route(("GET",), "figure"),
+    "api-v1:get_figure_csv": Route(("GET",), "figure"),
+    "api-v1:list_register": Route(("GET",), "register"),
+    "api-v1:get_transparency": Route(("GET",), "quarter"),
+    "api-v1:get_transparency_exact": Route(("GET",), "quarter"),
+    "transparency": Route(("GET",), "plain"),
     "api-v1:api-root": Route(("GET",), "plain"),
     "oversight:dashboard": Route(("GET",), "plain"),
     "oversight:figure-csv": Route(("GET",), "figure"),
@@ -262,6 +272,7 @@ LISTS = {
     "api-v1:list_advice_inbox",
     "api-v1:list_sign_offs",
     "api-v1:list_emergency_access",
+    "api-v1:list_register",
 }
 
 
@@ -278,6 +289,14 @@ def _urls(template: str, route: Route, cases: list[Case]) -> Iterator[tuple[str,
     elif route.kind == "figure":
         for key in FIGURES:
             yield fill(template, {"key": key}), None
+    elif route.kind == "register":
+        for kind in KINDS:
+            yield fill(template, {}) + f"?kind={kind}&limit=500", None
+    elif route.kind == "quarter":
+        yield (
+            fill(template, {"quarter": str(latest_complete(Case.objects.first().organisation))}),
+            None,
+        )
     elif route.kind == "advice":
         for advice in AdviceRequest.objects.select_related("case"):
             yield fill(template, {"request_id": advice.pk, "id": advice.pk}), advice.case

@@ -245,3 +245,15 @@ def test_the_hash_changes_with_any_byte_and_names_the_version():
     first = parse_rulebook(PARTY.encode())
     second = parse_rulebook((PARTY + "\n# a comment\n").encode())
     assert first.sha256 != second.sha256
+
+
+def test_the_suppression_threshold_comes_from_the_rulebook_and_defaults_to_five():
+    assert parse_rulebook(PARTY.encode(), source="p.toml").suppression_threshold == 5
+    text = PARTY + "\n[transparency]\nsuppression_threshold = 10\n"
+    assert parse_rulebook(text.encode(), source="p.toml").suppression_threshold == 10
+    too_low = PARTY + "\n[transparency]\nsuppression_threshold = 1\n"
+    assert problems(too_low) == [
+        "broken.toml: transparency.suppression_threshold: must be at least 2, not 1"
+    ]
+    unknown = PARTY + "\n[transparency]\nthreshold = 10\n"
+    assert any("transparency.threshold" in p for p in problems(unknown))

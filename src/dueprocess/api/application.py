@@ -27,6 +27,7 @@ from dueprocess.api.endpoints import (
     ledger,
     me,
     members,
+    oversight,
     parts,
     signoffs,
     steps,
@@ -75,7 +76,9 @@ def finish_schema(schema: Any) -> Any:
             scope = operation.get("x-required-scope")
             if scope:
                 operation["security"] = [{"TokenAuth": [scope]}]
-            extra = ledger.SUCCESS_CONTENT.get(operation.get("operationId", ""))
+            extra = (ledger.SUCCESS_CONTENT | oversight.SUCCESS_CONTENT).get(
+                operation.get("operationId", "")
+            )
             if extra:
                 operation["responses"].update({str(k): v for k, v in extra.items()})
                 operation["responses"].pop(200, None)
@@ -102,6 +105,7 @@ api.add_router("", signoffs.router)
 api.add_router("", emergency.router)
 api.add_router("", members.router)
 api.add_router("", ledger.router)
+api.add_router("", oversight.router)
 api.add_router("", me.router)
 
 

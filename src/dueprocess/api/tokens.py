@@ -44,6 +44,10 @@ SCOPES: dict[str, str] = {
     "members:read": "Search and match the membership register.",
     "members:write": "Import members into the register.",
     "ledger:read": "Export a case's ledger entries with their proofs.",
+    "oversight:read": (
+        "Read the oversight figures and their CSVs, the interference register's entries and "
+        "the transparency report's exact counts (for those who may see oversight figures)."
+    ),
 }
 DEFAULT_LIFETIME = dt.timedelta(days=90)
 MAX_LIFETIME = dt.timedelta(days=366)

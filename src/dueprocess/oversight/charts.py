@@ -15,6 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from dueprocess.oversight.figure import Figure, Row
+from dueprocess.oversight.suppression import Published, Shown
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
 WIDTH = 720
@@ -139,3 +140,43 @@ def _multiples(figure: Figure) -> tuple[str, int]:
             f'<text x="{x:.1f}" y="{bottom + 8}" text-anchor="middle">{escape(label)}</text>'
         )
     return "".join(parts), bottom + 20
+
+
+def published_bars(
+    key: str, title: str, rows: list[tuple[str, Published]], total: str, threshold: int
+) -> SafeString:
+    """Bars for a published (suppressed) table: a bar only for a count shown exactly, and the
+    published figure written beside every row — a hidden count has no bar, since a bar's
+    length would give its value away."""
+    label_width, bar_left, row_height = 330, 338, 26
+    room = WIDTH - bar_left - 130
+    shown = [c.value or 0 for _, c in rows if c.state is Shown.EXACT]
+    scale = room / max(max(shown, default=0), 1)
+    parts = []
+    for index, (label, cell) in enumerate(rows):
+        y = 8 + index * row_height
+        text = cell.text(threshold)
+        short = label if len(label) <= 52 else label[:51] + "…"
+        parts.append(
+            f'<text x="{label_width}" y="{y + 16}" text-anchor="end"><title>{escape(label)}'
+            f"</title>{escape(short)}</text>"
+        )
+        end = float(bar_left)
+        if cell.state is Shown.EXACT and cell.value:
+            width = max(cell.value * scale, 1.5)
+            parts.append(
+                f'<rect x="{bar_left}" y="{y + 4}" width="{width:.1f}" height="18" '
+                f'fill="{PALETTE[0]}"><title>{escape(label)}: {escape(text)}</title></rect>'
+            )
+            end += width
+        parts.append(f'<text x="{end + 6:.1f}" y="{y + 17}">{escape(text)}</text>')
+    height = 16 + len(rows) * row_height
+    ident = escape(key)
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'viewBox="0 0 {WIDTH} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'aria-labelledby="chart-{ident}-title chart-{ident}-desc" {FONT}>'
+        f'<title id="chart-{ident}-title">{escape(title)}</title>'
+        f'<desc id="chart-{ident}-desc">{escape(total)}</desc>'
+    )
+    return mark_safe(head + "".join(parts) + "</svg>")  # noqa: S308 (every text part is escaped)

@@ -8,11 +8,16 @@ sat on each, because a panel is accountable for what it decides.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, Q
 
 from dueprocess.accounts.models import Organisation, User
 from dueprocess.cases.models import Decision
+from dueprocess.oversight import sql
 from dueprocess.oversight.figure import Figure, Row
+
+MONTHS = 12
 
 DIRECTIONS = (
     (Decision.Direction.NONE, "Followed the recommendation"),
@@ -106,4 +111,44 @@ def deciders(organisation: Organisation) -> Figure:
         rows=tuple(rows),
         chart="stacked",
         series=(2, 3, 4),
+    )
+
+
+def not_investigated(organisation: Organisation, today: dt.date) -> Figure:
+    """Decisions not to investigate, by ground, month by month: complaints closed at intake or
+    triage, which the figures above (panel decisions only) never count."""
+    rules = organisation.rulebook.rules
+    months = sql.recent_months(today, MONTHS)
+    counts: dict[tuple[str, str], int] = {
+        (row["month"], row["ground"]): row["n"]
+        for row in Decision.objects.filter(
+            case__organisation=organisation,
+            kind=Decision.Kind.NOT_INVESTIGATED,
+            decided_at__gte=sql.month_start(months[0]),
+        )
+        .annotate(month=sql.UtcMonth("decided_at"))
+        .values("month", "ground")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    grounds = list(rules.not_investigated_grounds.values())
+    known = {g.key for g in grounds}
+    extra = sorted({ground for _, ground in counts} - known)
+    labels = [g.label for g in grounds] + [g or "No ground" for g in extra]
+    keys = [g.key for g in grounds] + extra
+    rows = tuple(
+        Row((sql.month_label(month), *(counts.get((month, key), 0) for key in keys)))
+        for month in months
+    )
+    total = sum(counts.values())
+    return Figure(
+        key="not_investigated",
+        title="Decisions not to investigate, by ground and month",
+        summary=f"Over the last {MONTHS} months, {total} complaints were closed without an "
+        "investigation, each under the ground the rulebook names.",
+        columns=("Month", *labels),
+        rows=rows,
+        chart="multiples",
+        series=tuple(range(1, len(keys) + 1)),
+        listable=False,
     )

@@ -42,6 +42,7 @@ FIGURES: dict[str, Builder] = {
     "deadlines": lambda org, now: cw.deadline_breaches(org, now.date()),
     "decisions": lambda org, now: df.decisions(org),
     "deciders": lambda org, now: df.deciders(org),
+    "not_investigated": lambda org, now: df.not_investigated(org, now.date()),
     "interim": lambda org, now: cw.interim_measures(org, now.date()),
     "signoffs": lambda org, now: cw.signoffs(org, now.date()),
     "channels": lambda org, now: ch.channels_over_time(org, now.date()),

@@ -25,7 +25,7 @@ from dueprocess.web.errors import domain_errors
 #: The order, and grouping, in which the dashboard tells its story.
 SECTIONS = (
     ("Workload", ("backlog", "deadlines")),
-    ("Decisions", ("decisions", "deciders", "consistency", "outliers")),
+    ("Decisions", ("decisions", "deciders", "not_investigated", "consistency", "outliers")),
     ("Interim measures and sign-offs", ("interim", "signoffs")),
     ("Contacts from outside the case team", ("channels", "register")),
     ("Alerts", ("alerts",)),

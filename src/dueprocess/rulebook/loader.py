@@ -175,6 +175,7 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
         "retention",
         "sign_offs",
         "letters",
+        "transparency",
     )
     if root.text("schema") not in ("", s.SCHEMA_ID):
         root.error("schema", f"must be {s.SCHEMA_ID!r}")
@@ -215,6 +216,7 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
         source=text,
         sign_offs=_sign_offs(root, measures),
         letters=_letters(root, transitions, sanctions),
+        suppression_threshold=_transparency(root),
     )
 
 
@@ -525,3 +527,9 @@ def _retention(root: Reader) -> int:
     table = root.table("retention")
     table.only("closed_case_years")
     return table.number("closed_case_years", minimum=1, default=6)
+
+
+def _transparency(root: Reader) -> int:
+    table = root.table("transparency", required=False)
+    table.only("suppression_threshold")
+    return table.number("suppression_threshold", required=False, minimum=2, default=5)

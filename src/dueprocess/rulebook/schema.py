@@ -253,6 +253,8 @@ class Rulebook:
     source: str = field(default="", repr=False)
     sign_offs: dict[str, SignOffRule] = field(default_factory=dict)
     letters: dict[str, LetterTemplate] = field(default_factory=dict)
+    #: Published counts below this are shown as "fewer than N" (``[transparency]``).
+    suppression_threshold: int = 5
 
     def role_label(self, role: str) -> str:
         return self.roles[role].label if role in self.roles else role.replace("_", " ")
