@@ -1,4 +1,4 @@
-"""The ``dueprocess`` command: init, demo, serve, rulebook check, and the ledger commands."""
+"""The ``dueprocess`` command: init, demo, serve, rulebook check, the ledger commands, backup."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from dueprocess.commands import api, demo, init, ledger, rulebook, serve, witness
+from dueprocess.commands import api, backup, demo, init, ledger, rulebook, serve, witness
 from dueprocess.commands.setup import CommandError
 
 
@@ -19,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     for module in (init, demo, serve, rulebook, witness, api):
         module.add_parser(sub)
     ledger.add_parsers(sub)
+    backup.add_parsers(sub)
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     manage.set_defaults(run=_manage)
