@@ -122,8 +122,13 @@ def test_restore_onto_an_existing_database_needs_force(tmp_path: Path) -> None:
     with scratch_env(tmp_path / "live") as env:
         ids = _live(env)
         backup_dir = tmp_path / "backup"
-        _backup(env, backup_dir)
+        manifest = _backup(env, backup_dir)
         before = _state(env)
+        # A key the backup does not have (nobody had enrolled a second factor) must not survive
+        # from the installation being replaced.
+        assert "mfa-secrets.key" not in {entry["name"] for entry in manifest["files"]}
+        stray = Path(env["DUEPROCESS_DATA_DIR"]) / "mfa-secrets.key"
+        stray.write_bytes(bytes(32))
         add_note = (
             "import django, json, os;"
             "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'dueprocess.settings');"
@@ -142,11 +147,13 @@ def test_restore_onto_an_existing_database_needs_force(tmp_path: Path) -> None:
         assert refused.returncode == 2
         assert "refusing to overwrite it without --force" in refused.stderr
         assert _state(env) == grown
+        assert stray.exists()
         forced = run(env, "restore", str(backup_dir), "--force", timeout=300)
         assert forced.returncode == 0, forced.stderr
         after = _state(env)
         assert (after["cases"], after["size"]) == (before["cases"], before["size"])
         assert "after the backup" not in after["notes"]
+        assert not stray.exists()
 
 
 def _writer(env: dict[str, str], name: str, ids: dict[str, int], log: Path) -> subprocess.Popen:

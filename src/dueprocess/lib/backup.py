@@ -407,6 +407,11 @@ def restore(source: Path, *, force: bool) -> dict[str, Any]:
         _restore_sqlite(dump, database)
     else:
         _restore_postgres(dump, database)
+    restored = {entry["name"] for entry in files if entry["kind"] == "key"}
+    for key in KEY_FILES:
+        if key.name not in restored and key.name != POLICY_FILE:
+            # A key of the installation being replaced would not match the restored data.
+            (directory / key.name).unlink(missing_ok=True)
     for entry in files:
         if entry["kind"] != "key":
             continue
