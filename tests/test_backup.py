@@ -251,3 +251,16 @@ def test_backup_without_pg_dump_on_path_says_so(
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(BackupError, match="pg_dump was not found on PATH"):
         _tool("pg_dump")
+
+
+def test_backup_of_an_uninitialised_database_is_refused_in_one_line(tmp_path: Path) -> None:
+    with scratch_env(tmp_path / "empty") as env:
+        Path(env["DUEPROCESS_DATA_DIR"]).mkdir(parents=True)
+        if backend() != "postgres":
+            (Path(env["DUEPROCESS_DATA_DIR"]) / "dueprocess.sqlite3").touch()
+        done = run(env, "backup", str(tmp_path / "backup"), timeout=300)
+        assert done.returncode == 2
+        assert done.stderr.startswith("dueprocess backup: ")
+        assert "Traceback" not in done.stderr
+        assert not (tmp_path / "backup").exists()
+        assert not list(tmp_path.glob(".backup*"))

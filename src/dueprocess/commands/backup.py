@@ -27,6 +27,18 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     restore.set_defaults(run=run_restore)
 
 
+def _failures() -> tuple[type[BaseException], ...]:
+    """What a backup or restore reports in one line: its own refusals, and the file system's or
+    a database's errors (an uninitialised database, an unreachable server)."""
+    import sqlite3
+
+    import psycopg
+
+    from dueprocess.lib.backup import BackupError
+
+    return (BackupError, OSError, sqlite3.Error, psycopg.Error)
+
+
 def _version() -> str:
     try:
         return importlib.metadata.version("dueprocess")
@@ -35,12 +47,12 @@ def _version() -> str:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from dueprocess.lib.backup import BackupError, backup, key_warnings
+    from dueprocess.lib.backup import backup, key_warnings
 
     started = time.monotonic()
     try:
         result = backup(args.destination, version=_version())
-    except BackupError as error:
+    except _failures() as error:
         raise CommandError(str(error)) from error
     ledger = result.manifest["ledger"]
     print(
@@ -56,12 +68,12 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from dueprocess.lib.backup import BackupError, configured_database, restore, restored_summary
+    from dueprocess.lib.backup import configured_database, restore, restored_summary
 
     try:
         manifest = restore(args.source, force=args.force)
         summary = restored_summary(configured_database())
-    except BackupError as error:
+    except _failures() as error:
         raise CommandError(str(error)) from error
     expected = manifest["ledger"]
     print(
