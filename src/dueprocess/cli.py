@@ -1,5 +1,5 @@
-"""The ``dueprocess`` command: init, demo, serve, rulebook check, report, and the ledger
-commands."""
+"""The ``dueprocess`` command: every operator's and auditor's command, one module per group
+under ``dueprocess.commands``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from dueprocess.commands import (
     api,
+    backup,
     demo,
     init,
     ledger,
@@ -31,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     for module in (init, demo, serve, rulebook, witness, api, staff, monitor, report):
         module.add_parser(sub)
     ledger.add_parsers(sub)
+    backup.add_parsers(sub)
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     manage.set_defaults(run=_manage)
