@@ -105,4 +105,4 @@ def run_restore(args: argparse.Namespace) -> int:
 
     started = time.monotonic()
     report = verify_ledger(load_policy(), state=True)
-    return _verify_report(report, started, "restored ledger verified")
+    return _verify_report(report, started, "restored ledger verified", own=False)
