@@ -15,7 +15,8 @@ HOSTILE = "Rex\r\nBcc: everyone@example.org\r\n\r\n<script>alert(1)</script>"
 
 def test_a_name_carrying_headers_stays_inside_the_subject_and_is_escaped_in_html():
     template = parse_template(
-        "Subject: {{ reference }}: a letter for {{ recipient_name }}\n\nDear {{ recipient_name }},\n"
+        "Subject: {{ reference }}: a letter for {{ recipient_name }}\n\n"
+        "Dear {{ recipient_name }},\n"
     )
     letter = render(
         template,

@@ -157,3 +157,15 @@ def test_a_late_sender_does_not_record_a_letter_another_has_sent(world, mailbox)
     report = SendReport()
     _sent(stale, report)  # the first one wakes up and tries to mark it sent
     assert report.sent == [] and len(_entries(case, "letter.sent")) == 1
+
+
+def test_the_serving_demo_sends_the_outbox_and_runs_the_deadlines(world, mailbox, capsys):
+    from dueprocess.commands.demo import _periodic_work
+
+    case = world.case_at("triage")
+    assert Letter.objects.get(case=case).status == Letter.Status.QUEUED
+    _periodic_work()
+    assert Letter.objects.get(case=case).status == Letter.Status.SENT
+    assert len(mailbox.messages) == 1 and "letters: 1 sent" in capsys.readouterr().out
+    _periodic_work()  # nothing twice, and nothing said
+    assert len(mailbox.messages) == 1 and "letters:" not in capsys.readouterr().out

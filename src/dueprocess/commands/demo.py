@@ -222,15 +222,40 @@ def _witness_everything() -> None:
         )
 
 
+#: How often, while the demo serves, the deadline engine runs and the outbox is sent.
+PERIODIC_EVERY = 60.0
+
+
+def _periodic_work() -> None:
+    """What ``dueprocess tick`` does besides checkpointing: the deadlines, then the outbox (sent
+    only when ``DUEPROCESS_SMTP_URL`` names a server). Quiet unless something happened."""
+    from dueprocess.letters.deadlines import deadlines_run
+    from dueprocess.letters.sender import letters_send_due
+    from dueprocess.lib.ids import request_scope
+
+    with request_scope():
+        deadlines = deadlines_run()
+        sent = letters_send_due()
+    for line in deadlines.actions:
+        print(f"  {line}")
+    if sent.configured and (sent.sent or sent.retrying or sent.bounced or sent.failed):
+        print(sent.summary())
+
+
 def _keep_checkpointing(stop: threading.Event, every: float) -> None:
     """While the demo serves: sign a checkpoint over new entries every ``every`` seconds and
-    have the witness cosign it, so /ledger/checkpoint never falls behind (``dueprocess tick``)."""
+    have the witness cosign it, so /ledger/checkpoint never falls behind; and, every minute,
+    the deadline engine and the outbox (``dueprocess tick``)."""
     from django.db import connection
 
     from dueprocess.ledger.checkpoints import InvalidEntries, checkpoint_create, witnesses_submit
 
+    last_periodic = 0.0
     while not stop.wait(every):
         try:
+            if time.monotonic() - last_periodic >= PERIODIC_EVERY:
+                last_periodic = time.monotonic()
+                _periodic_work()
             created = checkpoint_create()
             if created is not None:
                 for outcome in witnesses_submit(created).refused:
