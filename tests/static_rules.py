@@ -43,6 +43,7 @@ ALLOWED: dict[str, dict[str, str]] = {
     },
     "case-query": {
         "access/rules.py": "the access gate itself (visible_cases, case_for)",
+        "access/facts.py": "one case's access facts (its relations to a person), read in one query",
         "cases/services/common.py": "locking the case a service was already allowed to change",
         "cases/services/opening.py": "creating a case and finding an idempotent repeat",
         "commands/ledger.py": "the operator's proof export by reference (no person, no policy)",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from dueprocess.accounts.models import InterestDeclaration, RoleMembership
 from dueprocess.cases.models import Party
@@ -63,6 +63,29 @@ def case_conflict(user: User, case: Case, rules: Rulebook, *, on: dt.date | None
         related = _declared_members(user, on or clock.today())
         if Party.objects.filter(case=case, member__in=related).exists():
             return "declared a relationship with a party to this case"
+    return ""
+
+
+def case_conflict_terms(user: User, rules: Rulebook) -> dict[str, Exists]:
+    """``case_conflict``'s tests as subqueries on a Case row (``OuterRef("pk")``), so that the
+    facts about one case are read in one query; ``case_conflict_from`` reads their answers."""
+    terms: dict[str, Exists] = {}
+    if rules.conflicts.party_to_case:
+        terms["party_to_case"] = Exists(_party_matches(user).filter(case=OuterRef("pk")))
+    if rules.conflicts.declared_relationships:
+        related = _declared_members(user, clock.today())
+        terms["declared_relationship"] = Exists(
+            Party.objects.filter(case=OuterRef("pk"), member__in=related)
+        )
+    return terms
+
+
+def case_conflict_from(answers: dict[str, bool]) -> str:
+    """``case_conflict``'s answer from the values of ``case_conflict_terms``."""
+    if answers.get("party_to_case"):
+        return "is a party to this case"
+    if answers.get("declared_relationship"):
+        return "declared a relationship with a party to this case"
     return ""
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db import transaction
 
-from dueprocess.access.rules import can, case_for
+from dueprocess.access.rules import can, case_for, found_case
 from dueprocess.errors import AccessDenied, Forbidden
 from dueprocess.ledger.record import record
 
@@ -76,3 +76,20 @@ def case_gate(
         record_denial(denied)
         raise denied.as_domain_error() from None
     return case
+
+
+def case_to_change(actor: User, reference: str = "", *, case_id: int | None = None) -> Case:
+    """The case row named by reference or id, for a channel that hands it straight to a
+    service which locks it and asks the recorded gate itself (``case.view`` first).
+
+    An unknown reference is recorded and refused here exactly as ``case_gate`` refuses it; a
+    case the person may not know about is refused, recorded the same way and with the same
+    ``NotFound``, by the service -- after it has locked the case, so the access facts are
+    computed once per write and a concurrent recusal or revoked role still wins. Use it only
+    when nothing between this call and the service's can fail or show anything about the case
+    (a form that fails re-renders the page through the gated read)."""
+    try:
+        return found_case(actor, reference, "case.view", case_id=case_id)
+    except AccessDenied as denied:
+        record_denial(denied)
+        raise denied.as_domain_error() from None

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from dueprocess.access import policy as p
-from dueprocess.access.conflicts import case_conflict, conflict_for
+from dueprocess.access.conflicts import case_conflict_from, case_conflict_terms, standing_conflict
 from dueprocess.access.models import EmergencyAccess
 from dueprocess.accounts.models import RoleMembership
-from dueprocess.cases.models import AdviceRequest, Assignment, Recusal, SignOff
+from dueprocess.cases.models import AdviceRequest, Assignment, Case, Recusal, SignOff
 from dueprocess.lib import clock
 from dueprocess.rulebook.schema import StaffRole
 
 if TYPE_CHECKING:
     from dueprocess.accounts.models import User
-    from dueprocess.cases.models import Case
+    from dueprocess.rulebook.schema import Rulebook
 
 
 def memberships(user: User) -> list[tuple[str, int | None]]:
@@ -36,12 +36,14 @@ def facts_for(user: User, case: Case | None = None) -> p.Facts:
         return p.Facts(active=active, roles=roles)
     if user.organisation_id != case.organisation_id:
         return p.Facts(active=active, roles=roles)
-    relations = {p.SAME_ORGANISATION} | _role_relations(held, case) | _case_relations(user, case)
-    relations |= _signer_relation(roles, case)
-    conflict = conflict_for(user, case, case.rulebook.rules)
+    rules = case.rulebook.rules
+    answers = _case_answers(user, case, roles, rules)
+    relations = {p.SAME_ORGANISATION} | _role_relations(held, case) | _case_relations(answers)
+    with_case = case_conflict_from(answers)
+    conflict = standing_conflict(user, rules) or with_case
     if conflict:
         relations.add(p.CONFLICTED)
-        if case_conflict(user, case, case.rulebook.rules):
+        if with_case:
             relations.add(p.CONFLICT_WITH_CASE)
     return p.Facts(active=active, roles=roles, relations=frozenset(relations), conflict=conflict)
 
@@ -59,32 +61,48 @@ def _role_relations(held: list[tuple[str, int | None]], case: Case) -> set[str]:
     return relations
 
 
-def _case_relations(user: User, case: Case) -> set[str]:
-    relations = set()
-    now = clock.now()
-    for role in Assignment.objects.filter(case=case, user=user, ended_at__isnull=True).values_list(
-        "role", flat=True
-    ):
-        relations.add(
-            p.ASSIGNED_INVESTIGATOR if role == Assignment.Role.INVESTIGATOR else p.PANEL_MEMBER
+def _case_answers(
+    user: User, case: Case, roles: frozenset[str], rules: Rulebook
+) -> dict[str, bool]:
+    """Everything about ``user``'s relation to this one case, read in one query: current
+    assignments, an open advice request, approved emergency access, a recusal, a pending
+    sign-off asking for a role they hold (e.g. the leader's), and a conflict with the case."""
+    here = OuterRef("pk")
+    assigned = Assignment.objects.filter(case=here, user=user, ended_at__isnull=True)
+    terms: dict[str, Exists] = {
+        "investigator": Exists(assigned.filter(role=Assignment.Role.INVESTIGATOR)),
+        "panel_member": Exists(assigned.exclude(role=Assignment.Role.INVESTIGATOR)),
+        "adviser": Exists(
+            AdviceRequest.objects.filter(case=here, adviser=user, closed_at__isnull=True)
+        ),
+        "emergency": Exists(
+            EmergencyAccess.objects.filter(
+                case=here, requester=user, approved_at__isnull=False, expires_at__gt=clock.now()
+            )
+        ),
+        "recused": Exists(Recusal.objects.filter(case=here, user=user)),
+        **case_conflict_terms(user, rules),
+    }
+    if roles:
+        terms["signer"] = Exists(
+            SignOff.objects.filter(case=here, status=SignOff.Status.PENDING, signer_role__in=roles)
         )
-    if AdviceRequest.objects.filter(case=case, adviser=user, closed_at__isnull=True).exists():
-        relations.add(p.ADVISER)
-    if EmergencyAccess.objects.filter(
-        case=case, requester=user, approved_at__isnull=False, expires_at__gt=now
-    ).exists():
-        relations.add(p.EMERGENCY)
-    if Recusal.objects.filter(case=case, user=user).exists():
-        relations.add(p.RECUSED)
-    return relations
+    row = Case.objects.filter(pk=case.pk).annotate(**terms).values(*terms).first()
+    return {name: bool(value) for name, value in (row or {}).items()}
 
 
-def _signer_relation(roles: frozenset[str], case: Case) -> set[str]:
-    """A pending sign-off on this case asks for a role the person holds (e.g. the leader's)."""
-    pending = SignOff.objects.filter(
-        case=case, status=SignOff.Status.PENDING, signer_role__in=roles
-    )
-    return {p.SIGNER} if roles and pending.exists() else set()
+_CASE_RELATIONS = {
+    "investigator": p.ASSIGNED_INVESTIGATOR,
+    "panel_member": p.PANEL_MEMBER,
+    "adviser": p.ADVISER,
+    "emergency": p.EMERGENCY,
+    "recused": p.RECUSED,
+    "signer": p.SIGNER,
+}
+
+
+def _case_relations(answers: dict[str, bool]) -> set[str]:
+    return {relation for name, relation in _CASE_RELATIONS.items() if answers.get(name)}
 
 
 def unit_filter(held: list[tuple[str, int | None]], role: str) -> Q | None:

@@ -10,13 +10,13 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from dueprocess.access.enforcement import case_to_change
 from dueprocess.api import examples as ex
 from dueprocess.api import render
 from dueprocess.api.auth import actor
 from dueprocess.api.docs import documented, link
 from dueprocess.api.endpoints.cases import Ref
 from dueprocess.api.inputs import ApproachIn
-from dueprocess.api.lookups import case_by_reference
 from dueprocess.api.outputs import ApproachOut
 from dueprocess.cases import services as svc
 from dueprocess.cases.queries import case_detail_for
@@ -76,7 +76,7 @@ def log_approach(request: HttpRequest, ref: Ref, payload: ApproachIn) -> Status[
     user = actor(request)
     logged = svc.approach_log(
         actor=user,
-        case=case_by_reference(user, ref),
+        case=case_to_change(user, ref),
         approached_by=payload.approached_by,
         from_political_office=payload.from_political_office,
         channel=payload.channel,

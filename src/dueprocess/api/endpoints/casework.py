@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.params import P, PathEx
 
+from dueprocess.access.enforcement import case_to_change
 from dueprocess.api import examples as ex
 from dueprocess.api import render
 from dueprocess.api.auth import actor
@@ -151,5 +152,5 @@ def revise_recommendation(
 )
 def declare_recusal(request: HttpRequest, ref: Ref, payload: ReasonIn) -> Status[dict[str, Any]]:
     user = actor(request)
-    made = svc.recusal_declare(actor=user, case=case_by_reference(user, ref), reason=payload.reason)
+    made = svc.recusal_declare(actor=user, case=case_to_change(user, ref), reason=payload.reason)
     return Status(201, render.recusal(made))

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.params import P, PathEx
 
+from dueprocess.access.enforcement import case_to_change
 from dueprocess.api import examples as ex
 from dueprocess.api import render
 from dueprocess.api.auth import actor
@@ -69,7 +70,7 @@ def list_notes(request: HttpRequest, ref: Ref) -> list[dict[str, Any]]:
 )
 def add_note(request: HttpRequest, ref: Ref, payload: NoteIn) -> Status[dict[str, Any]]:
     user = actor(request)
-    note = svc.note_add(actor=user, case=case_by_reference(user, ref), body=payload.body)
+    note = svc.note_add(actor=user, case=case_to_change(user, ref), body=payload.body)
     return Status(201, render.note(note))
 
 
@@ -180,7 +181,7 @@ def impose_measure(request: HttpRequest, ref: Ref, payload: MeasureIn) -> Status
     user = actor(request)
     made = svc.interim_measure_impose(
         actor=user,
-        case=case_by_reference(user, ref),
+        case=case_to_change(user, ref),
         kind=payload.kind,
         ground=payload.ground,
         reasons=payload.reasons,

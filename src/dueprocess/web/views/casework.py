@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
+from dueprocess.access.enforcement import case_to_change
 from dueprocess.cases import services as svc
 from dueprocess.cases.models import InterimMeasure
 from dueprocess.cases.services.interim import interim_measure_continue
@@ -31,7 +32,7 @@ from dueprocess.web.views.common import submit
 @require_POST
 @domain_errors
 def note_add(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_by_reference(staff(request), reference)
+    case = case_to_change(staff(request), reference)
     form = NoteForm(request.POST)
 
     def act() -> object:
@@ -82,7 +83,7 @@ def assignment_add(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 @domain_errors
 def measure_impose(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_by_reference(staff(request), reference)
+    case = case_to_change(staff(request), reference)
     form = ImposeMeasureForm(request.POST, case=case)
 
     def act() -> object:
@@ -116,7 +117,7 @@ def message_send(request: HttpRequest, reference: str) -> HttpResponse:
     from dueprocess.parties.services import party_choices, staff_message_send
     from dueprocess.web.forms.public import StaffMessageForm
 
-    case = case_by_reference(staff(request), reference)
+    case = case_to_change(staff(request), reference)
     form = StaffMessageForm(request.POST, choices=party_choices(case))
 
     def act() -> object:
@@ -158,7 +159,7 @@ def respondent_notify(request: HttpRequest, reference: str) -> HttpResponse:
     from dueprocess.parties.services import respondent_notify as notify
     from dueprocess.web.forms.public import RespondentNoticeForm
 
-    case = case_by_reference(staff(request), reference)
+    case = case_to_change(staff(request), reference)
     form = RespondentNoticeForm(request.POST)
 
     def act() -> object:
@@ -171,7 +172,7 @@ def respondent_notify(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 @domain_errors
 def feedback_add(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_by_reference(staff(request), reference)
+    case = case_to_change(staff(request), reference)
     form = FeedbackForm(request.POST)
 
     def act() -> object:
