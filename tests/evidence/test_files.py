@@ -171,9 +171,10 @@ def test_the_type_comes_from_the_content():
 
 
 def test_the_rulebook_names_the_allowed_types_and_the_limit():
-    text = bundled("party").read_text()
+    assert parse_rulebook(bundled("party").read_bytes()).evidence.max_bytes == 20 * 1024 * 1024
+    text = bundled("university").read_text()  # no [evidence] table: the defaults
     rules = parse_rulebook(text.encode())
-    assert "application/pdf" in rules.evidence.types
+    assert "application/pdf" in rules.evidence.types and "text/plain" in rules.evidence.types
     assert rules.evidence.max_bytes == 20 * 1024 * 1024
     narrowed = parse_rulebook(
         (text + '\n[evidence]\ntypes = ["image/png"]\nmax_megabytes = 5\n').encode()
