@@ -153,6 +153,9 @@ DOCUMENTATION = {"api-v1:openapi-json", "api-index", "api-v1:api-root"}
 NOT_CRAWLED = {
     "web:sessions-end": "signs the persona out of every session; covered in tests/web",
     "web:letter-pdf": "per letter, not per case; its 404s are covered in tests/letters/test_pages",
+    "ledger:tile": "public tiles of hashes and pseudonymous entries, the same for everyone; every"
+    " path, the 404s beyond the checkpoint and the absence of personal data are covered in"
+    " tests/ledger/test_tiles.py",
     None: "the API's catch-all 404 for unknown paths; covered in tests/api",
 }
 

@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -94,6 +95,20 @@ class Database:
     sqlite_path: Path | None = None
     conninfo: dict[str, str] | None = None  # libpq keywords, password separate
     password: str = ""
+
+
+#: The sealed evidence files: a folder of the data directory, one blob per file (64 hex).
+EVIDENCE = "evidence"
+_BLOB_NAME = re.compile(r"^[0-9a-f]{64}$")
+
+
+def evidence_dir() -> Path:
+    return data_dir() / EVIDENCE
+
+
+def _is_evidence_name(name: str) -> bool:
+    folder, _, blob = name.partition("/")
+    return folder == EVIDENCE and bool(_BLOB_NAME.match(blob))
 
 
 def configured_database() -> Database:
@@ -286,6 +301,13 @@ def backup(destination: Path, *, version: str) -> BackupResult:
                 continue
             _private_copy(source, work / key.name)
             files.append({"name": key.name, "kind": "key"})
+        # evidence blobs after the database: every blob the snapshot refers to was written
+        # before its row was committed, so it is already there (a newer one is an orphan)
+        for blob in sorted(evidence_dir().glob("*")) if evidence_dir().is_dir() else []:
+            if blob.is_file() and _BLOB_NAME.match(blob.name):
+                (work / EVIDENCE).mkdir(mode=0o700, exist_ok=True)
+                _private_copy(blob, work / EVIDENCE / blob.name)
+                files.append({"name": f"{EVIDENCE}/{blob.name}", "kind": "evidence"})
         for entry in files:
             path = work / entry["name"]
             entry["sha256"] = sha256_file(path)
@@ -345,7 +367,8 @@ def read_manifest(source: Path) -> dict[str, Any]:
     known = {MANIFEST, SQLITE_COPY, POSTGRES_DUMP} | {key.name for key in KEY_FILES}
     for entry in files:
         name = entry.get("name") if isinstance(entry, dict) else None
-        if name not in known:
+        evidence = isinstance(name, str) and _is_evidence_name(name)
+        if not isinstance(name, str) or (name not in known and not evidence):
             raise BackupError(f"the manifest lists an unexpected file {name!r}")
         path = source / name
         if not path.is_file():
@@ -413,6 +436,12 @@ def restore(source: Path, *, force: bool) -> dict[str, Any]:
             # A key of the installation being replaced would not match the restored data.
             (directory / key.name).unlink(missing_ok=True)
     for entry in files:
+        if entry["kind"] == "evidence" and _is_evidence_name(entry["name"]):
+            target = evidence_dir() / entry["name"].split("/", 1)[1]
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)
+            _private_copy(source / entry["name"], target)
+            continue
         if entry["kind"] != "key":
             continue
         target = _key_source(entry["name"])
