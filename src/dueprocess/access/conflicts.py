@@ -13,10 +13,12 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
 
 from dueprocess.accounts.models import InterestDeclaration, RoleMembership
 from dueprocess.cases.models import Party
 from dueprocess.lib import clock
+from dueprocess.members.models import Member
 from dueprocess.rulebook.schema import StaffRole
 
 if TYPE_CHECKING:
@@ -57,7 +59,9 @@ def standing_conflict(user: User, rules: Rulebook, *, on: dt.date | None = None)
 
 def case_conflict(user: User, case: Case, rules: Rulebook, *, on: dt.date | None = None) -> str:
     """Why ``user`` is conflicted out of this one case, or ''."""
-    if rules.conflicts.party_to_case and _party_matches(user).filter(case=case).exists():
+    if rules.conflicts.party_to_case and any(
+        parties.filter(case=case).exists() for parties in _party_matches(user)
+    ):
         return "is a party to this case"
     if rules.conflicts.declared_relationships:
         related = _declared_members(user, on or clock.today())
@@ -71,7 +75,9 @@ def case_conflict_terms(user: User, rules: Rulebook) -> dict[str, Exists]:
     facts about one case are read in one query; ``case_conflict_from`` reads their answers."""
     terms: dict[str, Exists] = {}
     if rules.conflicts.party_to_case:
-        terms["party_to_case"] = Exists(_party_matches(user).filter(case=OuterRef("pk")))
+        by_address, by_member = _party_matches(user)
+        terms["party_to_case"] = Exists(by_address.filter(case=OuterRef("pk")))
+        terms["party_to_case_as_member"] = Exists(by_member.filter(case=OuterRef("pk")))
     if rules.conflicts.declared_relationships:
         related = _declared_members(user, clock.today())
         terms["declared_relationship"] = Exists(
@@ -82,7 +88,7 @@ def case_conflict_terms(user: User, rules: Rulebook) -> dict[str, Exists]:
 
 def case_conflict_from(answers: dict[str, bool]) -> str:
     """``case_conflict``'s answer from the values of ``case_conflict_terms``."""
-    if answers.get("party_to_case"):
+    if answers.get("party_to_case") or answers.get("party_to_case_as_member"):
         return "is a party to this case"
     if answers.get("declared_relationship"):
         return "declared a relationship with a party to this case"
@@ -101,16 +107,23 @@ def conflicted_cases_filter(user: User, rules: Rulebook) -> Q:
     """
     condition = Q(pk__in=[])
     if rules.conflicts.party_to_case:
-        condition |= Q(pk__in=_party_matches(user).values("case_id"))
+        for parties in _party_matches(user):
+            condition |= Q(pk__in=parties.values("case_id"))
     if rules.conflicts.declared_relationships:
         related = Party.objects.filter(member__in=_declared_members(user, clock.today()))
         condition |= Q(pk__in=related.values("case_id"))
     return condition
 
 
-def _party_matches(user: User) -> QuerySet[Party]:
+def _party_matches(user: User) -> tuple[QuerySet[Party], QuerySet[Party]]:
+    """Parties with the user's address, and parties whose member has it: two sets, each read
+    through an index (``party_email_lower``, then ``member_id``) rather than every party."""
     email = user.email.lower()
-    return Party.objects.filter(Q(email__iexact=email) | Q(member__email__iexact=email))
+    members = Member.objects.annotate(address=Lower("email")).filter(address=email)
+    return (
+        Party.objects.annotate(address=Lower("email")).filter(address=email),
+        Party.objects.filter(member_id__in=members.values("pk")),
+    )
 
 
 def _declared_members(user: User, today: dt.date) -> QuerySet[InterestDeclaration, Any]:

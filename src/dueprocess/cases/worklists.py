@@ -41,6 +41,9 @@ AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
 )
 DEADLINES = {"overdue": "Overdue", "week": "Due within 7 days", "none": "No stage deadline"}
 MAX_SEARCH = 40
+#: Lists count their cases up to this many; a list that holds more says "more than 1,000"
+#: (counting every case would cost a page the size of the organisation).
+COUNT_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -71,11 +74,16 @@ class WorkItem:
 
 @dataclass
 class WorkList:
+    """One page of a list. ``total`` is exact up to ``COUNT_LIMIT``; beyond it ``more`` is set,
+    the total reads "more than 1,000" and the number of pages is not known (``pages`` counts
+    only up to the next page)."""
+
     items: list[WorkItem]
     total: int
     page: int
     pages: int
     filters: CaseFilters = field(default_factory=CaseFilters)
+    more: bool = False
 
 
 @dataclass(frozen=True)
@@ -208,12 +216,16 @@ def _sources_of(rules: Rulebook, kind: str) -> list[str]:
 
 
 def _waiting_for(actor: User, held: list[tuple[str, int | None]], versions: dict) -> Q:  # type: ignore[type-arg]
-    mine = Assignment.objects.filter(case=OuterRef("pk"), user=actor, ended_at__isnull=True)
+    mine = Assignment.objects.filter(user=actor, ended_at__isnull=True)
     relation = {
         StaffRole.INTAKE_OFFICER: unit_filter(held, StaffRole.INTAKE_OFFICER),
         StaffRole.CASE_MANAGER: unit_filter(held, StaffRole.CASE_MANAGER),
-        StaffRole.INVESTIGATOR: Q(Exists(mine.filter(role=Assignment.Role.INVESTIGATOR))),
-        StaffRole.PANEL_MEMBER: Q(Exists(mine.filter(role=Assignment.Role.PANEL_MEMBER))),
+        StaffRole.INVESTIGATOR: Q(
+            pk__in=mine.filter(role=Assignment.Role.INVESTIGATOR).values("case_id")
+        ),
+        StaffRole.PANEL_MEMBER: Q(
+            pk__in=mine.filter(role=Assignment.Role.PANEL_MEMBER).values("case_id")
+        ),
     }
     roles = {role for role, _ in held}
     condition = Q(pk__in=[])
@@ -299,13 +311,28 @@ def _page(
     actor: User,
     held: list[tuple[str, int | None]],
 ) -> WorkList:
-    total = cases.count()
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    rows = _annotated(cases)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    total, more = bounded_count(cases)
+    page = max(1, page)
+    if not more:
+        page = min(page, max(1, -(-total // PAGE_SIZE)))
+    rows = list(_annotated(cases)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    if not rows and page > 1:  # past the end of a list too long to count: its last page
+        return _page(cases, 1, versions, actor, held)
+    following = len(rows) > PAGE_SIZE
+    pages = page + 1 if following else page
+    if not more:
+        pages = max(1, -(-total // PAGE_SIZE))
     roles = {role for role, _ in held}
-    items = [_item(case, versions[case.rulebook_id], roles) for case in rows]
-    return WorkList(items=items, total=total, page=page, pages=pages)
+    items = [_item(case, versions[case.rulebook_id], roles) for case in rows[:PAGE_SIZE]]
+    return WorkList(items=items, total=total, page=page, pages=pages, more=more)
+
+
+def bounded_count(cases: QuerySet[Case], limit: int = 0) -> tuple[int, bool]:
+    """How many of ``cases`` there are, counting no further than ``limit`` (by default
+    ``COUNT_LIMIT``): (count, more)."""
+    limit = limit or COUNT_LIMIT
+    counted = cases.order_by().values("pk")[: limit + 1].count()
+    return min(counted, limit), counted > limit
 
 
 def _item(case: Case, rules: Rulebook, roles: set[str]) -> WorkItem:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class Party(models.Model):
@@ -22,7 +23,12 @@ class Party(models.Model):
     elected_office = models.CharField(max_length=200, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["case", "role"]), models.Index(fields=["member"])]
+        indexes = [
+            models.Index(fields=["case", "role"]),
+            models.Index(fields=["member"]),
+            # Conflict checks find a person's cases by address (access.conflicts).
+            models.Index(Lower("email"), name="party_email_lower"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
