@@ -215,6 +215,20 @@ CALLS: dict[str, tuple[Callable[[World], Any], Callable[[World, Any], Any], str]
         ),
         "interest.declared",
     ),
+    "accounts.services.interest_review": (
+        lambda w: account_services.interest_declare(
+            actor=w.investigator, user=w.investigator, kind="role_held", description="Treasurer"
+        ),
+        lambda w, d: account_services.interest_review(
+            actor=w.case_manager, declaration=d, outcome="noted"
+        ),
+        "interest.reviewed",
+    ),
+    "accounts.services.authenticator_enrol": (
+        lambda w: None,
+        lambda w, _: account_services.authenticator_enrol(actor=None, user=w.oversight),
+        "staff.authenticator_enrolled",
+    ),
     "accounts.services.staff_deactivate": (
         lambda w: None,
         lambda w, _: account_services.staff_deactivate(actor=w.admin, user=w.oversight),
@@ -464,6 +478,9 @@ NOT_RECORDED = {
     "filter_choices": "the rulebook's category and stage labels, no case data",
     "signoffs_request_for_measure": "runs inside interim_measure_impose, whose entry covers it",
     "signoffs_withdraw_for_measure": "runs inside interim_measure_lift, whose entry covers it",
+    "require_administrator": "a check: it records only a refusal",
+    "staff_of": "the organisation's accounts and roles for its administrator, no case data",
+    "interests_to_review": "staff's declarations for the head of complaints, no case data",
 }
 
 

@@ -84,6 +84,27 @@ def test_accepting_hands_the_case_on_and_sends_the_intake_officer_to_their_queue
     assert Case.objects.get(pk=case.pk).stage == "investigation"
 
 
+def test_accepting_with_a_no_answer_says_the_case_was_not_accepted(world: World, signed_in):
+    case = world.case_at("triage")
+    answers = {f"step-accept-answer_{q.key}": "yes" for q in world.rules.triage_questions}
+    answers["step-accept-answer_respondent_is_member"] = "no"
+    response = signed_in("intake").post(
+        f"/cases/{case.reference}/steps/accept/",
+        {
+            **answers,
+            "step-accept-expected_version": case.version,
+            "step-accept-category": "antisemitism",
+            "step-accept-reason": "The respondent is not a member.",
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    stage = Case.objects.get(pk=case.pk).stage
+    assert stage != "investigation"
+    assert "Not accepted for investigation" in html
+    assert "Accept for investigation: done" not in html
+
+
 def test_a_refused_submission_keeps_what_was_typed_and_names_the_field(world: World, signed_in):
     case = world.case_at("triage")
     answers = {f"step-accept-answer_{q.key}": "yes" for q in world.rules.triage_questions}

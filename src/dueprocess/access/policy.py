@@ -69,6 +69,7 @@ ORGANISATION_ACTIONS = (
     "emergency.approve",
     "members.view",  # search and match the membership register
     "members.import",  # bulk-import members into the register
+    "interests.review",  # review staff's declarations of interest (the head of complaints)
 )
 
 CASE_WORKER = frozenset(("case.view", "case.note", "case.evidence", "case.transition"))
@@ -141,6 +142,7 @@ ORGANISATION_PERMITS: dict[str, frozenset[str]] = {
     "emergency.approve": frozenset({StaffRole.CASE_MANAGER}),
     "members.view": frozenset({StaffRole.INTAKE_OFFICER, StaffRole.CASE_MANAGER}),
     "members.import": frozenset({StaffRole.CASE_MANAGER}),
+    "interests.review": frozenset({StaffRole.CASE_MANAGER}),
 }
 
 

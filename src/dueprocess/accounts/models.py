@@ -119,6 +119,14 @@ class RoleMembership(models.Model):
         return f"{self.user} as {self.role}"
 
 
+class ReviewOutcome(models.TextChoices):
+    """What the head of complaints made of a declaration of interest."""
+
+    NOTED = "noted", "Noted: the conflict rules keep the person out of the cases it touches"
+    RESTRICTED = "restricted", "Restricted: the person is kept off related work beyond the rules"
+    NO_CONFLICT = "no_conflict", "No conflict: nothing further is needed"
+
+
 class InterestDeclaration(models.Model):
     """Something a member of staff declares that may conflict them out of cases."""
 
@@ -136,6 +144,13 @@ class InterestDeclaration(models.Model):
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
     declared_at = models.DateTimeField()
+    # The head of complaints' review of the declaration (empty until reviewed).
+    reviewed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=ReviewOutcome.choices, blank=True)
+    review_note = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_kind_display()}"

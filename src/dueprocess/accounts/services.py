@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 
 from dueprocess.accounts.models import (
     InterestDeclaration,
     Organisation,
+    ReviewOutcome,
     RoleMembership,
     TrainingRecord,
     Unit,
@@ -52,6 +53,13 @@ def staff_create(
     full_name: str,
     password: str | None,
 ) -> User:
+    if actor is not None:
+        require_administrator(actor, organisation.pk, attempted="staff.create")
+    email = email.strip()
+    if not email or "@" not in email:
+        raise InvalidInput("Give an e-mail address.", fields={"email": "Not an e-mail address."})
+    if not full_name.strip():
+        raise InvalidInput("Give the person's full name.", fields={"full_name": "Required."})
     with transaction.atomic():
         if User.objects.filter(email__iexact=email).exists():
             raise InvalidInput(
@@ -100,6 +108,31 @@ def staff_deactivate(*, actor: User | None, user: User) -> User:
         return user
 
 
+def require_administrator(actor: User, organisation_id: int | None, *, attempted: str) -> None:
+    """Let ``actor`` administer accounts of ``organisation_id`` only as its account
+    administrator; otherwise record the refusal and raise ``Forbidden``."""
+    from dueprocess.access.enforcement import record_denial
+    from dueprocess.access.rules import can
+    from dueprocess.errors import AccessDenied, Forbidden
+
+    if (
+        organisation_id is not None
+        and can(actor, "accounts.manage").allowed
+        and actor.organisation_id == organisation_id
+    ):
+        return
+    record_denial(
+        AccessDenied(
+            actor=actor,
+            action=attempted,
+            case_id=None,
+            reason="not an account administrator of the organisation",
+            reveal=True,
+        )
+    )
+    raise Forbidden("Only an account administrator of the organisation can do that.")
+
+
 def _require_account_manager(actor: User, user: User) -> None:
     from dueprocess.access.enforcement import require_account_administrator_of
 
@@ -129,6 +162,10 @@ def role_grant(
     """Grant ``role`` from ``starts_on`` (default today) until ``ends_on`` (default open)."""
     if role not in ROLES:
         raise InvalidInput(f"Unknown role {role!r}.", fields={"role": "Unknown role."})
+    if actor is not None:
+        require_administrator(actor, user.organisation_id, attempted="role.grant")
+    if unit is not None and unit.organisation_id != user.organisation_id:
+        raise InvalidInput("No such unit.", fields={"unit": "Not a unit of the organisation."})
     start = starts_on or clock.today()
     if ends_on is not None and ends_on < start:
         raise InvalidInput(
@@ -156,6 +193,8 @@ def role_grant(
 def role_end(
     *, actor: User | None, membership: RoleMembership, ends_on: dt.date | None = None
 ) -> RoleMembership:
+    if actor is not None:
+        require_administrator(actor, membership.user.organisation_id, attempted="role.end")
     with transaction.atomic():
         membership = RoleMembership.objects.select_for_update().get(pk=membership.pk)
         end = ends_on or clock.today()
@@ -207,6 +246,8 @@ def training_record(
     expires_on: dt.date | None = None,
 ) -> TrainingRecord:
     """Record completed training (case handlers without it cannot be assigned)."""
+    if actor is not None:
+        require_administrator(actor, user.organisation_id, attempted="training.record")
     course = course.strip()
     if not course:
         raise InvalidInput("Name the course.", fields={"course": "Required."})
@@ -285,3 +326,126 @@ def interest_declare(
             details={"user": user.pk, "kind": kind, "member": member_id},
         )
         return declaration
+
+
+def interest_review(
+    *, actor: User, declaration: InterestDeclaration, outcome: str, note: str = ""
+) -> InterestDeclaration:
+    """The head of complaints' review of a declaration of interest: noted, restricted or no
+    conflict, with a note. Never one's own declaration; a declaration is reviewed once."""
+    from dueprocess.access.enforcement import record_denial
+    from dueprocess.access.rules import can
+    from dueprocess.errors import AccessDenied, Forbidden
+
+    declarant = declaration.user
+    if not (
+        can(actor, "interests.review").allowed
+        and actor.organisation_id == declarant.organisation_id
+    ):
+        record_denial(
+            AccessDenied(
+                actor=actor,
+                action="interest.review",
+                case_id=None,
+                reason="not a head of complaints of the person's organisation",
+                reveal=False,
+            )
+        )
+        raise Forbidden("Only the head of complaints reviews declarations of interest.")
+    if outcome not in ReviewOutcome.values:
+        raise InvalidInput(
+            f"Unknown outcome {outcome!r}.",
+            fields={"outcome": "One of " + ", ".join(ReviewOutcome.values) + "."},
+        )
+    note = note.strip()
+    if outcome == ReviewOutcome.RESTRICTED and not note:
+        raise InvalidInput(
+            "Say what the restriction is.", fields={"note": "Required for a restriction."}
+        )
+    if declarant.pk == actor.pk:
+        raise InvalidInput(
+            "Someone else must review your own declaration.",
+            fields={"declaration": "Your own declaration."},
+        )
+    with transaction.atomic():
+        declaration = InterestDeclaration.objects.select_for_update().get(pk=declaration.pk)
+        if declaration.reviewed_at is not None:
+            raise InvalidInput(
+                "This declaration has already been reviewed.",
+                fields={"declaration": "Already reviewed."},
+            )
+        declaration.reviewed_by = actor
+        declaration.reviewed_at = clock.now()
+        declaration.outcome = outcome
+        declaration.review_note = note
+        declaration.save(update_fields=["reviewed_by", "reviewed_at", "outcome", "review_note"])
+        record(
+            actor=actor,
+            action="interest.reviewed",
+            details={"declaration": declaration.pk, "user": declarant.pk, "outcome": outcome},
+        )
+        return declaration
+
+
+def interests_to_review(actor: User) -> list[InterestDeclaration]:
+    """The declarations of ``actor``'s organisation, unreviewed first (for the head of
+    complaints; anyone else is refused and the refusal recorded)."""
+    from dueprocess.access.enforcement import record_denial
+    from dueprocess.access.rules import can
+    from dueprocess.errors import AccessDenied, Forbidden
+
+    if not can(actor, "interests.review").allowed:
+        record_denial(
+            AccessDenied(
+                actor=actor,
+                action="interest.list",
+                case_id=None,
+                reason="no role permits interests.review",
+                reveal=True,
+            )
+        )
+        raise Forbidden("Only the head of complaints reviews declarations of interest.")
+    return list(
+        InterestDeclaration.objects.filter(user__organisation_id=actor.organisation_id or 0)
+        .exclude(user=actor)
+        .select_related("user", "reviewed_by")
+        .order_by(models.F("reviewed_at").asc(nulls_first=True), "-declared_at")
+    )
+
+
+def staff_of(actor: User) -> list[User]:
+    """The staff of ``actor``'s organisation, for its account administrator."""
+    require_administrator(actor, actor.organisation_id, attempted="staff.list")
+    return list(
+        User.objects.filter(organisation_id=actor.organisation_id or 0)
+        .prefetch_related("roles__unit", "training")
+        .order_by("email")
+    )
+
+
+def authenticator_enrol(*, actor: None, user: User, issuer: str = "dueprocess") -> str:
+    """Give ``user`` an authenticator app (TOTP) and return its ``otpauth://`` URI, to be shown
+    once. For the operator only (``actor`` None: the command line), so that a fresh installation
+    can give the people it adds the second factor their API tokens need; people otherwise set up
+    their own on the two-factor page. Refused if the person already has one."""
+    from urllib.parse import quote
+
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    if actor is not None:
+        raise InvalidInput(
+            "People set up their own authenticator app.", fields={"user": "Not the operator."}
+        )
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            raise InvalidInput(
+                f"{user.email} already has an authenticator app.",
+                fields={"user": "Already enrolled."},
+            )
+        secret = generate_totp_secret()
+        TOTP.activate(user, secret)
+        record(actor=None, action="staff.authenticator_enrolled", details={"user": user.pk})
+    label = quote(f"{issuer}:{user.email}")
+    return f"otpauth://totp/{label}?secret={secret}&issuer={quote(issuer)}&digits=6&period=30"

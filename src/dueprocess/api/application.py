@@ -30,6 +30,7 @@ from dueprocess.api.endpoints import (
     oversight,
     parts,
     signoffs,
+    staff,
     steps,
 )
 from dueprocess.api.limits import guard_body
@@ -107,6 +108,7 @@ api.add_router("", members.router)
 api.add_router("", ledger.router)
 api.add_router("", oversight.router)
 api.add_router("", me.router)
+api.add_router("", staff.router)
 
 
 @api.exception_handler(DomainError)

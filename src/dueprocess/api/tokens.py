@@ -44,6 +44,14 @@ SCOPES: dict[str, str] = {
     "members:read": "Search and match the membership register.",
     "members:write": "Import members into the register.",
     "ledger:read": "Export a case's ledger entries with their proofs.",
+    "staff:read": (
+        "List the organisation's staff, roles and training (account administrators) and the "
+        "declarations of interest to review (the head of complaints); never any case."
+    ),
+    "staff:write": (
+        "Add staff, grant and end roles, record training (account administrators); declare "
+        "your own interests; review declarations (the head of complaints)."
+    ),
     "oversight:read": (
         "Read the oversight figures and their CSVs, the interference register's entries and "
         "the transparency report's exact counts (for those who may see oversight figures)."

@@ -31,7 +31,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         help="read the password from standard input (otherwise asked for, or none: the person"
         " sets one through the password-reset e-mail)",
     )
+    add.add_argument(
+        "--authenticator",
+        action="store_true",
+        help="also enrol an authenticator app and print its otpauth:// URI once (to hand to"
+        " the person privately); their roles may need it before they can have an API token",
+    )
     add.set_defaults(run=run_add)
+
+    authenticator = actions.add_parser(
+        "authenticator",
+        help="enrol a person's authenticator app and print its otpauth:// URI once",
+    )
+    authenticator.add_argument("email")
+    authenticator.set_defaults(run=run_authenticator)
 
     deactivate = actions.add_parser("deactivate", help="switch an account off, ending its sessions")
     deactivate.add_argument("email")
@@ -145,6 +158,26 @@ def run_add(args: argparse.Namespace) -> int:
         )
     )
     print(f"added {user.email} ({user.full_name}) to {organisation.slug}")
+    if args.authenticator:
+        _enrol(user)
+    return 0
+
+
+def _enrol(user: Any) -> None:
+    from dueprocess.accounts.services import authenticator_enrol
+
+    uri = _run_service(lambda: authenticator_enrol(actor=None, user=user))
+    print(
+        f"Authenticator app enrolled for {user.email}. Its otpauth URI is shown once; hand it"
+        " to the person privately (it is as secret as a password):",
+        file=sys.stderr,
+    )
+    print(uri)
+
+
+def run_authenticator(args: argparse.Namespace) -> int:
+    _ready()
+    _enrol(_person(args.email))
     return 0
 
 

@@ -45,6 +45,8 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("role.ended", "a person's role ended on a date"),
             ("training.recorded", "a person's completed training was recorded"),
             ("interest.declared", "a person declared an interest that may conflict them out"),
+            ("interest.reviewed", "the head of complaints reviewed a declaration of interest"),
+            ("staff.authenticator_enrolled", "an operator enrolled a person's authenticator app"),
         ),
         *_actions(
             "accounts.signins",

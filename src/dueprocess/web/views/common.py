@@ -25,7 +25,7 @@ def submit(
     form_id: str,
     form: forms.Form,
     act: Callable[[], object],
-    done: str,
+    done: str | Callable[[object], str],
 ) -> HttpResponse:
     """Validate ``form``, run ``act`` (a service call) and redirect; on a domain error,
     re-render the case page with the form as the person filled it in."""
@@ -33,7 +33,7 @@ def submit(
         failed = Failed(form_id, form, CHECK_FORM)
         return render_case_page(request, case.reference, failed=failed, status=422)
     try:
-        act()
+        result = act()
     except (NotFound, Forbidden):
         raise  # the person may not see this case (404) or do this (403): the error page
     except DomainError as error:
@@ -42,7 +42,7 @@ def submit(
             _refresh_version(form, case)
         failed = Failed(form_id, form, error.message)
         return render_case_page(request, case.reference, failed=failed, status=error.status)
-    messages.success(request, done)
+    messages.success(request, done if isinstance(done, str) else done(result))
     return after_change(request, case)
 
 

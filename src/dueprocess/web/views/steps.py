@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
 from dueprocess.cases import services as svc
+from dueprocess.cases.models import Case
 from dueprocess.errors import NotFound
 from dueprocess.web.casepage import case_by_reference
 from dueprocess.web.errors import domain_errors
@@ -79,4 +80,13 @@ def step_take(request: HttpRequest, reference: str, key: str) -> HttpResponse:
             expected_version=form.cleaned_data["expected_version"],
         )
 
-    return submit(request, case, f"step-{key}", form, act, f"{step.label}: done ({reference}).")
+    def done(result: object) -> str:
+        # A triage "No" turns accepting into declining: say what happened, not what was asked.
+        if step.kind == "accept" and isinstance(result, Case) and result.stage != step.target:
+            return (
+                f"Not accepted for investigation: a triage answer was No, so the case is now "
+                f"{result.stage.replace('_', ' ')} ({reference})."
+            )
+        return f"{step.label}: done ({reference})."
+
+    return submit(request, case, f"step-{key}", form, act, done)
