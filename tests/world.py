@@ -97,6 +97,9 @@ class World:
             self.prepare_for(case, key)
             step = case.rulebook.rules.transitions[key]
             actor = self.people[ACTOR_FOR_ROLE[step.roles[0]]]
+            if step.kind == "decide" and redecides(case):
+                self.new_panel(case)
+                actor = self.people["appeal_chair"]
             perform(actor, Case.objects.get(pk=case.pk), key)
             case = Case.objects.get(pk=case.pk)
         return case
@@ -122,6 +125,46 @@ class World:
                     assignee=self.people[member],
                     role="panel_member",
                 )
+
+    def new_panel(self, case: Case) -> None:
+        """A decision is being made again (an appeal): the first panel stands down and a panel
+        of people who took no part in the case so far is appointed."""
+        for assignment in case.assignments.filter(role="panel_member", ended_at__isnull=True):
+            svc.assignment_end(
+                actor=self.case_manager, assignment=assignment, reason="A new panel decides."
+            )
+        for key in APPEAL_PANEL:
+            if key not in self.people:
+                self.people[key] = self.add_person(key, "panel_member")
+            if not case.assignments.filter(user=self.people[key], ended_at__isnull=True):
+                svc.case_assign(
+                    actor=self.case_manager,
+                    case=case,
+                    assignee=self.people[key],
+                    role="panel_member",
+                )
+
+    def add_person(self, key: str, role: str) -> User:
+        start = clock.today() - dt.timedelta(days=1000)
+        user = staff_create(
+            actor=None,
+            organisation=self.organisation,
+            email=f"{key}@westfold.example",
+            full_name=key.replace("_", " ").title(),
+            password=PASSWORD,
+        )
+        role_grant(actor=None, user=user, role=role, starts_on=start)
+        training_record(actor=None, user=user, course="Complaints handling", completed_on=start)
+        return user
+
+
+#: The panel that hears an appeal: nobody who took part at first instance.
+APPEAL_PANEL = ("appeal_chair", "appeal_b", "appeal_c")
+
+
+def redecides(case: Case) -> bool:
+    """Whether the next decision decides again (an earlier decision on the merits exists)."""
+    return case.decisions.exclude(kind="not_investigated").exists()
 
 
 def within_guideline(case: Case) -> list[str]:

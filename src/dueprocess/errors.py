@@ -95,6 +95,7 @@ _PHRASES = {
     "case.assign": "assign people to this case",
     "case.interim": "impose or lift interim measures on this case",
     "case.transition": "take this step on this case",
+    "case.redecide": "decide again on a decision you took part in",
     "case.prove": "export this case's proofs",
     "case.advice": "ask for advice on this case",
     "case.approach": "log approaches on this case",

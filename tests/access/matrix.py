@@ -44,7 +44,8 @@ def organisation_rows() -> tuple[list[str], list[Row]]:
 
 def relations_for(relation: str) -> frozenset[str]:
     """The facts a matrix row stands for. Forbidding rows carry every other relation too, so
-    they prove the forbid beats every permit; the other-organisation row carries them all but
+    they prove the forbid beats every permit (so does the first-instance row, which forbids only
+    deciding again); the other-organisation row carries them all but
     membership of the organisation."""
     everything = {"same_organisation", *NORMAL_RELATIONS}
     if relation == "none":
@@ -55,6 +56,8 @@ def relations_for(relation: str) -> frozenset[str]:
         return frozenset(everything | {"conflicted"})
     if relation == "conflict_with_case":
         return frozenset(everything | {"conflicted", "conflict_with_case"})
+    if relation == "first_instance":
+        return frozenset(everything | {"first_instance"})
     if relation == "other_organisation":
         return frozenset(everything - {"same_organisation"})
     return frozenset({"same_organisation", relation})

@@ -28,6 +28,8 @@ PERSONAS = (
     "moved",
     "outsider",
 )
+#: Who took part in the first decision (decided and sat on the panel; recommended).
+FIRST_INSTANCE = ("panel_chair", "investigator")
 ROLE = {
     "intake": "intake_officer",
     "case_manager": "case_manager",
@@ -49,6 +51,8 @@ def expected(persona: str, rules: Rulebook, case: Case, key: str) -> type[Except
     step = rules.transitions[key]
     if not may_view(persona, rules, case.stage):
         return NotFound
+    if step.kind == "decide" and persona in FIRST_INSTANCE and case.decisions.exists():
+        return Forbidden  # no one judges their own decision
     if ROLE.get(persona) not in step.roles:
         return Forbidden
     if case.stage not in step.sources or (step.once and key in taken_steps(case)):

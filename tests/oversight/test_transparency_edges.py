@@ -78,10 +78,11 @@ def test_an_appeal_is_counted_when_lodged_and_by_its_result_when_decided(world: 
     case = _at(quarter.start + day, lambda: world.case_at("appeal"))
     first = case.decisions.get()
     harsher = ["expulsion", *[s for s in first.sanctions if s != "formal_warning"]]
+    _at(quarter.start + 2 * day, lambda: world.new_panel(case))  # a new panel hears the appeal
     _at(
         quarter.start + 2 * day,
         lambda: svc.decision_record(
-            actor=world.panel_chair,
+            actor=world.appeal_chair,
             case=Case.objects.get(pk=case.pk),
             finding="breach",
             sanctions=harsher,

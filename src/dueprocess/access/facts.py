@@ -6,6 +6,7 @@ request (ASVS 8.3.2), so every decision reads the same database the change was w
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q
@@ -14,7 +15,15 @@ from dueprocess.access import policy as p
 from dueprocess.access.conflicts import case_conflict_from, case_conflict_terms, standing_conflict
 from dueprocess.access.models import EmergencyAccess
 from dueprocess.accounts.models import RoleMembership
-from dueprocess.cases.models import AdviceRequest, Assignment, Case, Recusal, SignOff
+from dueprocess.cases.models import (
+    AdviceRequest,
+    Assignment,
+    Case,
+    Decision,
+    Recommendation,
+    Recusal,
+    SignOff,
+)
 from dueprocess.lib import clock
 from dueprocess.rulebook.schema import StaffRole
 
@@ -103,6 +112,36 @@ _CASE_RELATIONS = {
 
 def _case_relations(answers: dict[str, bool]) -> set[str]:
     return {relation for name, relation in _CASE_RELATIONS.items() if answers.get(name)}
+
+
+def earlier_decisions(case: Case) -> bool:
+    """Whether a decision on the merits was already made (so the next one decides again)."""
+    return case.decisions.exclude(kind=Decision.Kind.NOT_INVESTIGATED).exists()
+
+
+def involvement(user: User, case: Case) -> str:
+    """How ``user`` took part at an earlier instance of this case, or '' if they did not: they
+    recorded a decision, sat on its panel, wrote a recommendation or were its investigator
+    (then or since: an ended assignment still counts)."""
+    decisions = Decision.objects.filter(case=case).exclude(kind=Decision.Kind.NOT_INVESTIGATED)
+    if decisions.filter(decided_by=user).exists():
+        return "recorded the decision under appeal"
+    if decisions.filter(panel=user).exists():
+        return "sat on the panel that decided"
+    if Recommendation.objects.filter(case=case, author=user).exists():
+        return "wrote the recommendation"
+    if Assignment.objects.filter(case=case, user=user, role=Assignment.Role.INVESTIGATOR).exists():
+        return "investigated"
+    return ""
+
+
+def with_involvement(facts: p.Facts, user: User, case: Case) -> p.Facts:
+    """``facts`` plus the first-instance relation, if the person took part earlier."""
+    why = involvement(user, case)
+    if not why:
+        return facts
+    relations = facts.relations | {p.FIRST_INSTANCE}
+    return dataclasses.replace(facts, relations=relations, involvement=why)
 
 
 def unit_filter(held: list[tuple[str, int | None]], role: str) -> Q | None:

@@ -25,6 +25,9 @@ EMERGENCY = "emergency"
 RECUSED = "recused"
 CONFLICTED = "conflicted"
 CONFLICT_WITH_CASE = "conflict_with_case"  # a conflict with this very case, not only a standing one
+#: Took part in an earlier decision on this case: decided it, sat on its panel, wrote the
+#: recommendation it rested on, or investigated. Forbids only ``case.redecide``.
+FIRST_INSTANCE = "first_instance"
 
 RELATIONS = (
     SAME_ORGANISATION,
@@ -38,6 +41,7 @@ RELATIONS = (
     RECUSED,
     CONFLICTED,
     CONFLICT_WITH_CASE,
+    FIRST_INSTANCE,
 )
 FORBIDDING_RELATIONS = (RECUSED, CONFLICTED, CONFLICT_WITH_CASE)
 ANY_ROLE = "*"
@@ -54,6 +58,7 @@ CASE_ACTIONS = (
     "case.advice",  # ask someone outside the team for advice, with an extract
     "case.approach",  # log an approach (contact from outside the case team)
     "case.emergency",  # ask for emergency access to this case
+    "case.redecide",  # a step deciding again after an earlier decision (an appeal, a rehearing)
 )
 ADVICE_ACTIONS = ("advice.view", "advice.answer")  # an adviser's view of the extract only
 SIGNOFF_ACTIONS = ("signoff.view", "signoff.record")  # a signer's view of the sign-off request only
@@ -72,7 +77,11 @@ ORGANISATION_ACTIONS = (
     "interests.review",  # review staff's declarations of interest (the head of complaints)
 )
 
-CASE_WORKER = frozenset(("case.view", "case.note", "case.evidence", "case.transition"))
+CASE_WORKER = frozenset(
+    ("case.view", "case.note", "case.evidence", "case.transition", "case.redecide")
+)
+#: Steps whose permit also needs the rulebook to grant the step to the role.
+STEP_ACTIONS = ("case.transition", "case.redecide")
 
 
 @dataclass(frozen=True)
@@ -154,6 +163,7 @@ class Facts:
     roles: frozenset[str]
     relations: frozenset[str] = frozenset()
     conflict: str = ""  # why the person is conflicted, if they are
+    involvement: str = ""  # how the person took part in an earlier decision, if they did
 
 
 @dataclass(frozen=True)
@@ -183,12 +193,17 @@ def decide(facts: Facts, action: str, *, transition_roles: tuple[str, ...] = ())
         return Verdict(False, f"recused or conflicted: {why}", reveal=False)
     if StaffRole.POLITICAL_OFFICE in facts.roles and action not in NARROW_ACTIONS:
         return Verdict(False, "the political office has no access to cases")
+    if action == "case.redecide" and FIRST_INSTANCE in facts.relations:
+        why = facts.involvement or "took part in the earlier decision"
+        return Verdict(
+            False, f"no one judges their own decision: {why} on this case", reveal=reveal
+        )
     for permit in PERMITS:
         if action not in permit.actions or permit.relation not in facts.relations:
             continue
         if permit.role != ANY_ROLE and permit.role not in facts.roles:
             continue
-        if action == "case.transition" and permit.role not in transition_roles:
+        if action in STEP_ACTIONS and permit.role not in transition_roles:
             continue
         return Verdict(True, f"{permit.role} as {permit.relation}", role=permit.role, reveal=True)
     return Verdict(False, f"no permit for {action}", reveal=reveal)

@@ -35,27 +35,50 @@ class Gate:
         self.actor = actor
         self.case = case
         self.facts = f.facts_for(actor, case)
+        self._involved: p.Facts | None = None
+        self._redecides: bool | None = None
 
     def can(self, action: str, *, transition: str = "") -> p.Verdict:
-        roles: tuple[str, ...] = ()
-        if transition and self.case is not None:
-            step = self.case.rulebook.rules.transitions.get(transition)
-            roles = step.roles if step is not None else ()
-        return p.decide(self.facts, action, transition_roles=roles)
+        action, roles = self._asked(action, transition)
+        facts = self._with_involvement() if action == "case.redecide" else self.facts
+        return p.decide(facts, action, transition_roles=roles)
 
     def require(self, action: str, *, transition: str = "") -> p.Verdict:
         """Return the permitting decision or raise ``AccessDenied`` (recorded by the caller's
         ``recorded_denials`` wrapper once the transaction has rolled back)."""
         decision = self.can(action, transition=transition)
         if not decision.allowed:
+            asked, _ = self._asked(action, transition)
             raise AccessDenied(
                 actor=self.actor,
-                action=f"{action}:{transition}" if transition else action,
+                action=f"{asked}:{transition}" if transition else asked,
                 case_id=self.case.pk if self.case is not None else None,
                 reason=decision.reason,
                 reveal=decision.reveal,
             )
         return decision
+
+    def _asked(self, action: str, transition: str) -> tuple[str, tuple[str, ...]]:
+        """The action really asked and the roles the rulebook grants the step to. A decide step
+        after an earlier decision on the merits (an appeal, a rehearing) asks for
+        ``case.redecide``: no one who took part in the earlier decision may take it."""
+        if not transition or self.case is None:
+            return action, ()
+        step = self.case.rulebook.rules.transitions.get(transition)
+        if step is None:
+            return action, ()
+        if action == "case.transition" and step.kind == "decide":
+            if self._redecides is None:
+                self._redecides = f.earlier_decisions(self.case)
+            if self._redecides:
+                action = "case.redecide"
+        return action, step.roles
+
+    def _with_involvement(self) -> p.Facts:
+        if self._involved is None:
+            assert self.case is not None
+            self._involved = f.with_involvement(self.facts, self.actor, self.case)
+        return self._involved
 
 
 def can(actor: User, action: str, case: Case | None = None, *, transition: str = "") -> p.Verdict:

@@ -324,9 +324,25 @@ class Builder:
         )
 
     def _do_decide_appeal(self, event: Event) -> None:
+        """No one judges their own decision: the first panel stands down, a new one decides."""
         p = event.params
+        case = self._case(event)
+        first = set()
+        for assignment in case.assignments.filter(role="panel_member", ended_at__isnull=True):
+            first.add(assignment.user_id)
+            svc.assignment_end(
+                actor=self.users["morgan"],
+                assignment=assignment,
+                reason="A new panel hears the appeal.",
+            )
+        pool = ("judith", "callum", "anita", "declan", "hannah", "oliver")
+        new = [k for k in pool if self.users[k].pk not in first][:3]
+        for key in new:
+            svc.case_assign(
+                actor=self.users["morgan"], case=case, assignee=self.users[key], role="panel_member"
+            )
         svc.decision_record(
-            actor=self.users[p["chair"]],
+            actor=self.users[new[0]],
             case=self._case(event),
             finding=p["finding"],
             sanctions=p["sanctions"],

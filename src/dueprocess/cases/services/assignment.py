@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 
 from dueprocess.access.conflicts import conflict_for
 from dueprocess.access.enforcement import recorded_denials
+from dueprocess.access.facts import earlier_decisions, involvement
 from dueprocess.access.rules import Gate, require
 from dueprocess.accounts.models import RoleMembership, TrainingRecord
 from dueprocess.cases.models import Assignment, Case, Recusal
@@ -91,6 +92,13 @@ def _check_eligible(case: Case, assignee: User, role: str) -> None:
             f"{assignee} does not hold the {role.replace('_', ' ')} role.",
             fields={"assignee": "Does not hold the role."},
         )
+    if role == Assignment.Role.PANEL_MEMBER and earlier_decisions(case):
+        why = involvement(assignee, case)
+        if why:
+            raise InvalidInput(
+                f"{assignee} {why} on this case and cannot sit on the panel that decides again.",
+                fields={"assignee": "Took part at first instance."},
+            )
     today = clock.today()
     trained = TrainingRecord.objects.filter(user=assignee, completed_on__lte=today).filter(
         Q(expires_on__isnull=True) | Q(expires_on__gte=today)

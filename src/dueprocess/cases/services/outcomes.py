@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from dueprocess.access.enforcement import recorded_denials
+from dueprocess.access.facts import involvement
 from dueprocess.access.rules import Gate
 from dueprocess.cases import sanctions as s
 from dueprocess.cases.models import Assignment, Decision, Recommendation
@@ -173,13 +174,15 @@ def decision_record(
             stage=case.stage, key=key, kind="decide", reason=text, taken=taken_steps(case)
         )
         _check_outcome(rules, finding, sanctions, [])
+        previous = case.decisions.exclude(kind=Decision.Kind.NOT_INVESTIGATED).exists()
         panel = _panel(case, rules.panel.quorum)
+        if previous:
+            _require_new_panel(case, panel)
         recommendation = case.recommendations.order_by("-number").first()
         recommended = (recommendation.finding, recommendation.sanctions) if recommendation else None
         gap = s.departure(rules, recommended=recommended, decided=(finding, sanctions))
         outside = s.outside_guideline(rules, case.category, finding, sanctions)
         _require_reasons(text, gap, outside)
-        previous = case.decisions.exclude(kind=Decision.Kind.NOT_INVESTIGATED).exists()
         made = Decision.objects.create(
             case=case,
             kind=Decision.Kind.APPEAL if previous else Decision.Kind.PANEL,
@@ -230,6 +233,19 @@ def _panel(case: Case, quorum: int) -> list[User]:
             fields={"panel": "Appoint the full panel first."},
         )
     return members
+
+
+def _require_new_panel(case: Case, panel: list[User]) -> None:
+    """An appeal is decided by a newly constituted panel: nobody on it took part before."""
+    involved = {str(member): involvement(member, case) for member in panel}
+    named = [f"{who} ({why})" for who, why in involved.items() if why]
+    if named:
+        raise InvalidInput(
+            "A new panel decides again; these members took part at first instance: "
+            + "; ".join(named)
+            + ".",
+            fields={"panel": "Constitute a new panel of people not involved before."},
+        )
 
 
 def _require_reasons(text: str, gap: s.Departure, outside: str) -> None:
