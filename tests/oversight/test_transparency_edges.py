@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from dueprocess.cases import services as svc
 from dueprocess.cases.models import Case
 from dueprocess.lib import clock
@@ -94,3 +96,11 @@ def test_an_appeal_is_counted_when_lodged_and_by_its_result_when_decided(world: 
     assert appeals["Harsher sanction"] == 1 and report.table("appeals").total == 1
     assert report.table("appeals_lodged").total == 1
     assert report.table("outcome_category").total == 1  # the first decision, not the appeal
+
+
+@pytest.mark.parametrize("text", ["0000Q1", "9999Q4", "2026Q5", "26Q1", ""])
+def test_a_quarter_outside_the_calendar_is_refused_as_bad_input(text):
+    from dueprocess.oversight.transparency import Quarter
+
+    with pytest.raises(ValueError, match="not a quarter like 2026Q3"):
+        Quarter.parse(text)

@@ -58,7 +58,10 @@ class Quarter:
         match = _QUARTER.match(text.strip().upper())
         if not match:
             raise ValueError(f"{text!r} is not a quarter like 2026Q3")
-        return cls(int(match.group(1)), int(match.group(2)))
+        year = int(match.group(1))
+        if not 1 <= year < 9999:  # the calendar's range, with room for the next quarter
+            raise ValueError(f"{text!r} is not a quarter like 2026Q3")
+        return cls(year, int(match.group(2)))
 
     @classmethod
     def containing(cls, moment: dt.datetime | dt.date) -> Quarter:
