@@ -52,7 +52,6 @@ COMMITTED: frozenset[str] = frozenset(
         "cases.decision",
         "cases.note",
         "cases.evidenceitem",
-        "evidence.evidencefile",
         "cases.interimmeasure",
         "cases.assignment",
         "cases.recusal",

@@ -27,7 +27,6 @@ APPEND_ONLY_TABLES = (
     "cases_note",
     "cases_evidenceitem",
     "cases_approach",
-    "evidence_evidencefile",
 )
 
 
