@@ -151,6 +151,20 @@ DOCUMENTATION = {"api-v1:openapi-json", "api-index", "api-v1:api-root"}
 NOT_CRAWLED = {
     "web:sessions-end": "signs the persona out of every session; covered in tests/web",
     "web:letter-pdf": "per letter, not per case; its 404s are covered in tests/letters/test_pages",
+    **{
+        f"api-v1:{name}": "staff administration: every persona, the other organisation and each"
+        " refusal are covered in tests/api/test_staff.py; none of it shows case data"
+        for name in (
+            "list_staff",
+            "add_staff",
+            "grant_role",
+            "end_role",
+            "record_training",
+            "declare_interest",
+            "list_interests",
+            "review_interest",
+        )
+    },
     "ledger:tile": "public tiles of hashes and pseudonymous entries, the same for everyone; every"
     " path, the 404s beyond the checkpoint and the absence of personal data are covered in"
     " tests/ledger/test_tiles.py",
