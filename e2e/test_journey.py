@@ -128,6 +128,10 @@ def manager_notifies_and_closes(morgan: Browsing, reference: str) -> None:
     page = morgan.visit(f"/cases/{reference}/")
     for step in ("step-notify", "step-close"):
         open_details(page, step)
+        if step == "step-close":  # the appeal window is still open: closing needs a reason
+            page.locator(f"#{step} textarea").first.fill(
+                "Both parties confirmed in writing that they will not appeal."
+            )
         send(morgan, step)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Closed")
     morgan.visit("/backlog/")

@@ -1,5 +1,6 @@
 """A signed-out visitor requests every route with every demo case: the web app sends them to
-sign in, the API answers 401, only the public ledger and documentation answer 200 — and no
+sign in, the API answers 401, only the public ledger, the published transparency report and
+the documentation answer 200 — and no
 answer carries a case reference or a party name, or differs between a real and a made-up one."""
 
 from __future__ import annotations
@@ -21,7 +22,16 @@ from tests.access.test_crawl import (
 pytestmark = pytest.mark.slow
 __all__ = ["demo"]
 
-PUBLIC = {"ledger:checkpoint", "ledger:vkey", "api-v1:get_checkpoint", *DOCUMENTATION}
+#: Answer anyone: the public ledger, the documentation, and the published transparency report
+#: (aggregates with small numbers suppressed; its exact figures need a token)
+PUBLIC = {
+    "ledger:checkpoint",
+    "ledger:vkey",
+    "api-v1:get_checkpoint",
+    "transparency",
+    "api-v1:get_transparency",
+    *DOCUMENTATION,
+}
 
 
 def _request(client: Client, method: str, url: str):  # type: ignore[no-untyped-def]
