@@ -27,7 +27,8 @@ def _harshest_decision(db: Insider) -> tuple[int, str, list[str]]:
     )
     assert rows, "the demo has decisions with sanctions"
     decision, reference, sanctions = rows[0]
-    return int(decision), reference, json.loads(sanctions)
+    loaded = sanctions if isinstance(sanctions, list) else json.loads(sanctions)  # PG: jsonb
+    return int(decision), reference, loaded
 
 
 def test_a_lowered_sanction_is_found_with_its_case_table_and_row(base, tmp_path):
