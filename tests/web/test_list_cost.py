@@ -121,10 +121,13 @@ def staffed_world(world: World) -> tuple[World, list[Case]]:
     return world, [*templates, mine]
 
 
-@pytest.mark.skipif(
+@pytest.mark.xfail(
     connection.vendor == "postgresql",
+    raises=AssertionError,
+    strict=True,
     reason="the bound holds on SQLite (VM instructions); PostgreSQL's plans still read rows in"
-    " proportion to the cases (issue 21, open)",
+    " proportion to the cases (issue 21, open). Strict: the lists still run at both sizes (any"
+    " other error fails), and the day the bound holds this fails until the mark is removed",
 )
 @pytest.mark.parametrize("name", list(LISTS))
 def test_a_list_does_the_same_work_at_300_and_at_3000_cases(staffed_world, name, monkeypatch):
