@@ -56,10 +56,11 @@ def missing_triggers(connection: Any) -> list[str]:
 
 
 def _sqlite(table: str, dense_seq: bool) -> list[str]:
+    no_update, no_delete = trigger_names(table, "sqlite")
     statements = [
-        f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
+        f"CREATE TRIGGER IF NOT EXISTS {no_update} BEFORE UPDATE ON {table} "
         f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: UPDATE rejected'); END",
-        f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} "
+        f"CREATE TRIGGER IF NOT EXISTS {no_delete} BEFORE DELETE ON {table} "
         f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: DELETE rejected'); END",
     ]
     if dense_seq:
@@ -72,15 +73,16 @@ def _sqlite(table: str, dense_seq: bool) -> list[str]:
 
 
 def _postgres(table: str, dense_seq: bool) -> list[str]:
+    no_change, no_truncate = trigger_names(table, "postgresql")
     statements = [
         "CREATE OR REPLACE FUNCTION dueprocess_append_only() RETURNS trigger LANGUAGE plpgsql AS $$"
         " BEGIN RAISE EXCEPTION '% is append-only: % rejected', TG_TABLE_NAME, TG_OP; END $$",
-        f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
+        f"CREATE TRIGGER {no_change} BEFORE UPDATE OR DELETE ON {table} "
         "FOR EACH ROW EXECUTE FUNCTION dueprocess_append_only()",
-        f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+        f"CREATE TRIGGER {no_truncate} BEFORE TRUNCATE ON {table} "
         "FOR EACH STATEMENT EXECUTE FUNCTION dueprocess_append_only()",
-        f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {table}_no_change",
-        f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {table}_no_truncate",
+        f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {no_change}",
+        f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {no_truncate}",
     ]
     if dense_seq:
         statements += [
