@@ -229,13 +229,9 @@ PERIODIC_EVERY = 60.0
 def _periodic_work() -> None:
     """What ``dueprocess tick`` does besides checkpointing: the deadlines, then the outbox (sent
     only when ``DUEPROCESS_SMTP_URL`` names a server). Quiet unless something happened."""
-    from dueprocess.letters.deadlines import deadlines_run
-    from dueprocess.letters.sender import letters_send_due
-    from dueprocess.lib.ids import request_scope
+    from dueprocess.commands.ledger import periodic_work
 
-    with request_scope():
-        deadlines = deadlines_run()
-        sent = letters_send_due()
+    deadlines, sent = periodic_work()
     for line in deadlines.actions:
         print(f"  {line}")
     if sent.configured and (sent.sent or sent.retrying or sent.bounced or sent.failed):

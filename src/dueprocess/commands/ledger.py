@@ -12,6 +12,8 @@ from dueprocess.commands.setup import CommandError, django_setup, require_migrat
 
 if TYPE_CHECKING:
     from dueprocess.ledger.verify import VerifyReport
+    from dueprocess.letters.deadlines import DeadlineReport
+    from dueprocess.letters.sender import SendReport
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -80,17 +82,21 @@ def run_tick(args: argparse.Namespace) -> int:
         time.sleep(args.every)
 
 
-def _periodic() -> int:
-    """The deadline engine, then the outbox (so that what the deadlines write goes too)."""
-    django_setup()
-    require_migrated()
+def periodic_work() -> tuple[DeadlineReport, SendReport]:
+    """The deadline engine, then the outbox (so that what the deadlines write goes too): what
+    every tick does besides checkpointing, and what the serving demo does every minute."""
     from dueprocess.letters.deadlines import deadlines_run
     from dueprocess.letters.sender import letters_send_due
     from dueprocess.lib.ids import request_scope
 
     with request_scope():
-        deadlines = deadlines_run()
-        sent = letters_send_due()
+        return deadlines_run(), letters_send_due()
+
+
+def _periodic() -> int:
+    django_setup()
+    require_migrated()
+    deadlines, sent = periodic_work()
     for line in deadlines.actions:
         print(f"  {line}")
     print(deadlines.summary())
