@@ -276,11 +276,8 @@ def _note(model: type[models.Model], pk: Any) -> None:
     _current().rows.setdefault(model._meta.label_lower, set()).add(pk)
 
 
-def _on_save(sender: type[models.Model], instance: models.Model, **_: Any) -> None:
-    _note(sender, instance.pk)
-
-
-def _on_delete(sender: type[models.Model], instance: models.Model, **_: Any) -> None:
+def _on_write(sender: type[models.Model], instance: models.Model, **_: Any) -> None:
+    """A row saved or deleted: either way, the next entry commits to what is now there."""
     _note(sender, instance.pk)
 
 
@@ -304,8 +301,8 @@ def _on_links(
 
 def connect() -> None:
     """Listen for writes of every model (called once, from the ledger app's ``ready``)."""
-    post_save.connect(_on_save, dispatch_uid="dueprocess.ledger.state.save")
-    post_delete.connect(_on_delete, dispatch_uid="dueprocess.ledger.state.delete")
+    post_save.connect(_on_write, dispatch_uid="dueprocess.ledger.state.save")
+    post_delete.connect(_on_write, dispatch_uid="dueprocess.ledger.state.delete")
     m2m_changed.connect(_on_links, dispatch_uid="dueprocess.ledger.state.links")
 
 
