@@ -291,3 +291,49 @@ def test_kept_tiles_are_append_only(db, client):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             change()
     assert LedgerTile.objects.count() == 1
+
+
+def _verified_tiles() -> tuple[str, list[str]]:
+    from dueprocess.ledger.config import load_policy
+    from dueprocess.ledger.verify import verify_ledger
+
+    report = verify_ledger(load_policy(), state=False)
+    return report.failure, report.checked
+
+
+def test_verify_rechecks_every_kept_tile(db, client):
+    fill(512)
+    checkpoint_create()
+    fill_full_tiles(512)
+    assert LedgerTile.objects.filter(level=0).count() == 2
+    failure, checked = _verified_tiles()
+    assert "kept tiles: each holds the hashes the stored leaves give it" in checked
+    assert not failure.startswith("kept tiles")
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (lambda: LedgerTile.objects.filter(index=1).update(root=b"\0" * 32), "tile 0/1 differs"),
+        (
+            lambda: LedgerTile.objects.filter(index=0).update(hashes=b"\1" * 32 * 256),
+            "tile 0/0 differs",
+        ),
+        (
+            lambda: LedgerTile.objects.create(
+                level=0, index=7, hashes=b"\0" * 32 * 256, root=b"\0" * 32
+            ),
+            "tile 0/7 is beyond the stored tree",
+        ),
+    ],
+)
+def test_verify_names_a_kept_tile_changed_around_its_triggers(db, client, change, named):
+    from tests.triggers import drop_append_only
+
+    fill(512)
+    checkpoint_create()
+    fill_full_tiles(512)
+    drop_append_only(LedgerTile._meta.db_table)
+    change()
+    failure, _ = _verified_tiles()
+    assert failure.startswith("kept tiles:") and named in failure

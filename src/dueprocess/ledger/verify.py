@@ -18,7 +18,11 @@ What is checked, in order (the first failure is named and ends the run):
    opened and are counted);
 7. case data (``ledger.reconcile``): the row commitments stored for each entry hash to the
    ``state`` it signed; every row of every committed table matches its latest commitment; no
-   row lacks one and no committed row is gone; the append-only triggers are in place.
+   row lacks one and no committed row is gone; the append-only triggers are in place;
+8. kept tiles: every full hash tile kept for ``/ledger/tile/`` holds exactly the hashes the
+   leaves give it, with the right root, and none lies beyond the stored tree -- so what is
+   served to outsiders is what ``verify`` checked (a tile client would catch a wrong tile
+   against the checkpoint, but the operator should learn of it first).
 """
 
 from __future__ import annotations
@@ -38,10 +42,11 @@ from dueprocess.ledger import reconcile, sealing
 from dueprocess.ledger.bundle import signed_time
 from dueprocess.ledger.config import UNWITNESSED_WARNING
 from dueprocess.ledger.entries import HEADER, EntryFormatError, parse_entry
-from dueprocess.ledger.models import Checkpoint, Cosignature
+from dueprocess.ledger.models import Checkpoint, Cosignature, LedgerTile
 from dueprocess.ledger.scan import stream
 from dueprocess.tlog import merkle, note
 from dueprocess.tlog.policy import Policy, PolicyError
+from dueprocess.tlog.tiles import TILE_WIDTH
 from dueprocess.tlog.witness import origin_hash
 
 
@@ -77,6 +82,7 @@ def verify_ledger(
         report.leaf_hashes = _entries(report)
         _head(report, len(report.leaf_hashes))
         latest = _checkpoints(report, policy, report.leaf_hashes)
+        _kept_tiles(report, report.leaf_hashes)
         _quorum(report, policy, latest)
         if online:
             _witness_views(report, policy, report.leaf_hashes, fetch or _http_get)
@@ -467,6 +473,37 @@ def _checkpoints(report: VerifyReport, policy: Policy, hashes: list[bytes]) -> C
         return latest
     report.checked.append("checkpoints: none yet")
     return None
+
+
+def _kept_tiles(report: VerifyReport, hashes: list[bytes]) -> None:
+    """Recompute every full tile's hashes level by level from the leaves and compare the kept
+    ones; a kept tile that differs, or that the stored tree does not have, is named."""
+    kept: dict[tuple[int, int], tuple[bytes, bytes]] = {
+        (level, index): (bytes(data), bytes(root))
+        for level, index, data, root in LedgerTile.objects.values_list(
+            "level", "index", "hashes", "root"
+        ).iterator(chunk_size=2_000)
+    }
+    wrong: list[str] = []
+    level, below = 0, hashes
+    while kept and len(below) >= TILE_WIDTH:
+        roots: list[bytes] = []
+        for index in range(len(below) // TILE_WIDTH):
+            part = below[index * TILE_WIDTH : (index + 1) * TILE_WIDTH]
+            root = merkle.root_from_leaf_hashes(part)
+            roots.append(root)
+            found = kept.pop((level, index), None)
+            if found is not None and found != (b"".join(part), root):
+                wrong.append(f"tile {level}/{index} differs from the tree")
+        level, below = level + 1, roots
+    wrong += [f"tile {level}/{index} is beyond the stored tree" for level, index in sorted(kept)]
+    if wrong:
+        raise VerificationFailed(
+            "kept tiles: "
+            + "; ".join(wrong[:20])
+            + (f" and {len(wrong) - 20} more" if len(wrong) > 20 else "")
+        )
+    report.checked.append("kept tiles: each holds the hashes the stored leaves give it")
 
 
 def _quorum(report: VerifyReport, policy: Policy, latest: Checkpoint | None) -> None:
