@@ -19,7 +19,7 @@ What is checked, in order (the first failure is named and ends the run):
 7. case data (``ledger.reconcile``): the row commitments stored for each entry hash to the
    ``state`` it signed; every row of every committed table matches its latest commitment; no
    row lacks one and no committed row is gone; the append-only triggers are in place;
-8. kept tiles: every full hash tile kept for ``/ledger/tile/`` holds exactly the hashes the
+8. kept tiles (run between steps 5 and 6): every full hash tile kept for ``/ledger/tile/`` holds exactly the hashes the
    leaves give it, with the right root, and none lies beyond the stored tree -- so what is
    served to outsiders is what ``verify`` checked (a tile client would catch a wrong tile
    against the checkpoint, but the operator should learn of it first).
@@ -82,10 +82,10 @@ def verify_ledger(
         report.leaf_hashes = _entries(report)
         _head(report, len(report.leaf_hashes))
         latest = _checkpoints(report, policy, report.leaf_hashes)
-        _kept_tiles(report, report.leaf_hashes)
         _quorum(report, policy, latest)
         if online:
             _witness_views(report, policy, report.leaf_hashes, fetch or _http_get)
+        _kept_tiles(report, report.leaf_hashes)
         _payloads(report)
         if state:
             _state(report)
