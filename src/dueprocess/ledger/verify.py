@@ -19,10 +19,10 @@ What is checked, in order (the first failure is named and ends the run):
 7. case data (``ledger.reconcile``): the row commitments stored for each entry hash to the
    ``state`` it signed; every row of every committed table matches its latest commitment; no
    row lacks one and no committed row is gone; the append-only triggers are in place;
-8. kept tiles (run between steps 5 and 6): every full hash tile kept for ``/ledger/tile/`` holds exactly the hashes the
-   leaves give it, with the right root, and none lies beyond the stored tree -- so what is
-   served to outsiders is what ``verify`` checked (a tile client would catch a wrong tile
-   against the checkpoint, but the operator should learn of it first).
+8. kept tiles (run between steps 5 and 6): every full hash tile kept for ``/ledger/tile/``
+   holds exactly the hashes the leaves give it, with the right root, and none lies beyond the
+   stored tree -- so what is served to outsiders is what ``verify`` checked (a tile client
+   would catch a wrong tile against the checkpoint, but the operator should learn of it first).
 """
 
 from __future__ import annotations
