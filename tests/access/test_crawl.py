@@ -97,6 +97,7 @@ ROUTES = {
     "api-v1:get_transparency": Route(("GET",), "quarter"),
     "api-v1:get_transparency_exact": Route(("GET",), "quarter"),
     "transparency": Route(("GET",), "plain"),
+    "transparency-published": Route(("GET",), "quarter"),
     "api-v1:api-root": Route(("GET",), "plain"),
     "oversight:dashboard": Route(("GET",), "plain"),
     "oversight:figure-csv": Route(("GET",), "figure"),
@@ -311,7 +312,13 @@ def _urls(template: str, route: Route, cases: list[Case]) -> Iterator[tuple[str,
             yield fill(template, {}) + f"?kind={kind}&limit=500", None
     elif route.kind == "quarter":
         yield (
-            fill(template, {"quarter": str(latest_complete(Case.objects.first().organisation))}),
+            fill(
+                template,
+                {
+                    "quarter": str(latest_complete(Case.objects.first().organisation)),
+                    "version": 1,
+                },
+            ),
             None,
         )
     elif route.kind == "advice":

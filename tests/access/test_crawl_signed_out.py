@@ -29,6 +29,7 @@ PUBLIC = {
     "ledger:vkey",
     "api-v1:get_checkpoint",
     "transparency",
+    "transparency-published",
     "api-v1:get_transparency",
     *DOCUMENTATION,
 }

@@ -32,6 +32,7 @@ from dueprocess.letters.models import Letter
 from dueprocess.lib import clock
 from dueprocess.members import matching
 from dueprocess.members import services as member_services
+from dueprocess.oversight import publication, transparency
 from dueprocess.oversight import queries as oversight
 from tests.signing_in import enrol
 from tests.triggers import drop_append_only
@@ -439,6 +440,13 @@ CALLS["oversight.queries.figure_cases_for"] = (
     lambda w, _: oversight.figure_cases_for(w.case_manager, "backlog", {}),
     "case_list.viewed",
 )
+CALLS["oversight.publication.publish_report"] = (
+    lambda w: None,
+    lambda w, _: publication.publish_report(
+        actor=w.oversight, quarter=transparency.latest_complete(w.organisation)
+    ),
+    "transparency.published",
+)
 
 
 #: Modules whose public functions taking an ``actor`` are services (writes) or reads of
@@ -456,6 +464,7 @@ WALKED_MODULES = (
     "dueprocess.members.services",
     "dueprocess.members.matching",
     "dueprocess.oversight.queries",
+    "dueprocess.oversight.publication",
     "dueprocess.ledger.proofs",
 )
 #: Functions that take an actor but neither change anything nor return case data.

@@ -257,3 +257,15 @@ def test_the_suppression_threshold_comes_from_the_rulebook_and_defaults_to_five(
     ]
     unknown = PARTY + "\n[transparency]\nthreshold = 10\n"
     assert any("transparency.threshold" in p for p in problems(unknown))
+
+
+def test_the_report_publishers_come_from_the_rulebook_and_can_only_narrow_the_policy():
+    rules = parse_rulebook(PARTY.encode(), source="p.toml")
+    assert rules.report_publishers == ("case_manager", "oversight")
+    narrowed = PARTY + '\n[transparency]\npublishers = ["oversight"]\n'
+    assert parse_rulebook(narrowed.encode(), source="p.toml").report_publishers == ("oversight",)
+    widened = PARTY + '\n[transparency]\npublishers = ["oversight", "investigator"]\n'
+    assert problems(widened) == [
+        "broken.toml: transparency.publishers: 'investigator' may not publish the report"
+        " (choose among case_manager, oversight)"
+    ]

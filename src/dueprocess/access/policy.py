@@ -75,6 +75,7 @@ ORGANISATION_ACTIONS = (
     "members.view",  # search and match the membership register
     "members.import",  # bulk-import members into the register
     "interests.review",  # review staff's declarations of interest (the head of complaints)
+    "transparency.publish",  # fix a quarter's public report (its hash goes in the ledger)
 )
 
 CASE_WORKER = frozenset(
@@ -152,6 +153,7 @@ ORGANISATION_PERMITS: dict[str, frozenset[str]] = {
     "members.view": frozenset({StaffRole.INTAKE_OFFICER, StaffRole.CASE_MANAGER}),
     "members.import": frozenset({StaffRole.CASE_MANAGER}),
     "interests.review": frozenset({StaffRole.CASE_MANAGER}),
+    "transparency.publish": frozenset({StaffRole.CASE_MANAGER, StaffRole.OVERSIGHT}),
 }
 
 

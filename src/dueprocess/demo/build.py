@@ -28,6 +28,8 @@ from dueprocess.errors import DomainError
 from dueprocess.ledger.checkpoints import checkpoint_create
 from dueprocess.lib import clock
 from dueprocess.members.models import Member
+from dueprocess.oversight import transparency
+from dueprocess.oversight.publication import publish_report
 from dueprocess.rulebook.models import RulebookVersion
 
 
@@ -96,8 +98,18 @@ class Builder:
                         checkpoint_create()  # a weekly series of signed checkpoints
                         signed_at = event.at
                     self._run(event)
+            with clock.frozen(self.now):
+                self._publish_past_quarters()
         checkpoint_create()
         return DemoResult(self.organisation, self.users, len(self.cases), len(events))
+
+    def _publish_past_quarters(self) -> None:
+        """The general secretary publishes every quarter that has ended, so ``/transparency/``
+        shows fixed, ledger-backed reports on a fresh demo."""
+        quarters = transparency.quarters_with_data(self.organisation)
+        for quarter in reversed(quarters):
+            if quarter.end <= self.now:
+                publish_report(actor=self.users["gwen"], quarter=quarter)
 
     def _peeks(self, plans: list[CasePlan]) -> list[Event]:
         """Attempts by people with no business in case files, each refused and recorded."""

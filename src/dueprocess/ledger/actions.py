@@ -145,6 +145,7 @@ CATALOGUE: dict[str, LedgerAction] = {
             "oversight",
             ("oversight.viewed", "an oversight figure or list was read"),
             ("alert.raised", "an oversight alert was raised for the first time"),
+            ("transparency.published", "a quarter's public report was fixed (its file's hash)"),
         ),
     ]
 }

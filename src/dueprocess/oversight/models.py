@@ -66,3 +66,47 @@ class Alert(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ImmutableError("Alerts cannot be deleted")
+
+
+class ReportPublication(models.Model):
+    """One published version of a quarter's public report, fixed for good.
+
+    The published file (the report's JSON, as ``/transparency/`` serves it) is kept byte for
+    byte with its SHA-256; the row is committed to the ledger by the ``transparency.published``
+    entry that publishing appends, so the file cannot be changed afterwards without ``verify``
+    naming the row. A correction is a new version that says what changed and why.
+    """
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="report_publications"
+    )
+    quarter = models.CharField(max_length=6, help_text="e.g. 2026Q3")
+    version = models.PositiveIntegerField()
+    body = models.BinaryField(help_text="The published file, byte for byte (JSON).")
+    sha256 = models.CharField(max_length=64)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField()
+    correction = models.TextField(
+        blank=True, help_text="For a version after the first: what changed and why."
+    )
+
+    class Meta:
+        ordering = ["quarter", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "quarter", "version"], name="one_report_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"transparency report {self.quarter} v{self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ImmutableError("A published report cannot be changed: publish a correction")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ImmutableError("A published report cannot be deleted")

@@ -11,6 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from dueprocess.errors import InvalidInput
+from dueprocess.oversight import publication
 from dueprocess.oversight import report_formats as formats
 from dueprocess.oversight import transparency as tr
 
@@ -44,5 +46,24 @@ def report(request: HttpRequest) -> HttpResponse:
     context = formats.html_context(published) | {
         "quarters": quarters[:8],
         "formats": formats.FORMATS[1:],
+        "publications": publication.publications(organisation, quarter),
     }
     return render(request, "oversight/transparency.html", context)
+
+
+@require_GET
+def published(request: HttpRequest, quarter: str, version: int) -> HttpResponse:
+    """A published version's file, byte for byte as it was fixed."""
+    organisation = tr.public_organisation()
+    try:
+        chosen = tr.Quarter.parse(quarter)
+        if organisation is None:
+            raise InvalidInput("No organisation has been set up yet.")
+        body = publication.published_body(organisation, chosen, version)
+    except (ValueError, InvalidInput):
+        raise Http404("There is no such published report.") from None
+    response = HttpResponse(body, content_type=_TYPES["json"])
+    response["Content-Disposition"] = (
+        f'attachment; filename="transparency-{chosen}-v{version}.json"'
+    )
+    return response

@@ -193,6 +193,7 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
     triage.only("questions", "not_investigated_grounds")
     grounds = _grounds(triage, "not_investigated_grounds")
     measures = _interim_measures(root)
+    transparency = _transparency(root)
     return s.Rulebook(
         name=head.text("name"),
         organisation_kind=head.text("organisation_kind"),
@@ -216,7 +217,8 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
         source=text,
         sign_offs=_sign_offs(root, measures),
         letters=_letters(root, transitions, sanctions),
-        suppression_threshold=_transparency(root),
+        suppression_threshold=transparency[0],
+        report_publishers=transparency[1],
     )
 
 
@@ -529,7 +531,18 @@ def _retention(root: Reader) -> int:
     return table.number("closed_case_years", minimum=1, default=6)
 
 
-def _transparency(root: Reader) -> int:
+def _transparency(root: Reader) -> tuple[int, tuple[str, ...]]:
+    """The suppression threshold and the roles that may publish the report (among those the
+    access policy lets publish at all: the rulebook can only narrow them)."""
     table = root.table("transparency", required=False)
-    table.only("suppression_threshold")
-    return table.number("suppression_threshold", required=False, minimum=2, default=5)
+    table.only("suppression_threshold", "publishers")
+    threshold = table.number("suppression_threshold", required=False, minimum=2, default=5)
+    publishers = tuple(table.text_list("publishers", required=False)) or s.REPORT_PUBLISHERS
+    for role in publishers:
+        if role not in s.REPORT_PUBLISHERS:
+            table.error(
+                "publishers",
+                f"{role!r} may not publish the report (choose among"
+                f" {', '.join(s.REPORT_PUBLISHERS)})",
+            )
+    return threshold, publishers

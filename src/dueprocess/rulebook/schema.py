@@ -33,6 +33,10 @@ class StaffRole(StrEnum):
 
 ROLES: tuple[StaffRole, ...] = tuple(StaffRole)
 
+#: The roles the access policy lets publish the transparency report (``transparency.publish``);
+#: a rulebook may name fewer of them.
+REPORT_PUBLISHERS: tuple[str, ...] = (StaffRole.CASE_MANAGER, StaffRole.OVERSIGHT)
+
 #: Roles that may ever take part in a case's workflow (the rest never touch case files).
 CASE_ROLES: tuple[StaffRole, ...] = (
     StaffRole.INTAKE_OFFICER,
@@ -255,6 +259,8 @@ class Rulebook:
     letters: dict[str, LetterTemplate] = field(default_factory=dict)
     #: Published counts below this are shown as "fewer than N" (``[transparency]``).
     suppression_threshold: int = 5
+    #: The roles that publish the transparency report (``[transparency] publishers``).
+    report_publishers: tuple[str, ...] = REPORT_PUBLISHERS
 
     def role_label(self, role: str) -> str:
         return self.roles[role].label if role in self.roles else role.replace("_", " ")

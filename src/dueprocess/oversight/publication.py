@@ -1,0 +1,186 @@
+"""Publishing the transparency report: a quarter's figures fixed for good, their hash in the ledger.
+
+The live report (``transparency.build``) is recomputed on every request, so a figure could
+change after it was quoted — a late-recorded decision, or someone quietly re-running the
+numbers. Publishing freezes one version: the exact JSON the public page serves is kept byte for
+byte with its SHA-256, and the row holding it is committed to the ledger by the
+``transparency.published`` entry (``ledger.state``), so ``verify`` names it if the kept file is
+ever changed, and anyone holding the downloaded file can check its hash against the page and
+the entry. A correction is a new version that must say what changed and why; the earlier
+version stays published beside it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from dueprocess.access.enforcement import recorded_denials
+from dueprocess.access.rules import require
+from dueprocess.errors import AccessDenied, InvalidInput
+from dueprocess.ledger.models import LedgerRowState
+from dueprocess.ledger.record import record
+from dueprocess.lib import clock
+from dueprocess.oversight import report_formats, transparency
+from dueprocess.oversight.models import ReportPublication
+
+if TYPE_CHECKING:
+    from dueprocess.accounts.models import Organisation, User
+
+#: The longest correction note kept.
+MAX_CORRECTION = 2000
+
+
+@dataclass(frozen=True)
+class Published:
+    """One published version as the public page shows it."""
+
+    quarter: str
+    version: int
+    sha256: str
+    published_at: str
+    correction: str
+    ledger_seq: int | None
+    size: int
+
+
+def published_file(organisation: Organisation, quarter: transparency.Quarter) -> bytes:
+    """The bytes that would be published for ``quarter`` now (the public JSON)."""
+    report = transparency.build(organisation, quarter)
+    return report_formats.as_json(transparency.publish(report)).encode("utf-8")
+
+
+@recorded_denials
+def publish_report(*, actor: User, quarter: transparency.Quarter, correction: str = "") -> int:
+    """Fix ``quarter``'s public report as its next version; returns the version number.
+
+    Only a quarter that has ended is published (as on the public page). A second version must
+    differ from the last one and say what changed and why; an unchanged report is refused."""
+    verdict = require(actor, "transparency.publish")
+    organisation = actor.organisation
+    assert organisation is not None
+    publishers = organisation.rulebook.rules.report_publishers
+    if verdict.role not in publishers:
+        raise AccessDenied(
+            actor=actor,
+            action="transparency.publish",
+            case_id=None,
+            reason=f"the rulebook lets only {', '.join(publishers)} publish the report",
+            reveal=True,
+        )
+    if quarter.end > clock.now():
+        raise InvalidInput(
+            "Only a quarter that has ended is published.", fields={"quarter": "Not over yet."}
+        )
+    correction = correction.strip()
+    if len(correction) > MAX_CORRECTION:
+        raise InvalidInput(
+            f"Say what changed in at most {MAX_CORRECTION} characters.",
+            fields={"correction": "Too long."},
+        )
+    body = published_file(organisation, quarter)
+    digest = hashlib.sha256(body).hexdigest()
+    with transaction.atomic():
+        earlier = (
+            ReportPublication.objects.select_for_update()
+            .filter(organisation=organisation, quarter=str(quarter))
+            .order_by("-version")
+            .first()
+        )
+        if earlier is not None and earlier.sha256 == digest:
+            raise InvalidInput(
+                f"Version {earlier.version} of the {quarter} report already says exactly this.",
+                fields={"quarter": "Already published, unchanged."},
+            )
+        if earlier is not None and not correction:
+            raise InvalidInput(
+                "A new version of a published report must say what changed and why.",
+                fields={"correction": "Required for a correction."},
+            )
+        version = 1 if earlier is None else earlier.version + 1
+        ReportPublication.objects.create(
+            organisation=organisation,
+            quarter=str(quarter),
+            version=version,
+            body=body,
+            sha256=digest,
+            published_by=actor,
+            published_at=clock.now(),
+            correction=correction if earlier is not None else "",
+        )
+        record(
+            actor=actor,
+            action="transparency.published",
+            role=verdict.role,
+            details={
+                "quarter": str(quarter),
+                "version": version,
+                "sha256": digest,
+                "bytes": len(body),
+                "correction": correction if earlier is not None else "",
+            },
+        )
+    return version
+
+
+def publications(organisation: Organisation, quarter: transparency.Quarter) -> list[Published]:
+    """Every published version of ``quarter``, oldest first, each with its ledger position."""
+    rows = list(
+        ReportPublication.objects.filter(organisation=organisation, quarter=str(quarter))
+        .order_by("version")
+        .values_list("pk", "version", "sha256", "published_at", "correction", "body")
+    )
+    seqs = dict(
+        LedgerRowState.objects.filter(
+            table_name=ReportPublication._meta.db_table,
+            row_key__in=[str(row[0]) for row in rows],
+        ).values_list("row_key", "seq")
+    )
+    return [
+        Published(
+            quarter=str(quarter),
+            version=version,
+            sha256=digest,
+            published_at=at.date().isoformat(),
+            correction=correction,
+            ledger_seq=seqs.get(str(pk)),
+            size=len(bytes(body)),
+        )
+        for pk, version, digest, at, correction, body in rows
+    ]
+
+
+def published_body(
+    organisation: Organisation, quarter: transparency.Quarter, version: int
+) -> bytes:
+    found = (
+        ReportPublication.objects.filter(
+            organisation=organisation, quarter=str(quarter), version=version
+        )
+        .values_list("body", flat=True)
+        .first()
+    )
+    if found is None:
+        raise InvalidInput("There is no such published version.", fields={"version": "Unknown."})
+    return bytes(found)
+
+
+def check_file(organisation: Organisation, data: bytes) -> Published | None:
+    """The published version whose file is exactly ``data``, if any (a changed file, or one
+    never published, matches none)."""
+    digest = hashlib.sha256(data).hexdigest()
+    found = (
+        ReportPublication.objects.filter(organisation=organisation, sha256=digest)
+        .values_list("quarter", "version")
+        .first()
+    )
+    if found is None:
+        return None
+    quarter, version = found
+    for published in publications(organisation, transparency.Quarter.parse(quarter)):
+        if published.version == version:
+            return published
+    return None
