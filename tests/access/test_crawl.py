@@ -134,6 +134,7 @@ ROUTES = {
     "web:party-leave": Route(("POST",), "plain"),
     "web:respondent-notify": Route(("POST",), "case"),
     "web:party-response": Route(("POST",), "plain"),
+    "web:party-step": Route(("POST",), "plain"),
 }
 #: The public pages (no account): what a signed-out visitor gets from each, by method.
 PARTY_PAGES = {
@@ -143,6 +144,7 @@ PARTY_PAGES = {
     "web:party-message": {"POST": {403}},
     "web:party-leave": {"POST": {403}},
     "web:party-response": {"POST": {403}},
+    "web:party-step": {"POST": {403}},
 }
 #: One demo persona per role and relation that matters (the other panel members and
 #: investigators would repeat what these show).

@@ -176,6 +176,7 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
         "sign_offs",
         "letters",
         "transparency",
+        "parties",
     )
     if root.text("schema") not in ("", s.SCHEMA_ID):
         root.error("schema", f"must be {s.SCHEMA_ID!r}")
@@ -217,6 +218,7 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
         sign_offs=_sign_offs(root, measures),
         letters=_letters(root, transitions, sanctions),
         suppression_threshold=_transparency(root),
+        parties=_parties(root, stages, transitions),
     )
 
 
@@ -533,3 +535,43 @@ def _transparency(root: Reader) -> int:
     table = root.table("transparency", required=False)
     table.only("suppression_threshold")
     return table.number("suppression_threshold", required=False, minimum=2, default=5)
+
+
+def _parties(
+    root: Reader, stages: dict[str, s.Stage], transitions: dict[str, s.Transition]
+) -> s.PartyRules:
+    """``[parties]``: required, and every stage needs its words for the parties (a stage a
+    party would see unnamed, or words for a stage that does not exist, is a load error)."""
+    table = root.table("parties")
+    table.only("response_days", "stage_words", "hearing_request", "appeal")
+    words_table = table.table("stage_words")
+    words: dict[str, str] = {}
+    for key in words_table.data:
+        if key not in stages:
+            words_table.error(key, f"unknown stage {key!r}")
+            continue
+        words[key] = words_table.text(key)
+    if words_table.data or "stage_words" in table.data:
+        for key in stages:
+            if key not in words_table.data:
+                words_table.error(key, f"the stage {key!r} needs words for the parties")
+    steps: dict[str, str] = {}
+    for name in ("hearing_request", "appeal"):
+        step = table.text(name, required=False)
+        if step and step not in transitions:
+            table.error(name, f"unknown transition {step!r}")
+        elif step and transitions[step].kind != "move":
+            table.error(name, f"{step!r} must be a plain step (kind 'move')")
+        elif step and name == "appeal":
+            for source in transitions[step].sources:
+                if source in stages and not stages[source].window:
+                    table.error(
+                        name, f"{step!r} starts at {source!r}, a stage with no window to close"
+                    )
+        steps[name] = step
+    return s.PartyRules(
+        response_days=table.number("response_days", minimum=1),
+        stage_words=words,
+        hearing_request=steps["hearing_request"],
+        appeal=steps["appeal"],
+    )

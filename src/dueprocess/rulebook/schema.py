@@ -215,6 +215,19 @@ class LetterTemplate:
 
 
 @dataclass(frozen=True)
+class PartyRules:
+    """What the parties are told and given (``[parties]``): how many days a respondent has to
+    answer the allegations in writing from the notice, the words a party sees for each stage,
+    and which of the rulebook's steps a respondent may take themself (a hearing request, an
+    appeal; "" where the rulebook gives the respondent no such step)."""
+
+    response_days: int
+    stage_words: dict[str, str]
+    hearing_request: str = ""
+    appeal: str = ""
+
+
+@dataclass(frozen=True)
 class ConflictRules:
     political_office_months: int
     party_to_case: bool = True
@@ -255,6 +268,7 @@ class Rulebook:
     letters: dict[str, LetterTemplate] = field(default_factory=dict)
     #: Published counts below this are shown as "fewer than N" (``[transparency]``).
     suppression_threshold: int = 5
+    parties: PartyRules = field(default_factory=lambda: PartyRules(14, {}))
 
     def role_label(self, role: str) -> str:
         return self.roles[role].label if role in self.roles else role.replace("_", " ")

@@ -22,11 +22,11 @@ from dueprocess.cases.queries import case_detail_for
 from dueprocess.letters.queries import letters_on
 from dueprocess.oversight.case_panel import oversight_context_for_case
 from dueprocess.parties.services import (
-    RESPONSE_DAYS,
     party_choices,
     responses_for_case,
     thread_for_case,
 )
+from dueprocess.parties.windows import response_pending_until
 from dueprocess.web.forms.casework import (
     AssignmentForm,
     ContinueMeasureForm,
@@ -67,7 +67,8 @@ def render_case_page(
     context.update(oversight_context_for_case(view.case, view.gate.actor))  # contacts register
     context["party_accesses"], context["party_messages"] = thread_for_case(view.case)
     context["responses"] = responses_for_case(view.case)
-    context["response_days"] = RESPONSE_DAYS
+    context["response_awaited_until"] = response_pending_until(view.case)
+    context["response_days"] = view.case.rulebook.rules.parties.response_days
     context["letters"] = letters_on(view.case)
     context["forms"] = _forms(context, failed)
     context["failed"] = failed

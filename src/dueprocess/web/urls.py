@@ -51,6 +51,7 @@ urlpatterns = [
     path("receipt/case/", public.party_case, name="party-case"),
     path("receipt/case/messages/", public.party_message, name="party-message"),
     path("receipt/case/response/", public.party_response, name="party-response"),
+    path("receipt/case/requests/", public.party_step, name="party-step"),
     path("receipt/leave/", public.party_leave, name="party-leave"),
     path("account/", account.account, name="account-detail"),
     path("account/sign-out-everywhere/", account.sign_out_everywhere, name="sessions-end"),

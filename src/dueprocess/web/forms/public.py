@@ -123,6 +123,21 @@ class ResponseForm(Form):
     )
 
 
+class PartyStepForm(Form):
+    """The respondent's own request (a hearing, an appeal): which one, and why."""
+
+    kind = forms.ChoiceField(
+        choices=[("hearing_request", "A hearing"), ("appeal", "An appeal")],
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(
+        label="Your reasons",
+        widget=text_area(5),
+        max_length=REPORT_LIMIT,
+        help_text="They go on the case file with your request.",
+    )
+
+
 class RespondentNoticeForm(Form):
     email = forms.EmailField(
         label="Respondent's e-mail address",
