@@ -57,6 +57,8 @@ ROUTES = {
     "api-v1:record_decision": Route(("POST",), "case"),
     "api-v1:list_notes": Route(("GET",), "case"),
     "api-v1:add_note": Route(("POST",), "case"),
+    "api-v1:list_redactions": Route(("GET",), "case"),
+    "api-v1:mark_redaction": Route(("POST",), "case"),
     "api-v1:list_assignments": Route(("GET",), "case"),
     "api-v1:assign_person": Route(("POST",), "case"),
     "api-v1:end_assignment": Route(("POST",), "case"),
@@ -133,6 +135,7 @@ ROUTES = {
     "web:party-message": Route(("POST",), "plain"),
     "web:party-leave": Route(("POST",), "plain"),
     "web:respondent-notify": Route(("POST",), "case"),
+    "web:redaction-mark": Route(("POST",), "case"),
     "web:party-response": Route(("POST",), "plain"),
     "web:party-step": Route(("POST",), "plain"),
 }

@@ -470,6 +470,17 @@ CALLS.update(
             lambda w, a: parties.response_submit(access=a, body="I deny it."),
             "party.response_submitted",
         ),
+        "parties.services.redaction_mark": (
+            lambda w: w.case_at("investigation"),
+            lambda w, c: parties.redaction_mark(
+                actor=w.case_manager,
+                case=c,
+                allegation_id=c.allegations.get().pk,
+                passage="3 March",
+                reason="Dates the complainant's presence.",
+            ),
+            "case.redaction_marked",
+        ),
         "parties.services.party_step_take": (
             lambda w: _respondent(w, "notified"),
             lambda w, a: parties.party_step_take(

@@ -65,6 +65,7 @@ COMMITTED: frozenset[str] = frozenset(
         "parties.partyaccess",
         "parties.message",
         "parties.writtenresponse",
+        "parties.redaction",
         "letters.feedbackgiven",
     }
 )

@@ -46,6 +46,7 @@ urlpatterns = [
         casework.respondent_notify,
         name="respondent-notify",
     ),
+    path("cases/<str:reference>/redactions/", casework.redaction_mark, name="redaction-mark"),
     path("report/", public.report, name="report"),
     path("receipt/", public.receipt, name="receipt"),
     path("receipt/case/", public.party_case, name="party-case"),

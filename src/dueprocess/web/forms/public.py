@@ -148,3 +148,22 @@ class RespondentNoticeForm(Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "notice")
         super().__init__(*args, **kwargs)
+
+
+class RedactionForm(Form):
+    """Mark a passage of an allegation to withhold from the respondent."""
+
+    allegation = forms.TypedChoiceField(label="In the allegation", coerce=int)
+    passage = forms.CharField(
+        label="Passage to withhold",
+        widget=text_area(2),
+        max_length=REPORT_LIMIT,
+        help_text="Copy it exactly as it stands; every occurrence in that allegation is shown "
+        "to the respondent as [redacted].",
+    )
+    reason = forms.CharField(label="Why", widget=text_area(2), max_length=MESSAGE_LIMIT)
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "redaction")
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["allegation"]).choices = choices
