@@ -57,6 +57,8 @@ ROUTES = {
     "api-v1:record_decision": Route(("POST",), "case"),
     "api-v1:list_notes": Route(("GET",), "case"),
     "api-v1:add_note": Route(("POST",), "case"),
+    "api-v1:list_redactions": Route(("GET",), "case"),
+    "api-v1:mark_redaction": Route(("POST",), "case"),
     "api-v1:list_assignments": Route(("GET",), "case"),
     "api-v1:assign_person": Route(("POST",), "case"),
     "api-v1:end_assignment": Route(("POST",), "case"),
@@ -134,7 +136,9 @@ ROUTES = {
     "web:party-message": Route(("POST",), "plain"),
     "web:party-leave": Route(("POST",), "plain"),
     "web:respondent-notify": Route(("POST",), "case"),
+    "web:redaction-mark": Route(("POST",), "case"),
     "web:party-response": Route(("POST",), "plain"),
+    "web:party-step": Route(("POST",), "plain"),
 }
 #: The public pages (no account): what a signed-out visitor gets from each, by method.
 PARTY_PAGES = {
@@ -144,6 +148,7 @@ PARTY_PAGES = {
     "web:party-message": {"POST": {403}},
     "web:party-leave": {"POST": {403}},
     "web:party-response": {"POST": {403}},
+    "web:party-step": {"POST": {403}},
 }
 #: One demo persona per role and relation that matters (the other panel members and
 #: investigators would repeat what these show).

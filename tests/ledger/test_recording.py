@@ -34,6 +34,8 @@ from dueprocess.members import matching
 from dueprocess.members import services as member_services
 from dueprocess.oversight import publication, transparency
 from dueprocess.oversight import queries as oversight
+from dueprocess.parties import services as parties
+from dueprocess.parties.models import PartyAccess
 from tests.signing_in import enrol
 from tests.triggers import drop_append_only
 from tests.world import World
@@ -424,6 +426,72 @@ CALLS.update(
         ),
     }
 )
+
+
+def _respondent(w: World, stage: str = "investigation") -> PartyAccess:
+    """A case at ``stage`` whose respondent has been sent notice (and so has a way in)."""
+    case = w.case_at(stage)
+    notice = parties.respondent_notify(actor=w.case_manager, case=case, email="rex@example.org")
+    return notice.access
+
+
+CALLS.update(
+    {
+        "parties.services.respondent_notify": (
+            lambda w: w.case_at("investigation"),
+            lambda w, c: parties.respondent_notify(
+                actor=w.case_manager, case=c, email="rex@example.org"
+            ),
+            "case.respondent_notified",
+        ),
+        "parties.services.staff_message_send": (
+            _respondent,
+            lambda w, a: parties.staff_message_send(
+                actor=w.case_manager, case=a.case, access_id=a.pk, body="When can we talk?"
+            ),
+            "case.message_sent",
+        ),
+        "parties.services.party_message_send": (
+            _respondent,
+            lambda w, a: parties.party_message_send(access=a, body="Any time next week."),
+            "party.message_sent",
+        ),
+        "parties.services.status_for": (
+            _respondent,
+            lambda w, a: parties.status_for(access=a),
+            "party.case_viewed",
+        ),
+        "parties.services.allegations_for": (
+            _respondent,
+            lambda w, a: parties.allegations_for(access=a),
+            "party.allegations_viewed",
+        ),
+        "parties.services.response_submit": (
+            _respondent,
+            lambda w, a: parties.response_submit(access=a, body="I deny it."),
+            "party.response_submitted",
+        ),
+        "parties.services.redaction_mark": (
+            lambda w: w.case_at("investigation"),
+            lambda w, c: parties.redaction_mark(
+                actor=w.case_manager,
+                case=c,
+                allegation_id=c.allegations.get().pk,
+                passage="3 March",
+                reason="Dates the complainant's presence.",
+            ),
+            "case.redaction_marked",
+        ),
+        "parties.services.party_step_take": (
+            lambda w: _respondent(w, "notified"),
+            lambda w, a: parties.party_step_take(
+                access=a, kind="appeal", reason="The panel did not hear my witness."
+            ),
+            "case.transitioned",
+        ),
+    }
+)
+
 for _figure in ("alerts_for", "dashboard_for"):
     CALLS[f"oversight.queries.{_figure}"] = (
         lambda w: None,
@@ -466,6 +534,7 @@ WALKED_MODULES = (
     "dueprocess.oversight.queries",
     "dueprocess.oversight.publication",
     "dueprocess.ledger.proofs",
+    "dueprocess.parties.services",
 )
 #: Functions that take an actor but neither change anything nor return case data.
 NOT_RECORDED = {
@@ -476,6 +545,7 @@ NOT_RECORDED = {
     "require_administrator": "a check: it records only a refusal",
     "staff_of": "the organisation's accounts and roles for its administrator, no case data",
     "interests_to_review": "staff's declarations for the head of complaints, no case data",
+    "party_steps_open": "part of status_for, whose entry covers it",
 }
 
 
@@ -494,7 +564,9 @@ def public_services() -> set[str]:
             home = function.__module__
             if not home.startswith(module_name):
                 continue
-            if "actor" in inspect.signature(function).parameters and name not in NOT_RECORDED:
+            parameters = inspect.signature(function).parameters
+            acts = "actor" in parameters or "access" in parameters  # staff, or a party
+            if acts and name not in NOT_RECORDED:
                 names.add(f"{module_name.removeprefix('dueprocess.')}.{name}")
     exported_elsewhere = {n for n in names if n.startswith("cases.services.")}
     # a function exported by cases.services is walked once, under that name

@@ -59,7 +59,8 @@ def test_the_notice_is_e_mailed_with_an_access_code_and_recorded(
     access = PartyAccess.objects.get(case=case, role=PartyAccess.Role.RESPONDENT)
     assert access.receipt_digest == receipts.digest(code.replace(" ", ""))
     assert code != receipt and "password" not in mail.outbox[0].body.lower()
-    assert access.respond_by == clock.today() + dt.timedelta(days=14)
+    days = world.rules.parties.response_days
+    assert access.respond_by == clock.today() + dt.timedelta(days=days)
     [(entry, details)] = entries_since(start, "case.respondent_notified")
     assert entry.actor == actor_pseudonym(world.intake)
     assert details["respond_by"] == str(access.respond_by)

@@ -269,3 +269,56 @@ def test_the_report_publishers_come_from_the_rulebook_and_can_only_narrow_the_po
         "broken.toml: transparency.publishers: 'investigator' may not publish the report"
         " (choose among case_manager, oversight)"
     ]
+
+
+def _without_parties(text: str) -> str:
+    return text[: text.index("[parties]")]
+
+
+def test_a_rulebook_without_a_parties_table_still_loads_with_the_stage_labels():
+    rules = parse_rulebook(_without_parties(PARTY).encode())
+    assert rules.parties.response_days == 14
+    assert rules.parties.stage_words == {key: st.label for key, st in rules.stages.items()}
+    assert rules.parties.hearing_request == "" and rules.parties.appeal == ""
+
+
+def test_the_response_window_is_required_and_positive():
+    text = PARTY.replace("response_days = 14", "")
+    assert "broken.toml: parties.response_days: is required but missing" in problems(text)
+    text = PARTY.replace("response_days = 14", "response_days = 0")
+    assert any("parties.response_days: must be at least 1" in p for p in problems(text))
+
+
+def test_every_stage_needs_words_for_the_parties_and_only_real_stages_have_them():
+    missing = PARTY.replace('appeal = "Under appeal."\n', "")
+    assert (
+        "broken.toml: parties.stage_words.appeal: the stage 'appeal' needs words for the parties"
+        in problems(missing)
+    )
+    unknown = PARTY + 'apeal = "Under apeal."\n'
+    assert "broken.toml: parties.stage_words.apeal: unknown stage 'apeal'" in problems(unknown)
+
+
+def test_an_unknown_key_in_parties_is_a_load_error():
+    text = PARTY.replace("response_days = 14", "response_days = 14\nrespons_days = 3")
+    assert any("parties.respons_days: is not a known key here" in p for p in problems(text))
+
+
+def test_the_respondents_own_steps_must_be_plain_steps_of_the_rulebook():
+    text = PARTY.replace('appeal = "lodge_appeal"', 'appeal = "lodge_apeal"')
+    assert "broken.toml: parties.appeal: unknown transition 'lodge_apeal'" in problems(text)
+    text = PARTY.replace('hearing_request = "request_hearing"', 'hearing_request = "decide"')
+    assert "broken.toml: parties.hearing_request: 'decide' must be a plain step (kind 'move')" in (
+        problems(text)
+    )
+    # an appeal must start from a stage with a window, or "within the window" means nothing
+    text = PARTY.replace('appeal = "lodge_appeal"', 'appeal = "acknowledge"')
+    found = problems(text)
+    assert any("'acknowledge' starts at 'received', a stage with no window" in p for p in found)
+
+
+def test_the_bundled_rulebooks_give_the_parties_words_for_every_stage():
+    for name in ("party", "university"):
+        rules = parse_rulebook(bundled(name).read_bytes())
+        assert set(rules.parties.stage_words) == set(rules.stages)
+        assert rules.parties.response_days >= 1

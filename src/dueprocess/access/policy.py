@@ -252,6 +252,8 @@ PARTY_ACTIONS = (
     "party.message",  # send a message to the case team
     "party.allegations",  # read the allegations (the notice), complainant withheld if anonymous
     "party.respond",  # answer the allegations in writing before the decision
+    "party.request_hearing",  # ask for a hearing, where the rulebook gives the respondent one
+    "party.appeal",  # lodge an appeal within the rulebook's appeal window
 )
 PARTY_PERMITS: dict[str, frozenset[str]] = {
     COMPLAINANT_OF_CASE: frozenset({"party.view", "party.message"}),

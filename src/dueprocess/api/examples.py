@@ -40,6 +40,14 @@ NOTE: dict[str, Any] = {
     "body": "Interviewed the complainant by video call; notes filed.",
     "created_at": "2026-03-20T16:05:00Z",
 }
+REDACTION: dict[str, Any] = {
+    "id": 4,
+    "allegation": 7,
+    "passage": "in front of Dana Witness",
+    "reason": "Names a witness who has not agreed to be named to the respondent.",
+    "marked_by": PERSON,
+    "marked_at": "2026-03-21T09:30:00Z",
+}
 ASSIGNMENT: dict[str, Any] = {
     "id": 12,
     "person": PERSON,
@@ -126,6 +134,7 @@ DETAIL: dict[str, Any] = STATE | {
     ],
     "allegations": [
         {
+            "id": 7,
             "category": "antisemitism",
             "summary": "Shared the post on 3 March.",
             "occurred_on": "2026-03-03",

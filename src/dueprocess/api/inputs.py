@@ -18,6 +18,7 @@ from dueprocess.api.types import (
     DateTime,
     Email,
     Flag,
+    Identifier,
     JsonInt,
     Key,
     OptionalEmail,
@@ -123,6 +124,12 @@ class DecisionIn(Strict):
 
 class NoteIn(Strict):
     body: Text
+
+
+class RedactionIn(Strict):
+    allegation: Identifier = Field(description="The id of one of the case's allegations.")
+    passage: Text = Field(description="The passage to withhold, exactly as it stands.")
+    reason: Text
 
 
 class AssignIn(Strict):

@@ -53,10 +53,20 @@ class PartyOut(Schema):
 
 
 class AllegationOut(Schema):
+    id: int
     category: str
     summary: str
     occurred_on: dt.date | None
     source: str
+
+
+class RedactionOut(Schema):
+    id: int
+    allegation: int
+    passage: str
+    reason: str
+    marked_by: Person
+    marked_at: dt.datetime
 
 
 class NoteOut(Schema):

@@ -133,6 +133,7 @@ def party(item: Party) -> dict[str, Any]:
 
 def allegation(item: Any) -> dict[str, Any]:
     return {
+        "id": item.pk,
         "category": item.category,
         "summary": item.summary,
         "occurred_on": item.occurred_on,
@@ -282,3 +283,14 @@ def member(item: Member) -> dict[str, Any]:
 
 def candidate(item: Candidate) -> dict[str, Any]:
     return {"member": member(item.member), "score": item.score, "reasons": list(item.reasons)}
+
+
+def redaction(item: Any) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "allegation": item.allegation_id,
+        "passage": item.passage,
+        "reason": item.reason,
+        "marked_by": person(item.marked_by),
+        "marked_at": item.marked_at,
+    }

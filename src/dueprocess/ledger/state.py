@@ -66,6 +66,7 @@ COMMITTED: frozenset[str] = frozenset(
         "parties.message",
         "parties.writtenresponse",
         "oversight.reportpublication",
+        "parties.redaction",
         "letters.feedbackgiven",
     }
 )

@@ -75,3 +75,26 @@ class WrittenResponse(models.Model):
 
     def __str__(self) -> str:
         return f"Response on case {self.case_id}"
+
+
+class Redaction(models.Model):
+    """A passage of an allegation that staff marked to be withheld from the respondent before
+    the file is shared: every occurrence of ``passage`` in that allegation's text is shown to
+    the respondent as "[redacted]". Never edited; the case text itself is never changed."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="redactions")
+    allegation = models.ForeignKey(
+        "cases.Allegation", on_delete=models.PROTECT, related_name="redactions"
+    )
+    passage = models.TextField()
+    reason = models.TextField()
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    marked_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("marked_at", "pk")
+
+    def __str__(self) -> str:
+        return f"Redaction on case {self.case_id}"

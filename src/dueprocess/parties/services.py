@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -25,7 +25,7 @@ from dueprocess.errors import InvalidInput, NotFound
 from dueprocess.ledger.record import record
 from dueprocess.lib import clock
 from dueprocess.parties import receipts
-from dueprocess.parties.models import Message, PartyAccess, WrittenResponse
+from dueprocess.parties.models import Message, PartyAccess, Redaction, WrittenResponse
 
 if TYPE_CHECKING:
     from dueprocess.accounts.models import Unit, User
@@ -246,16 +246,8 @@ class PartyStatus:
     deadlines: list[Deadline]
     messages: list[Message]
     outcome: str
-
-
-#: What each phase of the rulebook's process means, in words for a party.
-PHASE_WORDS = {
-    "intake": "Received: the complaints team is checking whether it can be taken forward.",
-    "investigation": "Being investigated.",
-    "decision": "Awaiting a decision.",
-    "after_decision": "Decided; the parties are being told the outcome.",
-    "closed": "Closed.",
-}
+    #: The respondent's own steps open now (a hearing request, an appeal in its window).
+    steps: list[PartyStep] = field(default_factory=list)
 
 
 def status_for(*, access: PartyAccess) -> PartyStatus:
@@ -294,13 +286,14 @@ def status_for(*, access: PartyAccess) -> PartyStatus:
         deadlines=_deadlines(case) if access.role == PartyAccess.Role.COMPLAINANT else _due(access),
         messages=list(Message.objects.filter(access=access).select_related("author")),
         outcome=_outcome(case),
+        steps=party_steps_open(access=access, case=case),
     )
 
 
 def _stage_words(case: Case) -> str:
-    stage = case.rulebook.rules.stages.get(case.stage)
-    phase = stage.phase if stage is not None else ""
-    return PHASE_WORDS.get(phase, "In progress.")
+    """The rulebook's words for the parties (``[parties.stage_words]``, one per stage: the
+    loader refuses a rulebook that leaves a stage without them)."""
+    return case.rulebook.rules.parties.stage_words[case.stage]
 
 
 def _deadlines(case: Case) -> list[Deadline]:
@@ -417,10 +410,6 @@ def party_choices(case: Case) -> list[tuple[int, str]]:
     ]
 
 
-#: How long a respondent has to answer the allegations in writing, from the notice (days).
-RESPONSE_DAYS = 14
-
-
 @dataclass(frozen=True)
 class Notice:
     access: PartyAccess
@@ -430,7 +419,8 @@ class Notice:
 @recorded_denials
 def respondent_notify(*, actor: User, case: Case, email: str = "") -> Notice:
     """Send the respondent notice of the allegations, with a personal access code (16 digits,
-    the same kind as a receipt) by e-mail — never a password — and a date to answer by. A new
+    the same kind as a receipt) by e-mail — never a password — and a date to answer by (the
+    rulebook's ``[parties] response_days`` from today). A new
     notice withdraws the code of an earlier one. Who may: whoever may add a note to the case."""
     with transaction.atomic():
         case = lock_case(case)
@@ -454,7 +444,7 @@ def respondent_notify(*, actor: User, case: Case, email: str = "") -> Notice:
             receipt_digest=digest,
             consent_to_contact=True,
             issued_at=now,
-            respond_by=now.date() + dt.timedelta(days=RESPONSE_DAYS),
+            respond_by=now.date() + dt.timedelta(days=case.rulebook.rules.parties.response_days),
         )
         record(
             actor=actor,
@@ -555,9 +545,15 @@ def allegations_for(*, access: PartyAccess) -> Allegations:
         )
     complainant = Party.objects.filter(case=case, role=Party.Role.COMPLAINANT).first()
     shown = complainant.display_name if complainant and not complainant.anonymous else ""
+    marked: dict[int, list[str]] = {}
+    for redaction in Redaction.objects.filter(case=case):
+        marked.setdefault(redaction.allegation_id, []).append(redaction.passage)
     return Allegations(
         complainant=shown or "Withheld: the complaint was made anonymously",
-        items=[(a.summary, a.occurred_on) for a in case.allegations.order_by("pk")],
+        items=[
+            (redacted(a.summary, marked.get(a.pk, [])), a.occurred_on)
+            for a in case.allegations.order_by("pk")
+        ],
         respond_by=access.respond_by,
         response=WrittenResponse.objects.filter(access=access).first(),
     )
@@ -566,3 +562,144 @@ def allegations_for(*, access: PartyAccess) -> Allegations:
 def responses_for_case(case: Case) -> list[WrittenResponse]:
     """The respondents' written responses, for a page that has recorded its read of the case."""
     return list(WrittenResponse.objects.filter(case=case).order_by("submitted_at"))
+
+
+#: The respondent's own steps: which ``[parties]`` key names the rulebook's step, the gate's
+#: action, and the words for a refusal.
+PARTY_STEPS = {
+    "hearing_request": ("party.request_hearing", "a request for a hearing"),
+    "appeal": ("party.appeal", "an appeal"),
+}
+
+
+@dataclass(frozen=True)
+class PartyStep:
+    """A step the respondent may take now from their own view, and until when."""
+
+    kind: str
+    label: str
+    until: dt.date | None
+
+
+def party_steps_open(*, access: PartyAccess, case: Case) -> list[PartyStep]:
+    """The respondent's own steps (hearing request, appeal) that can be taken now: the
+    rulebook names them, the case is at a stage they start from, they were not taken before
+    where the rulebook allows them once, and an appeal's window is still open."""
+    if access.role != PartyAccess.Role.RESPONDENT or not access.active:
+        return []
+    from dueprocess.cases.services.common import taken_steps
+
+    rules = case.rulebook.rules
+    taken = taken_steps(case)
+    open_steps = []
+    for kind in PARTY_STEPS:
+        key = getattr(rules.parties, kind)
+        step = rules.transitions.get(key) if key else None
+        if step is None or case.stage not in step.sources or (step.once and key in taken):
+            continue
+        until = case.stage_due_on if rules.stages[case.stage].window else None
+        if kind == "appeal" and (until is None or clock.today() > until):
+            continue
+        open_steps.append(PartyStep(kind=kind, label=step.label, until=until))
+    return open_steps
+
+
+def party_step_take(*, access: PartyAccess, kind: str, reason: str) -> Case:
+    """The respondent asks for a hearing or lodges an appeal themself, through the same step
+    staff take for a request on paper (``take_move``), recorded under the party's pseudonym.
+    An appeal is refused once the rulebook's appeal window has closed."""
+    from dueprocess.cases.services.transitions import take_move
+
+    if kind not in PARTY_STEPS:
+        raise InvalidInput("No such request.", fields={"kind": "Choose a request."})
+    action, words = PARTY_STEPS[kind]
+    with transaction.atomic():
+        case = lock_case(access.case)
+        verdict = _require_party(access, case, action)
+        key = getattr(case.rulebook.rules.parties, kind)
+        if not key:
+            raise InvalidInput(
+                f"The rules of this procedure do not provide for {words} by the respondent.",
+                fields={"reason": "Not available."},
+            )
+        if kind not in {s.kind for s in party_steps_open(access=access, case=case)}:
+            raise InvalidInput(
+                f"{words.capitalize()} cannot be made at this stage of the case"
+                + (" (the appeal window has closed)." if kind == "appeal" else "."),
+                fields={"reason": "Not available now."},
+            )
+        text = clean_text(reason, "reason")
+        take_move(
+            case,
+            transition=key,
+            reason=text,
+            actor=None,
+            role=verdict.role,
+            party_access_id=access.pk,
+        )
+        return case
+
+
+REDACTED = "[redacted]"
+
+
+def redacted(text: str, passages: list[str]) -> str:
+    """``text`` with every occurrence of each marked passage replaced by "[redacted]" (the
+    longest passages first, so that a passage inside another is not left half-shown)."""
+    for passage in sorted(passages, key=len, reverse=True):
+        text = text.replace(passage, REDACTED)
+    return text
+
+
+@recorded_denials
+def redaction_mark(
+    *, actor: User, case: Case, allegation_id: int, passage: str, reason: str
+) -> Redaction:
+    """Mark a passage of an allegation to be withheld from the respondent (a witness's name, a
+    detail that would identify an anonymous complainant): the respondent's view shows it as
+    "[redacted]" wherever it occurs in that allegation. The case text is not changed, so the
+    team and the panel still read it whole. Who may: whoever may add a note to the case."""
+    with transaction.atomic():
+        case = lock_case(case)
+        require(actor, "case.view", case)
+        decision = require(actor, "case.note", case)
+        allegation = case.allegations.filter(pk=allegation_id).first()
+        if allegation is None:
+            raise InvalidInput(
+                "No such allegation on this case.", fields={"allegation": "Choose one."}
+            )
+        text = clean_text(passage, "passage", limit=REPORT_LIMIT)
+        why = clean_text(reason, "reason", limit=MESSAGE_LIMIT)
+        count = allegation.summary.count(text)
+        if count == 0:
+            raise InvalidInput(
+                "That passage is not in the allegation's text: copy it exactly as it stands.",
+                fields={"passage": "Not found in the allegation."},
+            )
+        redaction = Redaction.objects.create(
+            case=case,
+            allegation=allegation,
+            passage=text,
+            reason=why,
+            marked_by=actor,
+            marked_at=clock.now(),
+        )
+        record(
+            actor=actor,
+            action="case.redaction_marked",
+            case=case,
+            role=decision.role,
+            details={
+                "redaction": redaction.pk,
+                "allegation": allegation.pk,
+                "sha256": _body_digest(text),
+                "occurrences": count,
+                "reason": why,
+            },
+        )
+        return redaction
+
+
+def redactions_for_case(case: Case) -> list[Redaction]:
+    """The marked passages, for a page that has recorded its read of the case."""
+    return list(Redaction.objects.filter(case=case).select_related("marked_by", "allegation"))

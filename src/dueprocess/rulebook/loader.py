@@ -176,6 +176,7 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
         "sign_offs",
         "letters",
         "transparency",
+        "parties",
     )
     if root.text("schema") not in ("", s.SCHEMA_ID):
         root.error("schema", f"must be {s.SCHEMA_ID!r}")
@@ -219,6 +220,7 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
         letters=_letters(root, transitions, sanctions),
         suppression_threshold=transparency[0],
         report_publishers=transparency[1],
+        parties=_parties(root, stages, transitions),
     )
 
 
@@ -546,3 +548,55 @@ def _transparency(root: Reader) -> tuple[int, tuple[str, ...]]:
                 f" {', '.join(s.REPORT_PUBLISHERS)})",
             )
     return threshold, publishers
+
+
+#: The respondent's days to answer under a rulebook with no ``[parties]`` table.
+DEFAULT_RESPONSE_DAYS = 14
+
+
+def _parties(
+    root: Reader, stages: dict[str, s.Stage], transitions: dict[str, s.Transition]
+) -> s.PartyRules:
+    """``[parties]``: once a rulebook has it, every stage needs its words for the parties (a
+    stage a party would see unnamed, or words for a stage that does not exist, is a load error).
+    A rulebook written before the table existed -- the versions stored with past cases among
+    them -- still loads: its parties read each stage's own label, have 14 days to respond and no
+    steps of their own."""
+    if "parties" not in root.data:
+        return s.PartyRules(
+            response_days=DEFAULT_RESPONSE_DAYS,
+            stage_words={key: stage.label for key, stage in stages.items()},
+        )
+    table = root.table("parties")
+    table.only("response_days", "stage_words", "hearing_request", "appeal")
+    words_table = table.table("stage_words")
+    words: dict[str, str] = {}
+    for key in words_table.data:
+        if key not in stages:
+            words_table.error(key, f"unknown stage {key!r}")
+            continue
+        words[key] = words_table.text(key)
+    if words_table.data or "stage_words" in table.data:
+        for key in stages:
+            if key not in words_table.data:
+                words_table.error(key, f"the stage {key!r} needs words for the parties")
+    steps: dict[str, str] = {}
+    for name in ("hearing_request", "appeal"):
+        step = table.text(name, required=False)
+        if step and step not in transitions:
+            table.error(name, f"unknown transition {step!r}")
+        elif step and transitions[step].kind != "move":
+            table.error(name, f"{step!r} must be a plain step (kind 'move')")
+        elif step and name == "appeal":
+            for source in transitions[step].sources:
+                if source in stages and not stages[source].window:
+                    table.error(
+                        name, f"{step!r} starts at {source!r}, a stage with no window to close"
+                    )
+        steps[name] = step
+    return s.PartyRules(
+        response_days=table.number("response_days", minimum=1),
+        stage_words=words,
+        hearing_request=steps["hearing_request"],
+        appeal=steps["appeal"],
+    )

@@ -219,6 +219,19 @@ class LetterTemplate:
 
 
 @dataclass(frozen=True)
+class PartyRules:
+    """What the parties are told and given (``[parties]``): how many days a respondent has to
+    answer the allegations in writing from the notice, the words a party sees for each stage,
+    and which of the rulebook's steps a respondent may take themself (a hearing request, an
+    appeal; "" where the rulebook gives the respondent no such step)."""
+
+    response_days: int
+    stage_words: dict[str, str]
+    hearing_request: str = ""
+    appeal: str = ""
+
+
+@dataclass(frozen=True)
 class ConflictRules:
     political_office_months: int
     party_to_case: bool = True
@@ -261,6 +274,7 @@ class Rulebook:
     suppression_threshold: int = 5
     #: The roles that publish the transparency report (``[transparency] publishers``).
     report_publishers: tuple[str, ...] = REPORT_PUBLISHERS
+    parties: PartyRules = field(default_factory=lambda: PartyRules(14, {}))
 
     def role_label(self, role: str) -> str:
         return self.roles[role].label if role in self.roles else role.replace("_", " ")

@@ -22,11 +22,13 @@ from dueprocess.cases.queries import case_detail_for
 from dueprocess.letters.queries import letters_on
 from dueprocess.oversight.case_panel import oversight_context_for_case
 from dueprocess.parties.services import (
-    RESPONSE_DAYS,
     party_choices,
+    redacted,
+    redactions_for_case,
     responses_for_case,
     thread_for_case,
 )
+from dueprocess.parties.windows import response_pending_until
 from dueprocess.web.forms.casework import (
     AssignmentForm,
     ContinueMeasureForm,
@@ -36,7 +38,7 @@ from dueprocess.web.forms.casework import (
     LiftMeasureForm,
     NoteForm,
 )
-from dueprocess.web.forms.public import RespondentNoticeForm, StaffMessageForm
+from dueprocess.web.forms.public import RedactionForm, RespondentNoticeForm, StaffMessageForm
 from dueprocess.web.forms.steps import step_form
 from dueprocess.web.timeline import before_param, case_history
 
@@ -67,7 +69,10 @@ def render_case_page(
     context.update(oversight_context_for_case(view.case, view.gate.actor))  # contacts register
     context["party_accesses"], context["party_messages"] = thread_for_case(view.case)
     context["responses"] = responses_for_case(view.case)
-    context["response_days"] = RESPONSE_DAYS
+    context["redactions"] = redactions_for_case(view.case)
+    context["respondent_sees"] = _as_the_respondent_sees(context["redactions"])
+    context["response_awaited_until"] = response_pending_until(view.case)
+    context["response_days"] = view.case.rulebook.rules.parties.response_days
     context["letters"] = letters_on(view.case)
     context["forms"] = _forms(context, failed)
     context["failed"] = failed
@@ -88,6 +93,7 @@ def _forms(context: dict[str, Any], failed: Failed | None) -> dict[str, Any]:
         "impose": ImposeMeasureForm(case=case) if allowed["interim"] else None,
         "message": _message_form(case) if allowed["note"] else None,
         "notice": RespondentNoticeForm() if allowed["note"] else None,
+        "redaction": RedactionForm(choices=allegation_choices(case)) if allowed["note"] else None,
         "lift": {
             m.pk: LiftMeasureForm(measure_id=m.pk)
             for m in context["measures"]
@@ -103,6 +109,22 @@ def _forms(context: dict[str, Any], failed: Failed | None) -> dict[str, Any]:
     if failed is not None:
         _swap_in(built, failed)
     return built
+
+
+def allegation_choices(case: Case) -> list[tuple[int, str]]:
+    """The case's allegations, to choose where a passage is marked for redaction."""
+    return [
+        (a.pk, f"{number}. {a.summary[:60]}")
+        for number, a in enumerate(case.allegations.order_by("pk"), start=1)
+    ]
+
+
+def _as_the_respondent_sees(redactions: list[Any]) -> list[str]:
+    """Each redacted allegation's text as the respondent reads it, for the team to check."""
+    passages: dict[Any, list[str]] = {}
+    for r in redactions:
+        passages.setdefault(r.allegation, []).append(r.passage)
+    return [redacted(a.summary, marked) for a, marked in passages.items()]
 
 
 def _message_form(case: Case) -> StaffMessageForm | None:

@@ -16,7 +16,7 @@ from dueprocess.api import render
 from dueprocess.api.auth import actor
 from dueprocess.api.docs import documented, link
 from dueprocess.api.endpoints.cases import Ref
-from dueprocess.api.inputs import AssignIn, MeasureIn, NoteIn, ReasonIn
+from dueprocess.api.inputs import AssignIn, MeasureIn, NoteIn, ReasonIn, RedactionIn
 from dueprocess.api.lookups import assignment_on, case_by_reference, measure_on, staff_by_email
 from dueprocess.api.outputs import (
     AssignmentOut,
@@ -24,6 +24,7 @@ from dueprocess.api.outputs import (
     MeasureOut,
     NoteOut,
     RecommendationOut,
+    RedactionOut,
 )
 from dueprocess.api.types import MAX_ID
 from dueprocess.cases import services as svc
@@ -72,6 +73,59 @@ def add_note(request: HttpRequest, ref: Ref, payload: NoteIn) -> Status[dict[str
     user = actor(request)
     note = svc.note_add(actor=user, case=case_to_change(user, ref), body=payload.body)
     return Status(201, render.note(note))
+
+
+@router.get(
+    "/cases/{ref}/redactions",
+    response=list[RedactionOut],
+    **documented(
+        "listRedactions",
+        "List the passages withheld from the respondent",
+        "Oldest first. Each marked passage is shown to the respondent as [redacted] wherever"
+        " it occurs in its allegation. A recorded view of the case file.",
+        response=[ex.REDACTION],
+        **_READ,
+    ),
+)
+def list_redactions(request: HttpRequest, ref: Ref) -> list[dict[str, Any]]:
+    from dueprocess.parties.services import redactions_for_case
+
+    case = case_detail_for(actor(request), ref).case
+    return [render.redaction(r) for r in redactions_for_case(case)]
+
+
+@router.post(
+    "/cases/{ref}/redactions",
+    response={201: RedactionOut},
+    **documented(
+        "markRedaction",
+        "Mark a passage to withhold from the respondent",
+        "Before the file is shared: the passage must occur in the allegation's text. Marks are"
+        " never edited; the case text itself is not changed.",
+        scope="cases:write",
+        errors=_WRITE_ERRORS,
+        status=201,
+        request={k: ex.REDACTION[k] for k in ("allegation", "passage", "reason")},
+        response=ex.REDACTION,
+        links={
+            "ListRedactionsAgain": link(
+                "listRedactions", "The marked passages.", ref="$request.path.ref"
+            )
+        },
+    ),
+)
+def mark_redaction(request: HttpRequest, ref: Ref, payload: RedactionIn) -> Status[dict[str, Any]]:
+    from dueprocess.parties.services import redaction_mark
+
+    user = actor(request)
+    made = redaction_mark(
+        actor=user,
+        case=case_to_change(user, ref),
+        allegation_id=payload.allegation,
+        passage=payload.passage,
+        reason=payload.reason,
+    )
+    return Status(201, render.redaction(made))
 
 
 @router.get(

@@ -183,6 +183,7 @@ def decision_record(
         gap = s.departure(rules, recommended=recommended, decided=(finding, sanctions))
         outside = s.outside_guideline(rules, case.category, finding, sanctions)
         _require_reasons(text, gap, outside)
+        _require_reasons_before_response(case, text)
         made = Decision.objects.create(
             case=case,
             kind=Decision.Kind.APPEAL if previous else Decision.Kind.PANEL,
@@ -261,6 +262,21 @@ def _require_reasons(text: str, gap: s.Departure, outside: str) -> None:
         raise ReasonRequired(
             f"This outcome is outside the guideline ({outside}); give written reasons.",
             fields={"reasons": "Required outside the guideline range."},
+        )
+
+
+def _require_reasons_before_response(case: Case, text: str) -> None:
+    """The respondent is heard before the decision: while their written response is awaited
+    (the date in the notice has not passed and none came in), deciding needs a recorded
+    reason for not waiting."""
+    from dueprocess.parties.windows import response_pending_until
+
+    due = response_pending_until(case)
+    if due is not None and not text:
+        raise ReasonRequired(
+            f"The respondent's written response is due by {due:%d %B %Y} and has not come in:"
+            " give the reason for deciding before then.",
+            fields={"reasons": "Required while the respondent's response is awaited."},
         )
 
 

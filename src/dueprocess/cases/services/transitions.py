@@ -35,25 +35,44 @@ def case_transition(
         gate.require("case.view")
         workflow_of(case).transition(transition)  # an unknown step is illegal, not forbidden
         decision = gate.require("case.transition", transition=transition)
-        text = clean_text(reason, "reason", required=False)
-        step = workflow_of(case).check(
-            stage=case.stage, key=transition, kind="move", reason=text, taken=taken_steps(case)
-        )
-        _require_reason_in_window(case, step.key, text)
-        change = move(case, actor=actor, step=step, reason=text)
-        record(
-            actor=actor,
-            action="case.transitioned",
-            case=case,
-            role=decision.role,
-            details={
-                "transition": step.key,
-                "from": change.old_stage,
-                "to": change.new_stage,
-                "reason": text,
-            },
-        )
+        take_move(case, transition=transition, reason=reason, actor=actor, role=decision.role)
         return case
+
+
+def take_move(
+    case: Case,
+    *,
+    transition: str,
+    reason: str,
+    actor: User | None,
+    role: str,
+    party_access_id: int | None = None,
+) -> None:
+    """Move the locked, already-gated ``case`` along a ``move`` step and record it: the one
+    way a plain step is taken, whether by staff (``actor``) or by a party of the case
+    (``party_access_id``, recorded under the party's pseudonym; ``actor`` None)."""
+    text = clean_text(reason, "reason", required=False)
+    step = workflow_of(case).check(
+        stage=case.stage, key=transition, kind="move", reason=text, taken=taken_steps(case)
+    )
+    _require_reason_in_window(case, step.key, text)
+    change = move(case, actor=actor, step=step, reason=text)
+    details = {
+        "transition": step.key,
+        "from": change.old_stage,
+        "to": change.new_stage,
+        "reason": text,
+    }
+    if party_access_id is not None:
+        details["by"] = role
+    record(
+        actor=actor,
+        action="case.transitioned",
+        case=case,
+        role=role,
+        details=details,
+        party_access_id=party_access_id,
+    )
 
 
 def _require_reason_in_window(case: Case, transition: str, reason: str) -> None:

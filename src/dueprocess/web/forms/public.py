@@ -123,6 +123,21 @@ class ResponseForm(Form):
     )
 
 
+class PartyStepForm(Form):
+    """The respondent's own request (a hearing, an appeal): which one, and why."""
+
+    kind = forms.ChoiceField(
+        choices=[("hearing_request", "A hearing"), ("appeal", "An appeal")],
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(
+        label="Your reasons",
+        widget=text_area(5),
+        max_length=REPORT_LIMIT,
+        help_text="They go on the case file with your request.",
+    )
+
+
 class RespondentNoticeForm(Form):
     email = forms.EmailField(
         label="Respondent's e-mail address",
@@ -133,3 +148,22 @@ class RespondentNoticeForm(Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "notice")
         super().__init__(*args, **kwargs)
+
+
+class RedactionForm(Form):
+    """Mark a passage of an allegation to withhold from the respondent."""
+
+    allegation = forms.TypedChoiceField(label="In the allegation", coerce=int)
+    passage = forms.CharField(
+        label="Passage to withhold",
+        widget=text_area(2),
+        max_length=REPORT_LIMIT,
+        help_text="Copy it exactly as it stands; every occurrence in that allegation is shown "
+        "to the respondent as [redacted].",
+    )
+    reason = forms.CharField(label="Why", widget=text_area(2), max_length=MESSAGE_LIMIT)
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "redaction")
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["allegation"]).choices = choices

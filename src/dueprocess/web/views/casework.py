@@ -171,6 +171,30 @@ def respondent_notify(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
+def redaction_mark(request: HttpRequest, reference: str) -> HttpResponse:
+    from dueprocess.parties.services import redaction_mark as mark
+    from dueprocess.web.casepage import allegation_choices
+    from dueprocess.web.forms.public import RedactionForm
+
+    case = case_to_change(staff(request), reference)
+    form = RedactionForm(request.POST, choices=allegation_choices(case))
+
+    def act() -> object:
+        data = form.cleaned_data
+        return mark(
+            actor=staff(request),
+            case=case,
+            allegation_id=data["allegation"],
+            passage=data["passage"],
+            reason=data["reason"],
+        )
+
+    return submit(request, case, "redaction", form, act, "Passage marked for redaction.")
+
+
+@login_required
+@require_POST
+@domain_errors
 def feedback_add(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_to_change(staff(request), reference)
     form = FeedbackForm(request.POST)

@@ -27,6 +27,7 @@ from dueprocess.web.forms import show_domain_error
 from dueprocess.web.forms.public import (
     REPORT_ALIASES,
     PartyMessageForm,
+    PartyStepForm,
     ReceiptForm,
     ReportForm,
     ResponseForm,
@@ -168,6 +169,7 @@ def _status_page(
     form: PartyMessageForm | None = None,
     status: int = 200,
     response_form: ResponseForm | None = None,
+    step_form: PartyStepForm | None = None,
 ) -> HttpResponse:
     view = parties.status_for(access=access)
     context = {
@@ -178,6 +180,18 @@ def _status_page(
     if access.role == PartyAccess.Role.RESPONDENT:
         context["allegations"] = parties.allegations_for(access=access)
         context["response_form"] = response_form or ResponseForm()
+        failed_kind = step_form.data.get("kind") if step_form is not None else None
+        context["step_forms"] = [
+            (
+                step,
+                step_form
+                if step_form is not None and failed_kind == step.kind
+                else PartyStepForm(initial={"kind": step.kind}, auto_id=f"id_{step.kind}_%s"),
+            )
+            for step in view.steps
+        ]
+        context["step_failed"] = step_form
+        context["step_failed_shown"] = any(s.kind == failed_kind for s in view.steps)
     return render(request, "web/public/party_case.html", context, status=status)
 
 
@@ -226,6 +240,26 @@ def party_response(request: HttpRequest) -> HttpResponse:
         show_domain_error(form, error, {"body": "body"})
         return _status_page(request, access, status=error.status, response_form=form)
     return redirect(reverse("web:party-case") + "#allegations")
+
+
+@require_POST
+def party_step(request: HttpRequest) -> HttpResponse:
+    access = _party_access(request)
+    if access is None:
+        return redirect("web:receipt")
+    form = PartyStepForm(request.POST, auto_id=f"id_{request.POST.get('kind', '')[:20]}_%s")
+    if not form.is_valid():
+        return _status_page(request, access, status=422, step_form=form)
+    try:
+        parties.party_step_take(
+            access=access, kind=form.cleaned_data["kind"], reason=form.cleaned_data["reason"]
+        )
+    except NotFound:
+        return redirect("web:receipt")
+    except DomainError as error:
+        show_domain_error(form, error, {"reason": "reason"})
+        return _status_page(request, access, status=error.status, step_form=form)
+    return redirect(reverse("web:party-case") + "#requests")
 
 
 @require_POST
