@@ -111,7 +111,7 @@ def _message(letter: Letter, connection: object) -> EmailMultiAlternatives:
 
 def _deliver(server: SmtpServer, letters: list[Letter], report: SendReport) -> None:
     connection = get_connection(
-        "django.core.mail.backends.smtp.EmailBackend",
+        "dueprocess.lib.smtpmail.EmailBackend",
         host=server.host,
         port=server.port,
         username=server.user or None,
