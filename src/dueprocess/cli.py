@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dueprocess.commands import (
     api,
     backup,
+    bounces,
     demo,
     init,
     ledger,
@@ -29,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Complaints and disciplinary cases with a record anyone can verify.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (init, demo, serve, rulebook, witness, api, staff, monitor, report):
+    for module in (init, demo, serve, rulebook, witness, api, staff, monitor, report, bounces):
         module.add_parser(sub)
     ledger.add_parsers(sub)
     backup.add_parsers(sub)

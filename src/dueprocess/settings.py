@@ -251,9 +251,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # backend that would print or keep mail, since a reset link in a log is a password.
 SMTP_URL = os.environ.get("DUEPROCESS_SMTP_URL", "")
 SMTP_SERVER = parse_smtp_url(SMTP_URL)
+#: A CA file (PEM) to verify the mail server's certificate against instead of the system's
+#: trusted CAs, e.g. an internal relay's private CA. Verification is never switched off.
+SMTP_CA_FILE = os.environ.get("DUEPROCESS_SMTP_CA_FILE", "")
 EMAIL_BACKEND = os.environ.get(
     "DUEPROCESS_EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
+    "dueprocess.lib.smtpmail.EmailBackend"
     if PRODUCTION or SMTP_SERVER
     else "django.core.mail.backends.console.EmailBackend",
 )

@@ -23,6 +23,7 @@ from dueprocess.api.tokens import SCOPES, api_token_create
 from dueprocess.cases.models import AdviceRequest, Case, Party, SignOff
 from dueprocess.demo.build import Builder
 from dueprocess.ledger.models import LedgerEntry
+from dueprocess.letters.models import Letter
 from dueprocess.lib import clock
 from dueprocess.oversight.queries import FIGURES
 from dueprocess.oversight.register_entries import KINDS
@@ -37,8 +38,8 @@ REFERENCE = re.compile(r"\b[CM]-\d{4}-\d{5}\b")
 @dataclass(frozen=True)
 class Route:
     methods: tuple[str, ...]
-    kind: str  # "case" (per case), "advice", "signoff", "grant", "figure", "register",
-    # "quarter" or "plain"
+    kind: str  # "case" (per case), "letter" (per letter, with its case), "advice", "signoff",
+    # "grant", "figure", "register", "quarter" or "plain"
 
 
 #: How to request each named route. "case" routes are requested once per demo case.
@@ -65,6 +66,11 @@ ROUTES = {
     "api-v1:list_measures": Route(("GET",), "case"),
     "api-v1:impose_measure": Route(("POST",), "case"),
     "api-v1:lift_measure": Route(("POST",), "case"),
+    "api-v1:continue_measure": Route(("POST",), "case"),
+    "api-v1:list_letters": Route(("GET",), "case"),
+    "api-v1:get_letter_pdf": Route(("GET",), "letter"),
+    "api-v1:give_feedback": Route(("POST",), "case"),
+    "api-v1:list_my_notices": Route(("GET",), "plain"),
     "api-v1:list_recommendations": Route(("GET",), "case"),
     "api-v1:list_decisions": Route(("GET",), "case"),
     "api-v1:list_evidence": Route(("GET",), "case"),
@@ -125,6 +131,7 @@ ROUTES = {
     "web:measure-lift": Route(("POST",), "case"),
     "web:measure-continue": Route(("POST",), "case"),
     "web:feedback-add": Route(("POST",), "case"),
+    "web:letter-pdf": Route(("GET",), "letter"),
     "web:account-detail": Route(("GET",), "plain"),
     "web:emergency": Route(("GET",), "plain"),
     "web:emergency-request": Route(("POST",), "plain"),
@@ -156,7 +163,6 @@ CRAWLERS = ("priya", "jamie", "morgan", "sam", "judith", "oliver", "gwen", "ines
 DOCUMENTATION = {"api-v1:openapi-json", "api-index", "api-v1:api-root"}
 NOT_CRAWLED = {
     "web:sessions-end": "signs the persona out of every session; covered in tests/web",
-    "web:letter-pdf": "per letter, not per case; its 404s are covered in tests/letters/test_pages",
     **{
         f"api-v1:{name}": "staff administration: every persona, the other organisation and each"
         " refusal are covered in tests/api/test_staff.py; none of it shows case data"
@@ -236,6 +242,7 @@ def test_the_crawl_covers_every_route():
 
 def test_every_persona_gets_the_right_answer_and_nothing_of_other_cases(demo):
     cases = list(Case.objects.select_related("rulebook").order_by("pk"))
+    assert Letter.objects.exists()  # the demo writes letters, so the letter routes are crawled
     all_names = {p.display_name for p in Party.objects.all() if not p.anonymous}
     templates = {name: template for template, name in patterns() if name in ROUTES}
     failures: list[str] = []
@@ -275,7 +282,7 @@ def _shows_case_data(name: str, method: str, status: int) -> bool:
         return False
     if name in FORMS_ONLY:
         return False
-    return ROUTES[name].kind in ("case", "advice", "signoff") or name in LISTS
+    return ROUTES[name].kind in ("case", "letter", "advice", "signoff") or name in LISTS
 
 
 #: Pages that show a blank form under the reference the caller typed, and no case content.
@@ -296,6 +303,7 @@ LISTS = {
     "api-v1:list_sign_offs",
     "api-v1:list_emergency_access",
     "api-v1:list_register",
+    "api-v1:list_my_notices",
 }
 
 
@@ -333,6 +341,10 @@ def _urls(template: str, route: Route, cases: list[Case]) -> Iterator[tuple[str,
         for grant in EmergencyAccess.objects.select_related("case"):
             values = {"grant_id": grant.pk, "id": grant.pk, "decision": "approve"}
             yield fill(template, values), grant.case
+    elif route.kind == "letter":
+        for letter in Letter.objects.select_related("case").order_by("pk"):
+            values = {"ref": letter.case.reference, "reference": letter.case.reference}
+            yield fill(template, values | {"letter_id": letter.pk, "id": letter.pk}), letter.case
     elif route.kind == "signoff":
         for signoff in SignOff.objects.select_related("case"):
             yield fill(template, {"signoff_id": signoff.pk, "id": signoff.pk}), signoff.case
@@ -374,7 +386,7 @@ def _check(key, user, name, method, url, case, status, body, allowed) -> list[st
     leaked = set(REFERENCE.findall(body)) - allowed - echoed
     if leaked and name not in DOCUMENTATION:
         problems.append(f"{key} {method} {url}: references of other cases {sorted(leaked)[:3]}")
-    if case is not None and ROUTES[name].kind == "case":
+    if case is not None and ROUTES[name].kind in ("case", "letter"):
         sees = can(user, "case.view", case).allowed
         # A malformed body is refused before any case is looked up, the same for every reference.
         refused = (401, 403, 404) if method == "GET" else (400, 401, 403, 404, 422)

@@ -202,7 +202,7 @@ def _case_routes() -> list[tuple[str, str, str]]:
     return [
         (name, templates[name], method)
         for name, route in ROUTES.items()
-        if route.kind == "case"
+        if route.kind in ("case", "letter")
         for method in route.methods
     ]
 
@@ -246,6 +246,7 @@ def test_every_route_taking_a_reference_answers_a_hidden_case_like_a_missing_one
                 "key": "notify",
                 "id": measure.pk if "measure" in template else (assignment.pk if assignment else 1),
                 "measure_id": measure.pk,
+                "letter_id": 1,
                 "number": 1,
             }
             url = fill(template, values)

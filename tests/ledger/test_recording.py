@@ -28,6 +28,8 @@ from dueprocess.ledger.models import LedgerEntry, LedgerPayload, SubjectKey
 from dueprocess.ledger.proofs import case_proof_bundle
 from dueprocess.ledger.reading import case_timeline
 from dueprocess.ledger.verify import verify_ledger, verify_state
+from dueprocess.letters import queries as letter_queries
+from dueprocess.letters import services as letter_services
 from dueprocess.letters.models import Letter
 from dueprocess.lib import clock
 from dueprocess.members import matching
@@ -424,6 +426,23 @@ CALLS.update(
             lambda w, _: matching.member_match_for(w.intake, name="Ann Example"),
             "members.matched",
         ),
+        "letters.services.feedback_give": (
+            lambda w: w.case_at("investigation"),
+            lambda w, case: letter_services.feedback_give(
+                actor=w.case_manager, case=case, text="The investigation is under way."
+            ),
+            "case.feedback_given",
+        ),
+        "letters.queries.notices_for": (
+            lambda w: None,
+            lambda w, _: letter_queries.notices_for(w.case_manager),
+            "case_list.viewed",
+        ),
+        "letters.queries.letter_pdf_for": (
+            lambda w: Letter.objects.get(case=w.case_at("triage")),
+            lambda w, letter: letter_queries.letter_pdf_for(w.case_manager, letter.case, letter.pk),
+            "letter.viewed",
+        ),
     }
 )
 
@@ -535,6 +554,8 @@ WALKED_MODULES = (
     "dueprocess.oversight.publication",
     "dueprocess.ledger.proofs",
     "dueprocess.parties.services",
+    "dueprocess.letters.services",
+    "dueprocess.letters.queries",
 )
 #: Functions that take an actor but neither change anything nor return case data.
 NOT_RECORDED = {

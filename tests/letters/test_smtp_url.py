@@ -70,7 +70,7 @@ def test_the_settings_take_the_mail_server_from_the_url(tmp_path):
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert done.stdout.split() == [
-        "django.core.mail.backends.smtp.EmailBackend",
+        "dueprocess.lib.smtpmail.EmailBackend",  # Django's, verifying with DUEPROCESS_SMTP_CA_FILE
         "h.example",
         "465",
         "True",

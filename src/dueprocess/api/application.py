@@ -25,6 +25,7 @@ from dueprocess.api.endpoints import (
     casework,
     emergency,
     ledger,
+    letters,
     me,
     members,
     oversight,
@@ -77,9 +78,9 @@ def finish_schema(schema: Any) -> Any:
             scope = operation.get("x-required-scope")
             if scope:
                 operation["security"] = [{"TokenAuth": [scope]}]
-            extra = (ledger.SUCCESS_CONTENT | oversight.SUCCESS_CONTENT).get(
-                operation.get("operationId", "")
-            )
+            extra = (
+                ledger.SUCCESS_CONTENT | oversight.SUCCESS_CONTENT | letters.SUCCESS_CONTENT
+            ).get(operation.get("operationId", ""))
             if extra:
                 operation["responses"].update({str(k): v for k, v in extra.items()})
                 operation["responses"].pop(200, None)
@@ -100,6 +101,7 @@ api.add_router("", cases.router)
 api.add_router("", steps.router)
 api.add_router("", parts.router)
 api.add_router("", casework.router)
+api.add_router("", letters.router)
 api.add_router("", approaches.router)
 api.add_router("", advice.router)
 api.add_router("", signoffs.router)

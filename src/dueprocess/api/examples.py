@@ -277,3 +277,33 @@ EMERGENCY_REFUSED: dict[str, Any] = EMERGENCY_ACCESS | {
     "decided_by": MANAGER,
     "refused_at": "2026-03-20T08:20:00Z",
 }
+LETTER: dict[str, Any] = {
+    "id": 7,
+    "template": "acknowledgement",
+    "trigger": "acknowledge",
+    "subject": "Your complaint C-2026-00042 has been received",
+    "recipient_role": "complainant",
+    "recipient": "p_3f9a1c0d2b7e4a65",
+    "status": "sent",
+    "content_sha256": "9b1f0c2d4e6a8b0c1d2e3f405162738495a6b7c8d9e0f1a2b3c4d5e6f708192a",
+    "message_id": "<letter.5d41402abc4b2a76b9719d911017c592@northmoor.example>",
+    "attempts": 1,
+    "created_at": "2026-03-02T09:00:00Z",
+    "sent_at": "2026-03-02T09:01:00Z",
+    "bounced_at": None,
+    "pdf": "/api/v1/cases/C-2026-00042/letters/7/pdf",
+}
+FEEDBACK: dict[str, Any] = {
+    "id": 3,
+    "text": "The investigation is under way; the investigator expects to report in April.",
+    "by": MANAGER,
+    "at": "2026-05-28T10:00:00Z",
+}
+NOTICE: dict[str, Any] = {
+    "reference": "C-2026-00042",
+    "kind": "reminder",
+    "deadline": "interim_review",
+    "due_on": "2026-04-09",
+    "text": "C-2026-00042: the review of administrative suspension is due (due 2026-04-09)",
+    "created_at": "2026-04-06T06:00:00Z",
+}

@@ -260,3 +260,12 @@ __all__ = [
     "StepIn",
     "TriageIn",
 ]
+
+
+class FeedbackIn(Strict):
+    text: Text = Field(description="What the complainant is told about how the complaint stands.")
+
+
+class ContinueMeasureIn(Strict):
+    reasons: Text = Field(description="Why the measure is still needed.")
+    review_on: Date = Field(description="The next review date (after today, within the limit).")

@@ -314,3 +314,36 @@ class ImportOut(Schema):
     updated: int
     unchanged: int
     rows: int
+
+
+class LetterOut(Schema):
+    id: int
+    template: str
+    trigger: str
+    subject: str
+    recipient_role: str
+    recipient: str  # the party's pseudonym, as in the ledger
+    status: Literal["queued", "sending", "sent", "bounced", "failed", "post"]
+    content_sha256: str
+    message_id: str
+    attempts: int
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+    bounced_at: dt.datetime | None
+    pdf: str
+
+
+class FeedbackOut(Schema):
+    id: int
+    text: str
+    by: Person
+    at: dt.datetime
+
+
+class NoticeOut(Schema):
+    reference: str
+    kind: Literal["reminder", "escalation"]
+    deadline: str
+    due_on: dt.date
+    text: str
+    created_at: dt.datetime

@@ -25,6 +25,7 @@ from dueprocess.cases.models import (
     StatusChange,
 )
 from dueprocess.cases.presenters import case_file
+from dueprocess.letters.models import FeedbackGiven, Letter, Notice
 from dueprocess.lib import clock
 from dueprocess.members.models import Member
 
@@ -293,4 +294,38 @@ def redaction(item: Any) -> dict[str, Any]:
         "reason": item.reason,
         "marked_by": person(item.marked_by),
         "marked_at": item.marked_at,
+    }
+
+
+def letter(item: Letter, reference: str) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "template": item.template,
+        "trigger": item.trigger,
+        "subject": item.subject,
+        "recipient_role": item.recipient_role,
+        "recipient": item.recipient_pseudonym,
+        "status": item.status,
+        "content_sha256": item.content_sha256,
+        "message_id": item.message_id,
+        "attempts": item.attempts,
+        "created_at": item.created_at,
+        "sent_at": item.sent_at,
+        "bounced_at": item.bounced_at,
+        "pdf": f"/api/v1/cases/{reference}/letters/{item.pk}/pdf",
+    }
+
+
+def feedback(item: FeedbackGiven) -> dict[str, Any]:
+    return {"id": item.pk, "text": item.text, "by": person(item.by), "at": item.at}
+
+
+def notice(item: Notice) -> dict[str, Any]:
+    return {
+        "reference": item.case.reference,
+        "kind": item.kind,
+        "deadline": item.deadline,
+        "due_on": item.due_on,
+        "text": item.text,
+        "created_at": item.created_at,
     }

@@ -44,6 +44,8 @@ class Letter(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    #: When a delivery status notification reported the letter undeliverable (``bounces``).
+    bounced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -2,7 +2,9 @@
 
 The PDF is made with fpdf2 (pure Python): a fixed layout of the organisation's name, the date,
 the addressee, the subject in bold and the body's paragraphs, with its creation date set to the
-letter's own date so the same letter renders to the same bytes.
+letter's own date so the same letter renders to the same bytes. The text is set in DejaVu Sans
+(shipped in ``letters/fonts`` with its licence, embedded as a subset), which covers Latin,
+Greek and Cyrillic: "Zoë Łukasiewicz-Đorđević" prints as written.
 """
 
 from __future__ import annotations
@@ -66,11 +68,14 @@ def render(template: Template, values: dict[str, str], *, written_at: dt.datetim
     )
 
 
-def _latin(text: str) -> str:
-    """The built-in PDF fonts cover Latin-1; anything else is shown as '?'."""
-    replaced = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2014", "-")
-    replaced = replaced.replace("\u201c", '"').replace("\u201d", '"').replace("\u2013", "-")
-    return replaced.encode("latin-1", "replace").decode("latin-1")
+FONTS = Path(__file__).parent / "fonts"
+FONT = "DejaVuSans"
+
+
+def _printable(text: str) -> str:
+    """The text as the embedded font can show it (it covers what letters hold); only control
+    characters, which no font draws, are left out."""
+    return "".join(ch for ch in text if ch in "\n\t" or ord(ch) >= 32)
 
 
 def _line(pdf: FPDF, height: int, text: str) -> None:
@@ -80,22 +85,24 @@ def _line(pdf: FPDF, height: int, text: str) -> None:
 def _pdf(subject: str, paragraphs: list[str], values: dict[str, str], at: dt.datetime) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_creation_date(at)
-    pdf.set_title(_latin(subject))
-    pdf.set_author(_latin(values.get("organisation", "")))
+    pdf.set_title(_printable(subject))
+    pdf.set_author(_printable(values.get("organisation", "")))
     pdf.set_margins(20, 20, 20)
+    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 13)
-    _line(pdf, 7, _latin(values.get("organisation", "")))
-    pdf.set_font("Helvetica", "", 10)
-    _line(pdf, 6, _latin(values.get("date", "")))
+    pdf.set_font(FONT, "B", 13)
+    _line(pdf, 7, _printable(values.get("organisation", "")))
+    pdf.set_font(FONT, "", 10)
+    _line(pdf, 6, _printable(values.get("date", "")))
     pdf.ln(4)
-    _line(pdf, 6, _latin(values.get("recipient_name", "")))
+    _line(pdf, 6, _printable(values.get("recipient_name", "")))
     pdf.ln(6)
-    pdf.set_font("Helvetica", "B", 11)
-    _line(pdf, 6, _latin(subject))
+    pdf.set_font(FONT, "B", 11)
+    _line(pdf, 6, _printable(subject))
     pdf.ln(3)
-    pdf.set_font("Helvetica", "", 11)
+    pdf.set_font(FONT, "", 11)
     for paragraph in paragraphs:
-        _line(pdf, 6, _latin(paragraph.strip()))
+        _line(pdf, 6, _printable(paragraph.strip()))
         pdf.ln(3)
     return bytes(pdf.output())

@@ -111,7 +111,7 @@ def _message(letter: Letter, connection: object) -> EmailMultiAlternatives:
 
 def _deliver(server: SmtpServer, letters: list[Letter], report: SendReport) -> None:
     connection = get_connection(
-        "django.core.mail.backends.smtp.EmailBackend",
+        "dueprocess.lib.smtpmail.EmailBackend",
         host=server.host,
         port=server.port,
         username=server.user or None,
@@ -189,7 +189,12 @@ def _sent(letter: Letter, report: SendReport) -> None:
 
 def _bounced(letter: Letter, code: int, text: str, report: SendReport) -> None:
     with transaction.atomic():
-        if _finish(letter, status=Letter.Status.BOUNCED, last_error=f"{code} {text}"[:2000]):
+        if _finish(
+            letter,
+            status=Letter.Status.BOUNCED,
+            bounced_at=clock.now(),
+            last_error=f"{code} {text}"[:2000],
+        ):
             details = _details(letter) | {"smtp_code": code}
             record(actor=None, action="letter.bounced", case=letter.case, details=details)
             report.bounced.append(letter.pk)
