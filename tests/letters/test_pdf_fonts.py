@@ -76,3 +76,15 @@ def test_the_fonts_and_their_licence_ship_with_the_package():
     assert (FONTS / "DejaVuSans.ttf").stat().st_size > 100_000
     assert (FONTS / "DejaVuSans-Bold.ttf").stat().st_size > 100_000
     assert "Bitstream Vera" in (FONTS / "LICENSE").read_text()
+
+
+def test_a_letter_that_fits_latin_1_uses_the_built_in_font_and_embeds_nothing():
+    values = {"organisation": "Westfold Party", "date": "1 May 2026", "recipient_name": "Zoë Ng"}
+    pdf = _pdf(
+        "Your complaint",
+        ["Dear Zoë Ng,\n\nWe have it."],
+        values,
+        at=dt.datetime(2026, 5, 1, tzinfo=dt.UTC),
+    )
+    assert b"/BaseFont /Helvetica" in pdf
+    assert b"/FontFile2" not in pdf and b"DejaVu" not in pdf
