@@ -67,6 +67,7 @@ ROUTES = {
     "api-v1:list_decisions": Route(("GET",), "case"),
     "api-v1:list_evidence": Route(("GET",), "case"),
     "api-v1:add_evidence": Route(("POST",), "case"),
+    "api-v1:download_evidence": Route(("GET",), "case"),
     "api-v1:revise_recommendation": Route(("POST",), "case"),
     "api-v1:declare_recusal": Route(("POST",), "case"),
     "api-v1:list_approaches": Route(("GET",), "case"),
@@ -117,6 +118,7 @@ ROUTES = {
     "web:step-take": Route(("POST",), "case"),
     "web:note-add": Route(("POST",), "case"),
     "web:evidence-add": Route(("POST",), "case"),
+    "web:evidence-download": Route(("GET",), "case"),
     "web:assignment-add": Route(("POST",), "case"),
     "web:measure-impose": Route(("POST",), "case"),
     "web:measure-lift": Route(("POST",), "case"),
@@ -331,6 +333,8 @@ def _urls(template: str, route: Route, cases: list[Case]) -> Iterator[tuple[str,
             latest = case.recommendations.order_by("-number").first()
             measure_id = measure.pk if measure else 0
             assignment_id = assignment.pk if assignment else 0
+            item = case.evidence.first()
+            evidence_id = item.pk if item else 1
             values = {
                 "ref": case.reference,
                 "reference": case.reference,
@@ -338,6 +342,7 @@ def _urls(template: str, route: Route, cases: list[Case]) -> Iterator[tuple[str,
                 "key": "notify",
                 "id": measure_id if "measure" in template else assignment_id,
                 "measure_id": measure_id,
+                "item_id": evidence_id,
                 "number": latest.number if latest else 1,
             }
             yield fill(template, values), case

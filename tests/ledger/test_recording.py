@@ -19,9 +19,10 @@ from dueprocess.accounts import services as account_services
 from dueprocess.api import case_pages, tokens
 from dueprocess.cases import services as svc
 from dueprocess.cases import worklists
-from dueprocess.cases.models import Case, InterimMeasure
+from dueprocess.cases.models import Case, EvidenceItem, InterimMeasure
 from dueprocess.cases.queries import case_detail_for, case_list_for
 from dueprocess.cases.services import advice, signoffs
+from dueprocess.evidence.files import evidence_download
 from dueprocess.ledger import state, store
 from dueprocess.ledger.config import load_policy
 from dueprocess.ledger.models import LedgerEntry, LedgerPayload, SubjectKey
@@ -44,6 +45,13 @@ def _investigation(w: World) -> Case:
     case = w.case_at("investigation")
     w.prepare_for(case, "submit_recommendation")
     return Case.objects.get(pk=case.pk)
+
+
+def _with_evidence(w: World) -> EvidenceItem:
+    case = _investigation(w)
+    return svc.evidence_add(
+        actor=w.investigator, case=case, title="Post", kind="screenshot", content=b"%PDF-1.7 x"
+    )
 
 
 def _panel(w: World) -> Case:
@@ -123,12 +131,17 @@ CALLS: dict[str, tuple[Callable[[World], Any], Callable[[World, Any], Any], str]
         lambda w, c: svc.note_add(actor=w.investigator, case=c, body="Called."),
         "note.added",
     ),
-    "cases.services.evidence_add": (
+    "evidence.files.evidence_add": (
         _investigation,
         lambda w, c: svc.evidence_add(
-            actor=w.investigator, case=c, title="Post", kind="screenshot"
+            actor=w.investigator, case=c, title="Post", kind="screenshot", content=b"%PDF-1.7 x"
         ),
         "evidence.added",
+    ),
+    "evidence.files.evidence_download": (
+        _with_evidence,
+        lambda w, item: evidence_download(actor=w.investigator, case=item.case, item_id=item.pk),
+        "evidence.downloaded",
     ),
     "cases.services.recommendation_submit": (
         _investigation,
@@ -457,6 +470,7 @@ WALKED_MODULES = (
     "dueprocess.members.matching",
     "dueprocess.oversight.queries",
     "dueprocess.ledger.proofs",
+    "dueprocess.evidence.files",
 )
 #: Functions that take an actor but neither change anything nor return case data.
 NOT_RECORDED = {

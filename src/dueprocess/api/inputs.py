@@ -13,7 +13,6 @@ from dueprocess.api.types import (
     NO_NUL,
     NOT_BLANK,
     Answers,
-    ByteCount,
     Date,
     DateTime,
     Email,
@@ -152,8 +151,6 @@ class EvidenceIn(Strict):
     title: Title
     kind: EvidenceKind
     description: OptionalText = ""
-    sha256: Sha256 = Field("", description="The SHA-256 of the file, as 64 hexadecimal digits.")
-    size_bytes: ByteCount | None = Field(None, description="The size of the file.")
 
 
 class ApproachIn(Strict):

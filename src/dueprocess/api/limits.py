@@ -31,9 +31,25 @@ def allow_body(limit: int) -> Callable[[Any], Any]:
     return mark
 
 
+def allow_upload(view: Any) -> Any:
+    """Let one operation take a ``multipart/form-data`` file upload (evidence), up to the
+    upload cap; its non-file fields are still bounded by ``DATA_UPLOAD_MAX_MEMORY_SIZE``."""
+    from dueprocess.evidence.uploads import upload_cap
+
+    view.max_body_bytes = upload_cap() + 64 * 1024
+    view.multipart = True
+    return view
+
+
+def _view_of(run: Callable[..., HttpResponse]) -> Any:
+    return getattr(getattr(run, "__self__", None), "view_func", None)
+
+
 def body_limit_of(run: Callable[..., HttpResponse]) -> int:
-    view = getattr(getattr(run, "__self__", None), "view_func", None)
+    view = _view_of(run)
     wanted = int(getattr(view, "max_body_bytes", MAX_BODY_BYTES))
+    if getattr(view, "multipart", False):
+        return wanted
     return min(wanted, settings.DATA_UPLOAD_MAX_MEMORY_SIZE or wanted)
 
 
@@ -55,7 +71,14 @@ def guard_body(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
                     f"Send at most {limit // 1024} KiB in one request.",
                 )
             media = request.content_type or ""
-            if length and not (media == "application/json" or media.endswith("+json")):
+            if getattr(_view_of(run), "multipart", False):
+                if length and media != "multipart/form-data":
+                    return problems.problem(
+                        request,
+                        "unsupported-media-type",
+                        "Send the body as multipart/form-data.",
+                    )
+            elif length and not (media == "application/json" or media.endswith("+json")):
                 return problems.problem(
                     request, "unsupported-media-type", "Send the body as application/json."
                 )

@@ -96,6 +96,8 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("interim_measure.lapsed", "an unreviewed interim measure lapsed at its review date"),
             ("note.added", "a note was added to the case file"),
             ("evidence.added", "an item of evidence was added to the case file"),
+            ("evidence.downloaded", "an evidence file was downloaded (logged before served)"),
+            ("evidence.corrupted", "an evidence file failed its SHA-256 check and was not served"),
             ("recommendation.submitted", "the investigator's recommendation was frozen"),
             ("recommendation.revised", "a new version of a recommendation superseded the old"),
             ("decision.recorded", "the panel's decision was recorded (flags, reasons)"),

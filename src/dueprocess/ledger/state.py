@@ -52,6 +52,7 @@ COMMITTED: frozenset[str] = frozenset(
         "cases.decision",
         "cases.note",
         "cases.evidenceitem",
+        "evidence.evidencefile",
         "cases.interimmeasure",
         "cases.assignment",
         "cases.recusal",

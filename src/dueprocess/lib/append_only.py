@@ -27,6 +27,7 @@ APPEND_ONLY_TABLES = (
     "cases_note",
     "cases_evidenceitem",
     "cases_approach",
+    "evidence_evidencefile",
 )
 
 

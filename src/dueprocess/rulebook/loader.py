@@ -176,6 +176,7 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
         "sign_offs",
         "letters",
         "transparency",
+        "evidence",
     )
     if root.text("schema") not in ("", s.SCHEMA_ID):
         root.error("schema", f"must be {s.SCHEMA_ID!r}")
@@ -217,6 +218,7 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
         sign_offs=_sign_offs(root, measures),
         letters=_letters(root, transitions, sanctions),
         suppression_threshold=_transparency(root),
+        evidence=_evidence(root),
     )
 
 
@@ -533,3 +535,17 @@ def _transparency(root: Reader) -> int:
     table = root.table("transparency", required=False)
     table.only("suppression_threshold")
     return table.number("suppression_threshold", required=False, minimum=2, default=5)
+
+
+def _evidence(root: Reader) -> s.EvidenceRules:
+    from dueprocess.evidence.sniff import KNOWN
+
+    table = root.table("evidence", required=False)
+    table.only("types", "max_megabytes")
+    default = s.EvidenceRules()
+    types = tuple(table.text_list("types", required=False)) or default.types
+    for kind in types:
+        if kind not in KNOWN:
+            table.error("types", f"unknown type {kind!r}; known: {', '.join(KNOWN)}")
+    megabytes = table.number("max_megabytes", required=False, minimum=1, default=20)
+    return s.EvidenceRules(types=types, max_bytes=megabytes * 1024 * 1024)

@@ -8,8 +8,8 @@ or delete any of them.
 
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Router, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Form, Router, Status, UploadedFile
 from ninja.params import P, PathEx
 
 from dueprocess.access.enforcement import case_to_change
@@ -19,15 +19,22 @@ from dueprocess.api.auth import actor
 from dueprocess.api.docs import documented, link
 from dueprocess.api.endpoints.cases import Ref
 from dueprocess.api.inputs import EvidenceIn, ReasonIn, RevisionIn
+from dueprocess.api.limits import allow_upload
 from dueprocess.api.lookups import case_by_reference, latest_recommendation_on
 from dueprocess.api.outputs import EvidenceOut, RecommendationOut, RecusalOut
 from dueprocess.cases import services as svc
 from dueprocess.cases.queries import case_detail_for
+from dueprocess.errors import InvalidInput
 
 router = Router(tags=["case parts"])
 
 Number = PathEx[int, P(ge=1, le=2**31 - 1, example=1)]
 _WRITE_ERRORS = [404, 409, 422]
+_EVIDENCE_FIELDS = {"title", "kind", "description"}
+_COMPUTED = {
+    "sha256": "Not accepted: the server computes the file's SHA-256.",
+    "size_bytes": "Not accepted: the server measures the file.",
+}
 
 
 @router.get(
@@ -53,9 +60,13 @@ def list_evidence(request: HttpRequest, ref: Ref) -> list[dict[str, Any]]:
     response={201: EvidenceOut},
     **documented(
         "addEvidence",
-        "Record a piece of evidence",
-        "Metadata only: what it is, what kind, and the SHA-256 of the file so that the copy "
-        "produced at a hearing can be shown to be the one received. Evidence is append-only.",
+        "Upload a piece of evidence",
+        "A `multipart/form-data` body: `title`, `kind`, optional `description`, and the `file`. "
+        "The server computes the file's SHA-256 and size (a digest sent by the client is "
+        "refused), detects its type from its content (not its name or declared type) against "
+        "the rulebook's `[evidence] types`, enforces `[evidence] max_megabytes`, and stores it "
+        "encrypted under the case's key. Programs, archives and empty files are refused "
+        "(`validation`, naming `file`). Evidence is append-only.",
         scope="cases:write",
         errors=_WRITE_ERRORS,
         status=201,
@@ -63,14 +74,26 @@ def list_evidence(request: HttpRequest, ref: Ref) -> list[dict[str, Any]]:
             "title": ex.EVIDENCE["title"],
             "kind": "screenshot",
             "description": ex.EVIDENCE["description"],
-            "sha256": ex.EVIDENCE["sha256"],
-            "size_bytes": ex.EVIDENCE["size_bytes"],
+            "file": "(the file's bytes)",
         },
+        request_type="multipart/form-data",
         response=ex.EVIDENCE,
         links={"ListEvidenceAgain": link("listEvidence", "The evidence.", ref="$request.path.ref")},
     ),
 )
-def add_evidence(request: HttpRequest, ref: Ref, payload: EvidenceIn) -> Status[dict[str, Any]]:
+@allow_upload
+def add_evidence(
+    request: HttpRequest,
+    ref: Ref,
+    payload: Form[EvidenceIn],
+    file: File[UploadedFile],
+) -> Status[dict[str, Any]]:
+    unknown = (set(request.POST) - _EVIDENCE_FIELDS) | (set(request.FILES) - {"file"})
+    if unknown:
+        raise InvalidInput(
+            "Unknown fields: " + ", ".join(sorted(unknown)) + ".",
+            fields={name: _COMPUTED.get(name, "Unknown field.") for name in sorted(unknown)},
+        )
     user = actor(request)
     item = svc.evidence_add(
         actor=user,
@@ -78,10 +101,42 @@ def add_evidence(request: HttpRequest, ref: Ref, payload: EvidenceIn) -> Status[
         title=payload.title,
         kind=payload.kind,
         description=payload.description,
-        sha256=payload.sha256,
-        size_bytes=payload.size_bytes,
+        content=file.read(),
     )
     return Status(201, render.evidence(item))
+
+
+_DOWNLOAD = documented(
+    "downloadEvidence",
+    "Download an evidence file",
+    "The file's bytes, with its detected type. The download is recorded before the file is "
+    "sent, and the file's SHA-256 is checked against the one recorded at upload: a file that "
+    "fails the check is not sent (`evidence-corrupted`, 409) and the failure is recorded.",
+    scope="cases:read",
+    errors=[404, 409, 422],
+)
+_DOWNLOAD["openapi_extra"]["responses"][200] = {
+    "description": "The file, as received (Content-Type: its detected type).",
+    "content": {
+        "application/octet-stream": {
+            "schema": {"type": "string", "format": "binary"},
+            "example": "(the file's bytes)",
+        }
+    },
+}
+
+
+@router.get("/cases/{ref}/evidence/{number}/file", **_DOWNLOAD)
+def download_evidence(request: HttpRequest, ref: Ref, number: Number) -> HttpResponse:
+    from dueprocess.evidence.files import evidence_download
+
+    user = actor(request)
+    got = evidence_download(actor=user, case=case_by_reference(user, ref), item_id=number)
+    response = HttpResponse(got.content, content_type=got.media_type)
+    response["Content-Disposition"] = f'attachment; filename="{got.filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @router.post(
