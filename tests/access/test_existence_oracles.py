@@ -247,6 +247,7 @@ def test_every_route_taking_a_reference_answers_a_hidden_case_like_a_missing_one
                 "id": measure.pk if "measure" in template else (assignment.pk if assignment else 1),
                 "measure_id": measure.pk,
                 "number": 1,
+                "item_id": 1,
             }
             url = fill(template, values)
             if url.startswith("/api/"):

@@ -93,6 +93,38 @@ def test_a_json_body_is_refused_on_the_upload(api, world):
     assert response.status_code == 415 and problem_code(response) == "unsupported-media-type"
 
 
+def test_an_upload_to_a_hidden_case_is_refused_like_a_missing_one_whatever_the_body(api, world):
+    hidden = staffed_case(world, "investigation")
+    for reference in (hidden.reference, "C-1999-99999"):
+        path = f"/cases/{reference}/evidence"
+        as_json = api.post(path, EVIDENCE, "political")
+        no_boundary = api.call(
+            "POST", path, persona="political", raw=b"x", content_type="multipart/form-data"
+        )
+        for response in (as_json, no_boundary):
+            assert response.status_code == 404 and problem_code(response) == "not-found"
+    assert not EvidenceItem.objects.exists()
+
+
+def test_a_multipart_body_without_a_boundary_or_unreadable_is_a_clear_400(api, world):
+    case = staffed_case(world, "investigation")
+    path = f"/cases/{case.reference}/evidence"
+    no_boundary = api.call(
+        "POST", path, persona="investigator", raw=b"x", content_type="multipart/form-data"
+    )
+    assert no_boundary.status_code == 400 and problem_code(no_boundary) == "malformed-request"
+    assert "boundary" in problem_of(no_boundary)["detail"]
+    broken = api.call(
+        "POST",
+        path,
+        persona="investigator",
+        raw=b'--b\r\nContent-Disposition: form-data; name="title"\r\n\r\nT',
+        content_type="multipart/form-data; boundary=b",
+    )
+    assert broken.status_code in (400, 422), broken.content
+    assert not EvidenceItem.objects.exists()
+
+
 def _revision(case, reasons: str = "Corrected: shared twice, not once.") -> dict:  # type: ignore[no-untyped-def]
     return {"finding": "breach", "sanctions": within_guideline(case), "reasons": reasons}
 

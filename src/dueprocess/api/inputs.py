@@ -45,7 +45,6 @@ EvidenceKind = Literal[
 ]
 Channel = Literal["in_person", "phone", "email", "message", "other"]
 Direction = Literal["lighter", "harsher", "neither", "unclear"]
-Sha256 = Annotated[str, StringConstraints(max_length=64, pattern=r"^([0-9a-fA-F]{64})?$")]
 
 
 class Strict(Schema):

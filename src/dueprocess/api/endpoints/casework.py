@@ -9,17 +9,20 @@ or delete any of them.
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Router, Status, UploadedFile
+from django.http.multipartparser import MultiPartParserError
+from ninja import Router, Status
+from ninja.errors import ValidationError
 from ninja.params import P, PathEx
+from pydantic import ValidationError as PydanticError
 
 from dueprocess.access.enforcement import case_to_change
 from dueprocess.api import examples as ex
-from dueprocess.api import render
+from dueprocess.api import problems, render
 from dueprocess.api.auth import actor
 from dueprocess.api.docs import documented, link
 from dueprocess.api.endpoints.cases import Ref
 from dueprocess.api.inputs import EvidenceIn, ReasonIn, RevisionIn
-from dueprocess.api.limits import allow_upload
+from dueprocess.api.limits import allow_upload, upload_refusal
 from dueprocess.api.lookups import case_by_reference, latest_recommendation_on
 from dueprocess.api.outputs import EvidenceOut, RecommendationOut, RecusalOut
 from dueprocess.cases import services as svc
@@ -55,53 +58,80 @@ def list_evidence(request: HttpRequest, ref: Ref) -> list[dict[str, Any]]:
     return [render.evidence(e) for e in case.evidence.select_related("added_by")]
 
 
-@router.post(
-    "/cases/{ref}/evidence",
-    response={201: EvidenceOut},
-    **documented(
-        "addEvidence",
-        "Upload a piece of evidence",
-        "A `multipart/form-data` body: `title`, `kind`, optional `description`, and the `file`. "
-        "The server computes the file's SHA-256 and size (a digest sent by the client is "
-        "refused), detects its type from its content (not its name or declared type) against "
-        "the rulebook's `[evidence] types`, enforces `[evidence] max_megabytes`, and stores it "
-        "encrypted under the case's key. Programs, archives and empty files are refused "
-        "(`validation`, naming `file`). Evidence is append-only.",
-        scope="cases:write",
-        errors=_WRITE_ERRORS,
-        status=201,
-        request={
-            "title": ex.EVIDENCE["title"],
-            "kind": "screenshot",
-            "description": ex.EVIDENCE["description"],
-            "file": "(the file's bytes)",
-        },
-        request_type="multipart/form-data",
-        response=ex.EVIDENCE,
-        links={"ListEvidenceAgain": link("listEvidence", "The evidence.", ref="$request.path.ref")},
-    ),
+_UPLOAD = documented(
+    "addEvidence",
+    "Upload a piece of evidence",
+    "A `multipart/form-data` body: `title`, `kind`, optional `description`, and the `file`. "
+    "The server computes the file's SHA-256 and size (a digest sent by the client is "
+    "refused), detects its type from its content (not its name or declared type) against "
+    "the rulebook's `[evidence] types`, enforces `[evidence] max_megabytes`, and stores it "
+    "encrypted under the case's key. Programs, archives and empty files are refused "
+    "(`validation`, naming `file`). Evidence is append-only.",
+    scope="cases:write",
+    errors=_WRITE_ERRORS,
+    status=201,
+    request={
+        "title": ex.EVIDENCE["title"],
+        "kind": "screenshot",
+        "description": ex.EVIDENCE["description"],
+        "file": "(the file's bytes)",
+    },
+    request_type="multipart/form-data",
+    response=ex.EVIDENCE,
+    links={"ListEvidenceAgain": link("listEvidence", "The evidence.", ref="$request.path.ref")},
 )
+_UPLOAD["openapi_extra"]["requestBody"]["required"] = True
+_UPLOAD["openapi_extra"]["requestBody"]["content"]["multipart/form-data"]["schema"] = {
+    "type": "object",
+    "required": ["title", "kind", "file"],
+    "properties": {
+        **EvidenceIn.model_json_schema()["properties"],
+        "file": {"type": "string", "format": "binary", "description": "The file's bytes."},
+    },
+}
+
+
+@router.post("/cases/{ref}/evidence", response={201: EvidenceOut}, **_UPLOAD)
 @allow_upload
-def add_evidence(
-    request: HttpRequest,
-    ref: Ref,
-    payload: Form[EvidenceIn],
-    file: File[UploadedFile],
-) -> Status[dict[str, Any]]:
-    unknown = (set(request.POST) - _EVIDENCE_FIELDS) | (set(request.FILES) - {"file"})
+def add_evidence(request: HttpRequest, ref: Ref) -> Status[dict[str, Any]] | HttpResponse:
+    user = actor(request)
+    # the case first, gated and recorded: a hidden case and a missing one are refused alike,
+    # whatever the body; only then is the body's type, size and shape looked at
+    case = case_by_reference(user, ref)
+    refused = upload_refusal(request)
+    if refused is not None:
+        return refused
+    try:
+        fields, files = request.POST, request.FILES
+    except (MultiPartParserError, ValueError) as error:
+        return problems.problem(
+            request,
+            "malformed-request",
+            f"The multipart/form-data body could not be read ({error}). Send a body with a "
+            "boundary, the fields title and kind, and the file.",
+        )
+    unknown = (set(fields) - _EVIDENCE_FIELDS) | (set(files) - {"file"})
     if unknown:
         raise InvalidInput(
             "Unknown fields: " + ", ".join(sorted(unknown)) + ".",
             fields={name: _COMPUTED.get(name, "Unknown field.") for name in sorted(unknown)},
         )
-    user = actor(request)
+    try:
+        payload = EvidenceIn.model_validate({name: fields[name] for name in fields})
+    except PydanticError as error:
+        raise ValidationError(
+            [{**e, "loc": ("body", "payload", *e["loc"])} for e in error.errors()]
+        ) from None
+    upload = files.get("file")
+    if upload is None:
+        raise InvalidInput("Send the file, as the part named file.", fields={"file": "Required."})
     item = svc.evidence_add(
         actor=user,
-        case=case_by_reference(user, ref),
+        case=case,
         title=payload.title,
         kind=payload.kind,
         description=payload.description,
-        content=file.read(),
+        content=upload.read(),
     )
     return Status(201, render.evidence(item))
 
