@@ -201,3 +201,45 @@ def test_a_recusal_needs_a_reason_and_a_case_one_may_see(api, world):
     assert api.post(path, {"reason": "Conflicted."}, "political").status_code == 404
     assert api.post(path, {"reason": "Conflicted."}, "outsider").status_code == 404
     assert not Recusal.objects.exists()
+
+
+def test_an_interview_and_a_consent_are_recorded_and_a_recording_needs_the_consent(api, world):
+    case = staffed_case(world, "investigation")
+    path = f"/cases/{case.reference}"
+    interview = {
+        "interviewee": "Odile Brennan",
+        "held_at": "2026-01-05T10:00:00Z",
+        "statement": "I saw the post on the morning it went up.",
+        "statement_agreed": False,
+    }
+    before = mark()
+    made = api.post(f"{path}/interviews", interview, "investigator")
+    assert made.status_code == 201, made.content
+    assert made.json()["interviewer"]["email"] == world.investigator.email
+    assert made.json()["statement_agreed"] is False
+    consent = {
+        "person": "Odile Brennan",
+        "scope": "Audio of her interview.",
+        "given_at": "2026-01-05T09:55:00Z",
+        "interview": made.json()["id"],
+    }
+    given = api.post(f"{path}/consents", consent, "investigator")
+    assert given.status_code == 201, given.content
+    assert actions_since(before) == ["interview.recorded", "consent.recorded"]
+    listed = api.get(f"{path}/interviews", "case_manager").json()
+    assert [i["statement"] for i in listed] == [interview["statement"]]
+
+    recording = _with_file(kind="recording", title="Interview audio")
+    refused = api.upload(f"{path}/evidence", recording, "investigator")
+    assert refused.status_code == 422 and "consents" in problem_of(refused)["errors"]
+    kept = api.upload(
+        f"{path}/evidence",
+        _with_file(kind="recording", consents=[str(given.json()["id"])]),
+        "investigator",
+    )
+    assert kept.status_code == 201, kept.content
+    assert EvidenceItem.objects.filter(case=case).count() == 1
+    future = api.post(
+        f"{path}/consents", consent | {"given_at": "2999-01-01T00:00:00Z"}, "investigator"
+    )
+    assert future.status_code == 422

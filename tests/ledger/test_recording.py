@@ -23,6 +23,8 @@ from dueprocess.cases.models import Case, EvidenceItem, InterimMeasure
 from dueprocess.cases.queries import case_detail_for, case_list_for
 from dueprocess.cases.services import advice, signoffs
 from dueprocess.evidence.files import evidence_download
+from dueprocess.evidence.interviews import consent_record, interview_record
+from dueprocess.evidence.models import Consent
 from dueprocess.ledger import state, store
 from dueprocess.ledger.config import load_policy
 from dueprocess.ledger.models import LedgerEntry, LedgerPayload, SubjectKey
@@ -51,6 +53,16 @@ def _with_evidence(w: World) -> EvidenceItem:
     case = _investigation(w)
     return svc.evidence_add(
         actor=w.investigator, case=case, title="Post", kind="screenshot", content=b"%PDF-1.7 x"
+    )
+
+
+def _with_consent(w: World) -> Consent:
+    return consent_record(
+        actor=w.investigator,
+        case=_investigation(w),
+        person="The complainant",
+        scope="Audio of the interview.",
+        given_at=clock.now() - dt.timedelta(hours=1),
     )
 
 
@@ -135,6 +147,41 @@ CALLS: dict[str, tuple[Callable[[World], Any], Callable[[World, Any], Any], str]
         _investigation,
         lambda w, c: svc.evidence_add(
             actor=w.investigator, case=c, title="Post", kind="screenshot", content=b"%PDF-1.7 x"
+        ),
+        "evidence.added",
+    ),
+    "evidence.interviews.interview_record": (
+        _investigation,
+        lambda w, c: interview_record(
+            actor=w.investigator,
+            case=c,
+            interviewee="The complainant",
+            held_at=clock.now() - dt.timedelta(hours=2),
+            statement="I saw the post on the morning it went up.",
+            statement_agreed=True,
+        ),
+        "interview.recorded",
+    ),
+    "evidence.interviews.consent_record": (
+        _investigation,
+        lambda w, c: consent_record(
+            actor=w.investigator,
+            case=c,
+            person="The complainant",
+            scope="Audio of the interview.",
+            given_at=clock.now() - dt.timedelta(hours=2),
+        ),
+        "consent.recorded",
+    ),
+    "evidence.files.evidence_add_recording": (
+        _with_consent,
+        lambda w, consent: svc.evidence_add(
+            actor=w.investigator,
+            case=consent.case,
+            title="Interview audio",
+            kind="recording",
+            content=b"%PDF-1.7 x",
+            consents=[consent.pk],
         ),
         "evidence.added",
     ),
@@ -471,6 +518,7 @@ WALKED_MODULES = (
     "dueprocess.oversight.queries",
     "dueprocess.ledger.proofs",
     "dueprocess.evidence.files",
+    "dueprocess.evidence.interviews",
 )
 #: Functions that take an actor but neither change anything nor return case data.
 NOT_RECORDED = {
@@ -608,5 +656,7 @@ def test_every_service_and_read_has_a_row_in_the_walk():
     walked = public_services()
     assert walked - set(CALLS) == set(), "a service or read taking an actor has no row in CALLS"
     # organisation_create runs before anyone exists (init, demo): it is walked with no actor
-    unmatched = set(CALLS) - walked - {"accounts.services.organisation_create"}
+    # a recording is walked as a second row of evidence_add, with its consent
+    extra = {"accounts.services.organisation_create", "evidence.files.evidence_add_recording"}
+    unmatched = set(CALLS) - walked - extra
     assert unmatched == set(), "a row in CALLS names no public function taking an actor"

@@ -152,6 +152,20 @@ class EvidenceIn(Strict):
     description: OptionalText = ""
 
 
+class InterviewIn(Strict):
+    interviewee: Title = Field(description="Who was interviewed.")
+    held_at: DateTime = Field(description="When the interview was held: not in the future.")
+    statement: Text = Field(description="The statement taken.")
+    statement_agreed: Flag = Field(description="Whether the interviewee agreed the statement.")
+
+
+class ConsentIn(Strict):
+    person: Title = Field(description="Who consented to being recorded.")
+    scope: BriefReason = Field(description="What exactly they consented to.")
+    given_at: DateTime = Field(description="When they consented: not in the future.")
+    interview: int | None = Field(None, ge=1, le=2**31 - 1, description="At this interview.")
+
+
 class ApproachIn(Strict):
     approached_by: Title = Field(description="Who made contact, and their role.")
     from_political_office: Flag = False

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,8 @@ from dueprocess.cases.models import EvidenceItem
 from dueprocess.cases.services.common import clean_text, lock_case
 from dueprocess.errors import DomainError, InvalidInput
 from dueprocess.evidence import sniff
-from dueprocess.evidence.models import EvidenceFile
+from dueprocess.evidence.interviews import consents_for_recording
+from dueprocess.evidence.models import EvidenceFile, RecordedPerson
 from dueprocess.evidence.storage import EvidenceStore, default_store
 from dueprocess.ledger import sealing
 from dueprocess.ledger.record import case_pseudonym, record
@@ -110,9 +112,13 @@ def evidence_add(
     kind: str,
     content: bytes,
     description: str = "",
+    consents: Sequence[int] = (),
     store: EvidenceStore | None = None,
 ) -> EvidenceItem:
-    """Add a piece of evidence with its file; the server computes its SHA-256 and size."""
+    """Add a piece of evidence with its file; the server computes its SHA-256 and size.
+
+    A recording (kind ``recording``) names the recorded consent of each person heard on it
+    (``consents``) and is refused without; other kinds take none."""
     store = store or default_store()
     blob = ""
     try:
@@ -125,6 +131,15 @@ def evidence_add(
                 raise InvalidInput(
                     f"Unknown evidence kind {kind!r}.", fields={"kind": "Unknown kind."}
                 )
+            if kind == EvidenceItem.Kind.RECORDING:
+                allowed = consents_for_recording(case=case, consent_ids=list(consents))
+            elif consents:
+                raise InvalidInput(
+                    "Only a recording names consents.",
+                    fields={"consents": "Only for a recording."},
+                )
+            else:
+                allowed = []
             cleaned_title = clean_text(title, "title", limit=200)
             cleaned_description = clean_text(description, "description", required=False)
             media_type = check_content(case, content)
@@ -147,6 +162,8 @@ def evidence_add(
             blob = name
             store.put(name, sealed)
             EvidenceFile.objects.create(item=item, media_type=media_type, blob=name)
+            for consent in allowed:
+                RecordedPerson.objects.create(item=item, consent=consent)
             record(
                 actor=actor,
                 action="evidence.added",
@@ -158,6 +175,7 @@ def evidence_add(
                     "sha256": digest,
                     "size_bytes": len(content),
                     "media_type": media_type,
+                    **({"consents": [c.pk for c in allowed]} if allowed else {}),
                 },
             )
             return item

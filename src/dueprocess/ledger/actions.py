@@ -98,6 +98,8 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("evidence.added", "an item of evidence was added to the case file"),
             ("evidence.downloaded", "an evidence file was downloaded (logged before served)"),
             ("evidence.corrupted", "an evidence file failed its SHA-256 check and was not served"),
+            ("interview.recorded", "an interview was recorded, with its statement"),
+            ("consent.recorded", "a person's consent (to being recorded) was recorded"),
             ("recommendation.submitted", "the investigator's recommendation was frozen"),
             ("recommendation.revised", "a new version of a recommendation superseded the old"),
             ("decision.recorded", "the panel's decision was recorded (flags, reasons)"),

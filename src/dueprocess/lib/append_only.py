@@ -28,6 +28,9 @@ APPEND_ONLY_TABLES = (
     "cases_evidenceitem",
     "cases_approach",
     "evidence_evidencefile",
+    "evidence_interview",
+    "evidence_consent",
+    "evidence_recordedperson",
 )
 
 

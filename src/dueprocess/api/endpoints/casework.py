@@ -21,19 +21,26 @@ from dueprocess.api import problems, render
 from dueprocess.api.auth import actor
 from dueprocess.api.docs import documented, link
 from dueprocess.api.endpoints.cases import Ref
-from dueprocess.api.inputs import EvidenceIn, ReasonIn, RevisionIn
+from dueprocess.api.inputs import ConsentIn, EvidenceIn, InterviewIn, ReasonIn, RevisionIn
 from dueprocess.api.limits import allow_upload, upload_refusal
 from dueprocess.api.lookups import case_by_reference, latest_recommendation_on
-from dueprocess.api.outputs import EvidenceOut, RecommendationOut, RecusalOut
+from dueprocess.api.outputs import (
+    ConsentOut,
+    EvidenceOut,
+    InterviewOut,
+    RecommendationOut,
+    RecusalOut,
+)
 from dueprocess.cases import services as svc
 from dueprocess.cases.queries import case_detail_for
 from dueprocess.errors import InvalidInput
+from dueprocess.evidence.interviews import consent_record, interview_record
 
 router = Router(tags=["case parts"])
 
 Number = PathEx[int, P(ge=1, le=2**31 - 1, example=1)]
 _WRITE_ERRORS = [404, 409, 422]
-_EVIDENCE_FIELDS = {"title", "kind", "description"}
+_EVIDENCE_FIELDS = {"title", "kind", "description", "consents"}
 _COMPUTED = {
     "sha256": "Not accepted: the server computes the file's SHA-256.",
     "size_bytes": "Not accepted: the server measures the file.",
@@ -87,6 +94,12 @@ _UPLOAD["openapi_extra"]["requestBody"]["content"]["multipart/form-data"]["schem
     "properties": {
         **EvidenceIn.model_json_schema()["properties"],
         "file": {"type": "string", "format": "binary", "description": "The file's bytes."},
+        "consents": {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 1},
+            "description": "For a recording (kind `recording`), the recorded consent of each "
+            "person heard on it (repeat the field); a recording without is refused.",
+        },
     },
 }
 
@@ -117,7 +130,9 @@ def add_evidence(request: HttpRequest, ref: Ref) -> Status[dict[str, Any]] | Htt
             fields={name: _COMPUTED.get(name, "Unknown field.") for name in sorted(unknown)},
         )
     try:
-        payload = EvidenceIn.model_validate({name: fields[name] for name in fields})
+        payload = EvidenceIn.model_validate(
+            {name: fields[name] for name in fields if name != "consents"}
+        )
     except PydanticError as error:
         raise ValidationError(
             [{**e, "loc": ("body", "payload", *e["loc"])} for e in error.errors()]
@@ -132,8 +147,120 @@ def add_evidence(request: HttpRequest, ref: Ref) -> Status[dict[str, Any]] | Htt
         kind=payload.kind,
         description=payload.description,
         content=upload.read(),
+        consents=_consent_ids(fields.getlist("consents")),
     )
     return Status(201, render.evidence(item))
+
+
+def _consent_ids(values: list[str]) -> list[int]:
+    ids = []
+    for value in values:
+        if not value.isascii() or not value.isdigit() or len(value) > 10:
+            raise InvalidInput(
+                "Name each consent by its number.", fields={"consents": "Not a consent number."}
+            )
+        ids.append(int(value))
+    return ids
+
+
+_INTERVIEW = {
+    "interviewee": "Odile Brennan",
+    "held_at": "2026-03-05T10:00:00Z",
+    "statement": "I saw the post on the morning it went up.",
+    "statement_agreed": True,
+}
+_CONSENT = {
+    "person": "Odile Brennan",
+    "scope": "Audio recording of her interview of 5 March.",
+    "given_at": "2026-03-05T09:55:00Z",
+}
+_INTERVIEWER = {"name": "Sam Investigator", "email": "sam@example.org"}
+_INTERVIEW_OUT = {"id": 1, "interviewer": _INTERVIEWER, **_INTERVIEW}
+_CONSENT_OUT = {
+    "id": 1,
+    "purpose": "recording",
+    "interview": 1,
+    "recorded_by": _INTERVIEWER,
+    **_CONSENT,
+}
+
+
+@router.get(
+    "/cases/{ref}/interviews",
+    response=list[InterviewOut],
+    **documented(
+        "listInterviews",
+        "List a case's interviews",
+        "Who was interviewed, by whom, when, the statement, and whether it was agreed. Oldest "
+        "first. A recorded view of the case file.",
+        scope="cases:read",
+        errors=[404, 422],
+        response=[_INTERVIEW_OUT],
+    ),
+)
+def list_interviews(request: HttpRequest, ref: Ref) -> list[dict[str, Any]]:
+    case = case_detail_for(actor(request), ref).case
+    found = case.interviews.select_related("interviewer").order_by("held_at", "pk")
+    return [render.interview(i) for i in found]
+
+
+@router.post(
+    "/cases/{ref}/interviews",
+    response={201: InterviewOut},
+    **documented(
+        "recordInterview",
+        "Record an interview",
+        "The token's owner is the interviewer. An unagreed statement is kept, marked so. "
+        "Interviews are append-only.",
+        scope="cases:write",
+        errors=_WRITE_ERRORS,
+        status=201,
+        request=_INTERVIEW,
+        response=_INTERVIEW_OUT,
+    ),
+)
+def record_interview(
+    request: HttpRequest, ref: Ref, payload: InterviewIn
+) -> Status[dict[str, Any]]:
+    user = actor(request)
+    item = interview_record(
+        actor=user,
+        case=case_by_reference(user, ref),
+        interviewee=payload.interviewee,
+        held_at=payload.held_at,
+        statement=payload.statement,
+        statement_agreed=payload.statement_agreed,
+    )
+    return Status(201, render.interview(item))
+
+
+@router.post(
+    "/cases/{ref}/consents",
+    response={201: ConsentOut},
+    **documented(
+        "recordConsent",
+        "Record a consent to being recorded",
+        "One person's consent to being recorded at a meeting or interview, with what they "
+        "agreed to. A recording (evidence of kind `recording`) names the consent of each "
+        "person heard on it and is refused without. Consents are append-only.",
+        scope="cases:write",
+        errors=_WRITE_ERRORS,
+        status=201,
+        request=_CONSENT,
+        response=_CONSENT_OUT,
+    ),
+)
+def record_consent(request: HttpRequest, ref: Ref, payload: ConsentIn) -> Status[dict[str, Any]]:
+    user = actor(request)
+    item = consent_record(
+        actor=user,
+        case=case_by_reference(user, ref),
+        person=payload.person,
+        scope=payload.scope,
+        given_at=payload.given_at,
+        interview_id=payload.interview,
+    )
+    return Status(201, render.consent(item))
 
 
 _DOWNLOAD = documented(
