@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "dueprocess.parties",
     "dueprocess.oversight",
     "dueprocess.letters",
+    "dueprocess.evidence",
     "dueprocess.api",
     "dueprocess.web",
 ]
@@ -236,6 +237,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+#: Evidence files, sealed (AES-256-GCM under each case's key); see dueprocess.evidence.
+EVIDENCE_DIR = DATA_DIR / "evidence"
+EVIDENCE_UPLOAD_CAP = 64 * 1024 * 1024
+#: Uploads are kept in memory only (never a clear temporary file on disk), up to a hard cap.
+FILE_UPLOAD_HANDLERS = ["dueprocess.evidence.uploads.BoundedMemoryUpload"]
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

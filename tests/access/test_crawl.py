@@ -75,6 +75,10 @@ ROUTES = {
     "api-v1:list_decisions": Route(("GET",), "case"),
     "api-v1:list_evidence": Route(("GET",), "case"),
     "api-v1:add_evidence": Route(("POST",), "case"),
+    "api-v1:download_evidence": Route(("GET",), "case"),
+    "api-v1:list_interviews": Route(("GET",), "case"),
+    "api-v1:record_interview": Route(("POST",), "case"),
+    "api-v1:record_consent": Route(("POST",), "case"),
     "api-v1:revise_recommendation": Route(("POST",), "case"),
     "api-v1:declare_recusal": Route(("POST",), "case"),
     "api-v1:list_approaches": Route(("GET",), "case"),
@@ -126,6 +130,7 @@ ROUTES = {
     "web:step-take": Route(("POST",), "case"),
     "web:note-add": Route(("POST",), "case"),
     "web:evidence-add": Route(("POST",), "case"),
+    "web:evidence-download": Route(("GET",), "case"),
     "web:assignment-add": Route(("POST",), "case"),
     "web:measure-impose": Route(("POST",), "case"),
     "web:measure-lift": Route(("POST",), "case"),
@@ -355,6 +360,8 @@ def _urls(template: str, route: Route, cases: list[Case]) -> Iterator[tuple[str,
             latest = case.recommendations.order_by("-number").first()
             measure_id = measure.pk if measure else 0
             assignment_id = assignment.pk if assignment else 0
+            item = case.evidence.first()
+            evidence_id = item.pk if item else 1
             values = {
                 "ref": case.reference,
                 "reference": case.reference,
@@ -362,6 +369,7 @@ def _urls(template: str, route: Route, cases: list[Case]) -> Iterator[tuple[str,
                 "key": "notify",
                 "id": measure_id if "measure" in template else assignment_id,
                 "measure_id": measure_id,
+                "item_id": evidence_id,
                 "number": latest.number if latest else 1,
             }
             yield fill(template, values), case

@@ -225,7 +225,7 @@ CALLS: dict[str, Callable[[World, Scene], Any]] = {
     "case.view": lambda w, s: case_detail_for(s.actor, s.case.reference),
     "case.note": lambda w, s: svc.note_add(actor=s.actor, case=s.case, body="A note."),
     "case.evidence": lambda w, s: svc.evidence_add(
-        actor=s.actor, case=s.case, title="Post", kind="screenshot"
+        actor=s.actor, case=s.case, title="Post", kind="screenshot", content=b"%PDF-1.7 post"
     ),
     "case.assign": lambda w, s: svc.case_assign(
         actor=s.actor, case=s.case, assignee=w.investigator_b, role="investigator"

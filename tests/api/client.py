@@ -63,6 +63,12 @@ class ApiClient:
             method, "/api/v1" + path, data=data, content_type=content_type, **extra
         )
 
+    def upload(self, path: str, fields: dict[str, Any], persona: str) -> HttpResponse:
+        """A ``multipart/form-data`` POST (files as ``SimpleUploadedFile`` values)."""
+        return self.client.post(
+            "/api/v1" + path, fields, HTTP_AUTHORIZATION=f"Bearer {self.token(persona)}"
+        )
+
     def get(self, path: str, persona: str | None = None, **kwargs: Any) -> HttpResponse:
         return self.call("GET", path, persona=persona, **kwargs)
 

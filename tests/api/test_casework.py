@@ -3,7 +3,10 @@ service, refused as the service refuses, and on the ledger as the act of the tok
 
 from __future__ import annotations
 
+import hashlib
 from typing import get_args
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dueprocess.api.inputs import EvidenceKind
 from dueprocess.cases import services as svc
@@ -13,62 +16,112 @@ from tests.api.matrix import staffed_case
 from tests.api.trail import actions_since, last_on, mark
 from tests.world import within_guideline
 
-DIGEST = "9F2C4B1E8D7A6F5E4C3B2A1908F7E6D5C4B3A29180F7E6D5C4B3A2918F7E6D5C"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+DIGEST = hashlib.sha256(PNG).hexdigest()
 EVIDENCE = {
     "title": "Screenshot of the post",
     "kind": "screenshot",
     "description": "Sent by the complainant.",
-    "sha256": DIGEST,
-    "size_bytes": 184320,
 }
+
+
+def _with_file(content: bytes = PNG, name: str = "post.png", **change: object) -> dict:  # type: ignore[type-arg]
+    return EVIDENCE | {"file": SimpleUploadedFile(name, content, "image/png")} | change
 
 
 def test_the_schema_offers_exactly_the_evidence_kinds_the_model_stores():
     assert set(get_args(EvidenceKind)) == set(EvidenceItem.Kind.values)
 
 
-def test_evidence_is_recorded_with_its_digest_and_listed_on_a_recorded_view(api, world):
+def test_an_uploaded_file_is_hashed_by_the_server_and_listed_on_a_recorded_view(api, world):
     case = staffed_case(world, "investigation")
     before = mark()
-    response = api.post(f"/cases/{case.reference}/evidence", EVIDENCE, "investigator")
+    response = api.upload(f"/cases/{case.reference}/evidence", _with_file(), "investigator")
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["sha256"] == DIGEST.lower() and body["size_bytes"] == 184320
+    assert body["sha256"] == DIGEST and body["size_bytes"] == len(PNG)
     assert body["added_by"]["email"] == world.investigator.email
     assert actions_since(before) == ["evidence.added"]
     entry = last_on(case)
-    assert entry.actor == world.investigator and entry.details["sha256"] == DIGEST.lower()
+    assert entry.actor == world.investigator and entry.details["sha256"] == DIGEST
+    assert entry.details["media_type"] == "image/png"
 
     before = mark()
     listed = api.get(f"/cases/{case.reference}/evidence", "case_manager")
     assert [item["id"] for item in listed.json()] == [body["id"]]
     assert actions_since(before) == ["case.viewed"]
 
+    before = mark()
+    got = api.get(f"/cases/{case.reference}/evidence/{body['id']}/file", "case_manager")
+    assert got.status_code == 200 and got.content == PNG
+    assert got["Content-Type"] == "image/png" and "attachment" in got["Content-Disposition"]
+    assert actions_since(before) == ["evidence.downloaded"]
+
 
 def test_evidence_is_refused_to_those_who_may_not_add_it(api, world):
     case = staffed_case(world, "investigation")
-    assert api.post(f"/cases/{case.reference}/evidence", EVIDENCE, "reviewer").status_code == 403
-    refused = api.post(f"/cases/{case.reference}/evidence", EVIDENCE, "political")
+    path = f"/cases/{case.reference}/evidence"
+    assert api.upload(path, _with_file(), "reviewer").status_code == 403
+    refused = api.upload(path, _with_file(), "political")
     assert refused.status_code == 404 and problem_code(refused) == "not-found"
-    assert api.get(f"/cases/{case.reference}/evidence", "political").status_code == 404
+    assert api.get(path, "political").status_code == 404
     assert not EvidenceItem.objects.exists()
 
 
 def test_bad_evidence_is_a_validation_problem_naming_the_field(api, world):
     case = staffed_case(world, "investigation")
     path = f"/cases/{case.reference}/evidence"
-    for change, field in [
-        ({"kind": "photo"}, "kind"),
-        ({"sha256": "abc"}, "sha256"),
-        ({"size_bytes": -1}, "size_bytes"),
-        ({"size_bytes": "12"}, "size_bytes"),
-        ({"title": "   "}, "title"),
-        ({"title": "x" * 201}, "title"),
-        ({"colour": "red"}, "colour"),
+    for fields, field in [
+        (_with_file(kind="photo"), "kind"),
+        (_with_file(sha256=DIGEST), "sha256"),  # a digest from the client is not accepted
+        (_with_file(title="   "), "title"),
+        (_with_file(title="x" * 201), "title"),
+        (_with_file(b""), "file"),
+        (_with_file(b"MZ\x90\x00" + bytes(200), name="report.pdf"), "file"),
+        (_with_file(b"PK\x03\x04" + bytes(200), name="bomb.zip"), "file"),
+        (EVIDENCE, "file"),
     ]:
-        response = api.post(path, EVIDENCE | change, "investigator")
-        assert response.status_code == 422, change
-        assert field in problem_of(response)["errors"], change
+        response = api.upload(path, fields, "investigator")
+        assert response.status_code == 422, (field, response.content)
+        assert field in problem_of(response)["errors"], (field, problem_of(response))
+    assert not EvidenceItem.objects.exists()
+
+
+def test_a_json_body_is_refused_on_the_upload(api, world):
+    case = staffed_case(world, "investigation")
+    response = api.post(f"/cases/{case.reference}/evidence", EVIDENCE, "investigator")
+    assert response.status_code == 415 and problem_code(response) == "unsupported-media-type"
+
+
+def test_an_upload_to_a_hidden_case_is_refused_like_a_missing_one_whatever_the_body(api, world):
+    hidden = staffed_case(world, "investigation")
+    for reference in (hidden.reference, "C-1999-99999"):
+        path = f"/cases/{reference}/evidence"
+        as_json = api.post(path, EVIDENCE, "political")
+        no_boundary = api.call(
+            "POST", path, persona="political", raw=b"x", content_type="multipart/form-data"
+        )
+        for response in (as_json, no_boundary):
+            assert response.status_code == 404 and problem_code(response) == "not-found"
+    assert not EvidenceItem.objects.exists()
+
+
+def test_a_multipart_body_without_a_boundary_or_unreadable_is_a_clear_400(api, world):
+    case = staffed_case(world, "investigation")
+    path = f"/cases/{case.reference}/evidence"
+    no_boundary = api.call(
+        "POST", path, persona="investigator", raw=b"x", content_type="multipart/form-data"
+    )
+    assert no_boundary.status_code == 400 and problem_code(no_boundary) == "malformed-request"
+    assert "boundary" in problem_of(no_boundary)["detail"]
+    broken = api.call(
+        "POST",
+        path,
+        persona="investigator",
+        raw=b'--b\r\nContent-Disposition: form-data; name="title"\r\n\r\nT',
+        content_type="multipart/form-data; boundary=b",
+    )
+    assert broken.status_code in (400, 422), broken.content
     assert not EvidenceItem.objects.exists()
 
 
@@ -148,3 +201,45 @@ def test_a_recusal_needs_a_reason_and_a_case_one_may_see(api, world):
     assert api.post(path, {"reason": "Conflicted."}, "political").status_code == 404
     assert api.post(path, {"reason": "Conflicted."}, "outsider").status_code == 404
     assert not Recusal.objects.exists()
+
+
+def test_an_interview_and_a_consent_are_recorded_and_a_recording_needs_the_consent(api, world):
+    case = staffed_case(world, "investigation")
+    path = f"/cases/{case.reference}"
+    interview = {
+        "interviewee": "Odile Brennan",
+        "held_at": "2026-01-05T10:00:00Z",
+        "statement": "I saw the post on the morning it went up.",
+        "statement_agreed": False,
+    }
+    before = mark()
+    made = api.post(f"{path}/interviews", interview, "investigator")
+    assert made.status_code == 201, made.content
+    assert made.json()["interviewer"]["email"] == world.investigator.email
+    assert made.json()["statement_agreed"] is False
+    consent = {
+        "person": "Odile Brennan",
+        "scope": "Audio of her interview.",
+        "given_at": "2026-01-05T09:55:00Z",
+        "interview": made.json()["id"],
+    }
+    given = api.post(f"{path}/consents", consent, "investigator")
+    assert given.status_code == 201, given.content
+    assert actions_since(before) == ["interview.recorded", "consent.recorded"]
+    listed = api.get(f"{path}/interviews", "case_manager").json()
+    assert [i["statement"] for i in listed] == [interview["statement"]]
+
+    recording = _with_file(kind="recording", title="Interview audio")
+    refused = api.upload(f"{path}/evidence", recording, "investigator")
+    assert refused.status_code == 422 and "consents" in problem_of(refused)["errors"]
+    kept = api.upload(
+        f"{path}/evidence",
+        _with_file(kind="recording", consents=[str(given.json()["id"])]),
+        "investigator",
+    )
+    assert kept.status_code == 201, kept.content
+    assert EvidenceItem.objects.filter(case=case).count() == 1
+    future = api.post(
+        f"{path}/consents", consent | {"given_at": "2999-01-01T00:00:00Z"}, "investigator"
+    )
+    assert future.status_code == 422

@@ -4,6 +4,7 @@ may see the case but not act, 404 for everyone who may not know it exists."""
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dueprocess.access import emergency
 from dueprocess.access.models import EmergencyAccess
@@ -218,14 +219,21 @@ def test_opening_a_case_follows_the_matrix(api, world):
 
 
 def test_adding_evidence_follows_the_matrix(api, world):
-    body = {"title": "Screenshot of the post", "kind": "screenshot"}
+    def upload(api, case, persona):  # type: ignore[no-untyped-def]
+        body = {
+            "title": "Screenshot of the post",
+            "kind": "screenshot",
+            "file": SimpleUploadedFile("post.pdf", b"%PDF-1.7 post"),
+        }
+        return api.upload(f"/cases/{case.reference}/evidence", body, persona)
+
     walk(
         api,
         world,
         stage="investigation",
         may=MAY["case.evidence"],
         success=201,
-        request=lambda api, case, p: api.post(f"/cases/{case.reference}/evidence", body, p),
+        request=upload,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -189,7 +190,7 @@ def test_notes_evidence_and_interim_measures_are_added_from_the_page(world: Worl
     evidence = {
         "evidence-title": "Screenshot",
         "evidence-kind": "screenshot",
-        "evidence-sha256": "",
+        "evidence-file": SimpleUploadedFile("shot.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 40),
     }
     assert client.post(f"{base}/evidence/", evidence).status_code == 302
     measure = {
@@ -208,15 +209,22 @@ def test_notes_evidence_and_interim_measures_are_added_from_the_page(world: Worl
     assert InterimMeasure.objects.get(pk=imposed.pk).lifted_at is not None
 
 
-def test_a_bad_evidence_digest_is_refused_with_the_input_kept(world: World, signed_in):
+def test_a_program_named_pdf_is_refused_with_the_input_kept(world: World, signed_in):
     case = world.case_at("investigation")
     response = signed_in("case_manager").post(
         f"/cases/{case.reference}/evidence/",
-        {"evidence-title": "Chat log", "evidence-kind": "document", "evidence-sha256": "xyz"},
+        {
+            "evidence-title": "Chat log",
+            "evidence-kind": "document",
+            "evidence-file": SimpleUploadedFile(
+                "log.pdf", b"MZ\x90\0" + b"\0" * 60, "application/pdf"
+            ),
+        },
     )
     html = response.content.decode()
     assert response.status_code == 422
-    assert "64 hexadecimal characters" in html and 'value="Chat log"' in html
+    assert "is a program" in html and 'value="Chat log"' in html
+    assert not case.evidence.exists()
 
 
 def test_the_case_manager_appoints_an_investigator_who_then_finds_it_in_their_queue(
@@ -294,3 +302,26 @@ def test_the_case_page_costs_the_same_queries_with_one_note_or_twenty(world, sig
     for n in range(19):
         note_add(actor=world.case_manager, case=case, body=f"Note {n}.")
     assert queries() == few
+
+
+def test_an_uploaded_file_is_linked_on_the_page_and_downloads_recorded(world: World, signed_in):
+    case = world.case_at("investigation")
+    client = signed_in("case_manager")
+    content = b"%PDF-1.7\nStatement of the witness.\n"
+    upload = {
+        "evidence-title": "Witness statement",
+        "evidence-kind": "statement",
+        "evidence-file": SimpleUploadedFile("statement.exe", content, "application/x-msdownload"),
+    }
+    assert client.post(f"/cases/{case.reference}/evidence/", upload).status_code == 302
+    item = EvidenceItem.objects.get(case=case)
+    link = f"/cases/{case.reference}/evidence/{item.pk}/file"
+    page = client.get(f"/cases/{case.reference}/").content.decode()
+    assert f'href="{link}"' in page and "application/pdf" in page
+    before = LedgerEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
+    got = client.get(link)
+    assert got.status_code == 200 and got.content == content
+    assert got["Content-Type"] == "application/pdf" and got["X-Content-Type-Options"] == "nosniff"
+    actions = LedgerEntry.objects.filter(seq__gt=before).values_list("action", flat=True)
+    assert list(actions) == ["evidence.downloaded"]
+    assert signed_in("political").get(link).status_code == 404

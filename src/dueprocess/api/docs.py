@@ -103,6 +103,7 @@ def documented(
     status: int = 200,
     links: dict[str, Any] | None = None,
     headers: dict[str, Any] | None = None,
+    request_type: str = "application/json",
 ) -> dict[str, Any]:
     """Keyword arguments for a router decorator. ``scope=None``: a public operation.
     ``permission``: an ``access.policy`` action checked with the token, before the body is read."""
@@ -123,7 +124,7 @@ def documented(
         responses[status] = success
     extra: dict[str, Any] = {"responses": responses}
     if request is not None:
-        extra["requestBody"] = {"content": {"application/json": {"example": request}}}
+        extra["requestBody"] = {"content": {request_type: {"example": request}}}
     if scope:
         extra["x-required-scope"] = scope
         description += f"\n\nNeeds a token with the scope `{scope}`."

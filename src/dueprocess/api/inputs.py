@@ -13,7 +13,6 @@ from dueprocess.api.types import (
     NO_NUL,
     NOT_BLANK,
     Answers,
-    ByteCount,
     Date,
     DateTime,
     Email,
@@ -47,7 +46,6 @@ EvidenceKind = Literal[
 ]
 Channel = Literal["in_person", "phone", "email", "message", "other"]
 Direction = Literal["lighter", "harsher", "neither", "unclear"]
-Sha256 = Annotated[str, StringConstraints(max_length=64, pattern=r"^([0-9a-fA-F]{64})?$")]
 
 
 class Strict(Schema):
@@ -159,8 +157,20 @@ class EvidenceIn(Strict):
     title: Title
     kind: EvidenceKind
     description: OptionalText = ""
-    sha256: Sha256 = Field("", description="The SHA-256 of the file, as 64 hexadecimal digits.")
-    size_bytes: ByteCount | None = Field(None, description="The size of the file.")
+
+
+class InterviewIn(Strict):
+    interviewee: Title = Field(description="Who was interviewed.")
+    held_at: DateTime = Field(description="When the interview was held: not in the future.")
+    statement: Text = Field(description="The statement taken.")
+    statement_agreed: Flag = Field(description="Whether the interviewee agreed the statement.")
+
+
+class ConsentIn(Strict):
+    person: Title = Field(description="Who consented to being recorded.")
+    scope: BriefReason = Field(description="What exactly they consented to.")
+    given_at: DateTime = Field(description="When they consented: not in the future.")
+    interview: int | None = Field(None, ge=1, le=2**31 - 1, description="At this interview.")
 
 
 class ApproachIn(Strict):

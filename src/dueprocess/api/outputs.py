@@ -87,6 +87,25 @@ class EvidenceOut(Schema):
     added_by: Person
 
 
+class InterviewOut(Schema):
+    id: int
+    interviewee: str
+    interviewer: Person
+    held_at: dt.datetime
+    statement: str
+    statement_agreed: bool
+
+
+class ConsentOut(Schema):
+    id: int
+    person: str
+    purpose: str
+    scope: str
+    given_at: dt.datetime
+    interview: int | None
+    recorded_by: Person
+
+
 class AssignmentOut(Schema):
     id: int
     person: Person

@@ -151,6 +151,29 @@ def note(item: Note) -> dict[str, Any]:
     }
 
 
+def interview(item: Any) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "interviewee": item.interviewee,
+        "interviewer": person(item.interviewer),
+        "held_at": item.held_at,
+        "statement": item.statement,
+        "statement_agreed": item.statement_agreed,
+    }
+
+
+def consent(item: Any) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "person": item.person,
+        "purpose": item.purpose,
+        "scope": item.scope,
+        "given_at": item.given_at,
+        "interview": item.interview_id,
+        "recorded_by": person(item.recorded_by),
+    }
+
+
 def evidence(item: EvidenceItem) -> dict[str, Any]:
     return {
         "id": item.pk,

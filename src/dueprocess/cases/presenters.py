@@ -82,7 +82,7 @@ def case_file(view: CaseView) -> CaseFile:
         recommendations=list(case.recommendations.select_related("author", "supersedes")),
         decisions=list(case.decisions.select_related("decided_by", "recommendation")),
         notes=list(case.notes.select_related("author")),
-        evidence=list(case.evidence.select_related("added_by")),
+        evidence=list(case.evidence.select_related("added_by", "stored_file")),
         history=list(case.status_changes.select_related("actor")),
         emergency_accesses=list(
             case.emergency_accesses.select_related("requester", "approver").order_by("requested_at")

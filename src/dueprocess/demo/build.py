@@ -285,14 +285,17 @@ class Builder:
         case_detail_for(investigator, self.cases[event.case].reference)
 
     def _do_evidence(self, event: Event) -> None:
-        digest = f"{self.rng.getrandbits(256):064x}"
+        serial = self.rng.getrandbits(32)
+        content = (
+            f"Transcript of the post (fictional demo data, item {serial:08x}).\n"
+            "Shared in the branch group; saved by the complainant before it was deleted.\n"
+        ).encode()
         svc.evidence_add(
             actor=self.users[event.params["investigator"]],
             case=self._case(event),
-            title="Screenshot of the post",
-            kind="screenshot",
-            sha256=digest,
-            size_bytes=self.rng.randint(40_000, 900_000),
+            title="Transcript of the post",
+            kind="social_media",
+            content=content,
         )
 
     def _do_recommend(self, event: Event) -> None:

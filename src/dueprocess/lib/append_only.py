@@ -28,6 +28,10 @@ APPEND_ONLY_TABLES = (
     "cases_evidenceitem",
     "cases_approach",
     "oversight_reportpublication",
+    "evidence_evidencefile",
+    "evidence_interview",
+    "evidence_consent",
+    "evidence_recordedperson",
 )
 
 

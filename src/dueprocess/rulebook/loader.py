@@ -177,6 +177,7 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
         "letters",
         "transparency",
         "parties",
+        "evidence",
     )
     if root.text("schema") not in ("", s.SCHEMA_ID):
         root.error("schema", f"must be {s.SCHEMA_ID!r}")
@@ -221,6 +222,7 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
         suppression_threshold=transparency[0],
         report_publishers=transparency[1],
         parties=_parties(root, stages, transitions),
+        evidence=_evidence(root),
     )
 
 
@@ -600,3 +602,17 @@ def _parties(
         hearing_request=steps["hearing_request"],
         appeal=steps["appeal"],
     )
+
+
+def _evidence(root: Reader) -> s.EvidenceRules:
+    from dueprocess.evidence.sniff import KNOWN
+
+    table = root.table("evidence", required=False)
+    table.only("types", "max_megabytes")
+    default = s.EvidenceRules()
+    types = tuple(table.text_list("types", required=False)) or default.types
+    for kind in types:
+        if kind not in KNOWN:
+            table.error("types", f"unknown type {kind!r}; known: {', '.join(KNOWN)}")
+    megabytes = table.number("max_megabytes", required=False, minimum=1, default=20)
+    return s.EvidenceRules(types=types, max_bytes=megabytes * 1024 * 1024)

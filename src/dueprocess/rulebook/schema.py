@@ -245,6 +245,21 @@ class PanelRules:
 
 
 @dataclass(frozen=True)
+class EvidenceRules:
+    """Which file types may be uploaded as evidence (detected from the content) and how big."""
+
+    types: tuple[str, ...] = (
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+        "text/plain",
+    )
+    max_bytes: int = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
 class Rulebook:
     """A validated rulebook. ``sha256`` is the hash of the exact source bytes."""
 
@@ -275,6 +290,8 @@ class Rulebook:
     #: The roles that publish the transparency report (``[transparency] publishers``).
     report_publishers: tuple[str, ...] = REPORT_PUBLISHERS
     parties: PartyRules = field(default_factory=lambda: PartyRules(14, {}))
+    #: Evidence uploads: allowed types and size limit (``[evidence]``).
+    evidence: EvidenceRules = field(default_factory=EvidenceRules)
 
     def role_label(self, role: str) -> str:
         return self.roles[role].label if role in self.roles else role.replace("_", " ")

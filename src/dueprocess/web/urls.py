@@ -15,6 +15,11 @@ urlpatterns = [
     path("cases/<str:reference>/steps/<slug:key>/", steps.step_take, name="step-take"),
     path("cases/<str:reference>/notes/", casework.note_add, name="note-add"),
     path("cases/<str:reference>/evidence/", casework.evidence_add, name="evidence-add"),
+    path(
+        "cases/<str:reference>/evidence/<int:item_id>/file",
+        casework.evidence_download,
+        name="evidence-download",
+    ),
     path("cases/<str:reference>/assignments/", casework.assignment_add, name="assignment-add"),
     path("cases/<str:reference>/measures/", casework.measure_impose, name="measure-impose"),
     path(

@@ -8,26 +8,43 @@ or delete any of them.
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import Router, Status
+from ninja.errors import ValidationError
 from ninja.params import P, PathEx
+from pydantic import ValidationError as PydanticError
 
 from dueprocess.access.enforcement import case_to_change
 from dueprocess.api import examples as ex
-from dueprocess.api import render
+from dueprocess.api import problems, render
 from dueprocess.api.auth import actor
 from dueprocess.api.docs import documented, link
 from dueprocess.api.endpoints.cases import Ref
-from dueprocess.api.inputs import EvidenceIn, ReasonIn, RevisionIn
+from dueprocess.api.inputs import ConsentIn, EvidenceIn, InterviewIn, ReasonIn, RevisionIn
+from dueprocess.api.limits import allow_upload, upload_refusal
 from dueprocess.api.lookups import case_by_reference, latest_recommendation_on
-from dueprocess.api.outputs import EvidenceOut, RecommendationOut, RecusalOut
+from dueprocess.api.outputs import (
+    ConsentOut,
+    EvidenceOut,
+    InterviewOut,
+    RecommendationOut,
+    RecusalOut,
+)
 from dueprocess.cases import services as svc
 from dueprocess.cases.queries import case_detail_for
+from dueprocess.errors import InvalidInput
+from dueprocess.evidence.interviews import consent_record, interview_record, interviews_of
 
 router = Router(tags=["case parts"])
 
 Number = PathEx[int, P(ge=1, le=2**31 - 1, example=1)]
 _WRITE_ERRORS = [404, 409, 422]
+_EVIDENCE_FIELDS = {"title", "kind", "description", "consents"}
+_COMPUTED = {
+    "sha256": "Not accepted: the server computes the file's SHA-256.",
+    "size_bytes": "Not accepted: the server measures the file.",
+}
 
 
 @router.get(
@@ -48,40 +65,235 @@ def list_evidence(request: HttpRequest, ref: Ref) -> list[dict[str, Any]]:
     return [render.evidence(e) for e in case.evidence.select_related("added_by")]
 
 
-@router.post(
-    "/cases/{ref}/evidence",
-    response={201: EvidenceOut},
-    **documented(
-        "addEvidence",
-        "Record a piece of evidence",
-        "Metadata only: what it is, what kind, and the SHA-256 of the file so that the copy "
-        "produced at a hearing can be shown to be the one received. Evidence is append-only.",
-        scope="cases:write",
-        errors=_WRITE_ERRORS,
-        status=201,
-        request={
-            "title": ex.EVIDENCE["title"],
-            "kind": "screenshot",
-            "description": ex.EVIDENCE["description"],
-            "sha256": ex.EVIDENCE["sha256"],
-            "size_bytes": ex.EVIDENCE["size_bytes"],
-        },
-        response=ex.EVIDENCE,
-        links={"ListEvidenceAgain": link("listEvidence", "The evidence.", ref="$request.path.ref")},
-    ),
+_UPLOAD = documented(
+    "addEvidence",
+    "Upload a piece of evidence",
+    "A `multipart/form-data` body: `title`, `kind`, optional `description`, and the `file`. "
+    "The server computes the file's SHA-256 and size (a digest sent by the client is "
+    "refused), detects its type from its content (not its name or declared type) against "
+    "the rulebook's `[evidence] types`, enforces `[evidence] max_megabytes`, and stores it "
+    "encrypted under the case's key. Programs, archives and empty files are refused "
+    "(`validation`, naming `file`). Evidence is append-only.",
+    scope="cases:write",
+    errors=_WRITE_ERRORS,
+    status=201,
+    request={
+        "title": ex.EVIDENCE["title"],
+        "kind": "screenshot",
+        "description": ex.EVIDENCE["description"],
+        "file": "(the file's bytes)",
+    },
+    request_type="multipart/form-data",
+    response=ex.EVIDENCE,
+    links={"ListEvidenceAgain": link("listEvidence", "The evidence.", ref="$request.path.ref")},
 )
-def add_evidence(request: HttpRequest, ref: Ref, payload: EvidenceIn) -> Status[dict[str, Any]]:
+_UPLOAD["openapi_extra"]["requestBody"]["required"] = True
+_UPLOAD["openapi_extra"]["requestBody"]["content"]["multipart/form-data"]["schema"] = {
+    "type": "object",
+    "required": ["title", "kind", "file"],
+    "properties": {
+        **EvidenceIn.model_json_schema()["properties"],
+        "file": {"type": "string", "format": "binary", "description": "The file's bytes."},
+        "consents": {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 1},
+            "description": "For a recording (kind `recording`), the recorded consent of each "
+            "person heard on it (repeat the field); a recording without is refused.",
+        },
+    },
+}
+
+
+@router.post("/cases/{ref}/evidence", response={201: EvidenceOut}, **_UPLOAD)
+@allow_upload
+def add_evidence(request: HttpRequest, ref: Ref) -> Status[dict[str, Any]] | HttpResponse:
     user = actor(request)
+    # the case first, gated and recorded: a hidden case and a missing one are refused alike,
+    # whatever the body; only then is the body's type, size and shape looked at
+    case = case_by_reference(user, ref)
+    refused = upload_refusal(request)
+    if refused is not None:
+        return refused
+    try:
+        fields, files = request.POST, request.FILES
+    except (MultiPartParserError, ValueError) as error:
+        return problems.problem(
+            request,
+            "malformed-request",
+            f"The multipart/form-data body could not be read ({error}). Send a body with a "
+            "boundary, the fields title and kind, and the file.",
+        )
+    unknown = (set(fields) - _EVIDENCE_FIELDS) | (set(files) - {"file"})
+    if unknown:
+        raise InvalidInput(
+            "Unknown fields: " + ", ".join(sorted(unknown)) + ".",
+            fields={name: _COMPUTED.get(name, "Unknown field.") for name in sorted(unknown)},
+        )
+    try:
+        payload = EvidenceIn.model_validate(
+            {name: fields[name] for name in fields if name != "consents"}
+        )
+    except PydanticError as error:
+        raise ValidationError(
+            [{**e, "loc": ("body", "payload", *e["loc"])} for e in error.errors()]
+        ) from None
+    upload = files.get("file")
+    if upload is None:
+        raise InvalidInput("Send the file, as the part named file.", fields={"file": "Required."})
     item = svc.evidence_add(
         actor=user,
-        case=case_by_reference(user, ref),
+        case=case,
         title=payload.title,
         kind=payload.kind,
         description=payload.description,
-        sha256=payload.sha256,
-        size_bytes=payload.size_bytes,
+        content=upload.read(),
+        consents=_consent_ids(fields.getlist("consents")),
     )
     return Status(201, render.evidence(item))
+
+
+def _consent_ids(values: list[str]) -> list[int]:
+    ids = []
+    for value in values:
+        if not value.isascii() or not value.isdigit() or len(value) > 10:
+            raise InvalidInput(
+                "Name each consent by its number.", fields={"consents": "Not a consent number."}
+            )
+        ids.append(int(value))
+    return ids
+
+
+_INTERVIEW = {
+    "interviewee": "Odile Brennan",
+    "held_at": "2026-03-05T10:00:00Z",
+    "statement": "I saw the post on the morning it went up.",
+    "statement_agreed": True,
+}
+_CONSENT = {
+    "person": "Odile Brennan",
+    "scope": "Audio recording of her interview of 5 March.",
+    "given_at": "2026-03-05T09:55:00Z",
+}
+_INTERVIEWER = {"name": "Sam Investigator", "email": "sam@example.org"}
+_INTERVIEW_OUT = {"id": 1, "interviewer": _INTERVIEWER, **_INTERVIEW}
+_CONSENT_OUT = {
+    "id": 1,
+    "purpose": "recording",
+    "interview": 1,
+    "recorded_by": _INTERVIEWER,
+    **_CONSENT,
+}
+
+
+@router.get(
+    "/cases/{ref}/interviews",
+    response=list[InterviewOut],
+    **documented(
+        "listInterviews",
+        "List a case's interviews",
+        "Who was interviewed, by whom, when, the statement, and whether it was agreed. Oldest "
+        "first. A recorded view of the case file.",
+        scope="cases:read",
+        errors=[404, 422],
+        response=[_INTERVIEW_OUT],
+    ),
+)
+def list_interviews(request: HttpRequest, ref: Ref) -> list[dict[str, Any]]:
+    case = case_detail_for(actor(request), ref).case
+    found = interviews_of(case)
+    return [render.interview(i) for i in found]
+
+
+@router.post(
+    "/cases/{ref}/interviews",
+    response={201: InterviewOut},
+    **documented(
+        "recordInterview",
+        "Record an interview",
+        "The token's owner is the interviewer. An unagreed statement is kept, marked so. "
+        "Interviews are append-only.",
+        scope="cases:write",
+        errors=_WRITE_ERRORS,
+        status=201,
+        request=_INTERVIEW,
+        response=_INTERVIEW_OUT,
+    ),
+)
+def record_interview(
+    request: HttpRequest, ref: Ref, payload: InterviewIn
+) -> Status[dict[str, Any]]:
+    user = actor(request)
+    item = interview_record(
+        actor=user,
+        case=case_by_reference(user, ref),
+        interviewee=payload.interviewee,
+        held_at=payload.held_at,
+        statement=payload.statement,
+        statement_agreed=payload.statement_agreed,
+    )
+    return Status(201, render.interview(item))
+
+
+@router.post(
+    "/cases/{ref}/consents",
+    response={201: ConsentOut},
+    **documented(
+        "recordConsent",
+        "Record a consent to being recorded",
+        "One person's consent to being recorded at a meeting or interview, with what they "
+        "agreed to. A recording (evidence of kind `recording`) names the consent of each "
+        "person heard on it and is refused without. Consents are append-only.",
+        scope="cases:write",
+        errors=_WRITE_ERRORS,
+        status=201,
+        request=_CONSENT,
+        response=_CONSENT_OUT,
+    ),
+)
+def record_consent(request: HttpRequest, ref: Ref, payload: ConsentIn) -> Status[dict[str, Any]]:
+    user = actor(request)
+    item = consent_record(
+        actor=user,
+        case=case_by_reference(user, ref),
+        person=payload.person,
+        scope=payload.scope,
+        given_at=payload.given_at,
+        interview_id=payload.interview,
+    )
+    return Status(201, render.consent(item))
+
+
+_DOWNLOAD = documented(
+    "downloadEvidence",
+    "Download an evidence file",
+    "The file's bytes, with its detected type. The download is recorded before the file is "
+    "sent, and the file's SHA-256 is checked against the one recorded at upload: a file that "
+    "fails the check is not sent (`evidence-corrupted`, 409) and the failure is recorded.",
+    scope="cases:read",
+    errors=[404, 409, 422],
+)
+_DOWNLOAD["openapi_extra"]["responses"][200] = {
+    "description": "The file, as received (Content-Type: its detected type).",
+    "content": {
+        "application/octet-stream": {
+            "schema": {"type": "string", "format": "binary"},
+            "example": "(the file's bytes)",
+        }
+    },
+}
+
+
+@router.get("/cases/{ref}/evidence/{number}/file", **_DOWNLOAD)
+def download_evidence(request: HttpRequest, ref: Ref, number: Number) -> HttpResponse:
+    from dueprocess.evidence.files import evidence_download
+
+    user = actor(request)
+    got = evidence_download(actor=user, case=case_by_reference(user, ref), item_id=number)
+    response = HttpResponse(got.content, content_type=got.media_type)
+    response["Content-Disposition"] = f'attachment; filename="{got.filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @router.post(

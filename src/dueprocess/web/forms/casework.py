@@ -29,13 +29,12 @@ class EvidenceForm(Form):
     description = forms.CharField(
         label="Description", required=False, widget=text_area(), max_length=20000
     )
-    sha256 = forms.CharField(
-        label="SHA-256 of the file",
-        required=False,
-        max_length=64,
-        help_text="64 hexadecimal characters, if you have the file's digest.",
+    file = forms.FileField(
+        label="File",
+        allow_empty_file=True,
+        help_text="The server computes its SHA-256 and size and detects its type from its "
+        "content; the file is stored encrypted.",
     )
-    size_bytes = forms.IntegerField(label="Size in bytes", required=False, min_value=0)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "evidence")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from dueprocess.access.enforcement import case_to_change
 from dueprocess.cases import services as svc
@@ -46,12 +46,35 @@ def note_add(request: HttpRequest, reference: str) -> HttpResponse:
 @domain_errors
 def evidence_add(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_by_reference(staff(request), reference)
-    form = EvidenceForm(request.POST)
+    form = EvidenceForm(request.POST, request.FILES)
 
     def act() -> object:
-        return svc.evidence_add(actor=staff(request), case=case, **form.cleaned_data)
+        data = form.cleaned_data
+        return svc.evidence_add(
+            actor=staff(request),
+            case=case,
+            title=data["title"],
+            kind=data["kind"],
+            description=data["description"],
+            content=data["file"].read(),
+        )
 
     return submit(request, case, "evidence", form, act, "Evidence added to the list.")
+
+
+@login_required
+@require_GET
+@domain_errors
+def evidence_download(request: HttpRequest, reference: str, item_id: int) -> HttpResponse:
+    from dueprocess.evidence.files import evidence_download as download
+
+    case = case_by_reference(staff(request), reference)
+    got = download(actor=staff(request), case=case, item_id=item_id)
+    response = HttpResponse(got.content, content_type=got.media_type)
+    response["Content-Disposition"] = f'attachment; filename="{got.filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -1,0 +1,240 @@
+"""Evidence uploads and downloads: hashed, typed, size-checked, sealed, recorded.
+
+The file is sealed and written to the store inside the service's transaction, after every check
+and before the ledger entry; if anything in that transaction fails the blob is deleted before
+the error propagates, so a refused or rolled-back upload leaves neither a row nor a file. The
+blob name is random, and the sealed bytes are bound (as associated data) to the case and blob,
+so a blob copied to another name or case does not decrypt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.db import transaction
+
+from dueprocess.access.enforcement import recorded_denials
+from dueprocess.access.rules import Gate
+from dueprocess.cases.models import EvidenceItem
+from dueprocess.cases.services.common import clean_text, lock_case
+from dueprocess.errors import DomainError, InvalidInput
+from dueprocess.evidence import sniff
+from dueprocess.evidence.interviews import consents_for_recording
+from dueprocess.evidence.models import EvidenceFile, RecordedPerson
+from dueprocess.evidence.storage import EvidenceStore, default_store
+from dueprocess.ledger import sealing
+from dueprocess.ledger.record import case_pseudonym, record
+from dueprocess.lib import clock
+
+if TYPE_CHECKING:
+    from dueprocess.accounts.models import User
+    from dueprocess.cases.models import Case
+
+
+class EvidenceCorrupted(DomainError):
+    """The stored file no longer decrypts or no longer has the SHA-256 recorded at upload."""
+
+    code = "evidence-corrupted"
+    status = 409
+
+
+@dataclass(frozen=True)
+class Download:
+    item: EvidenceItem
+    content: bytes
+    media_type: str
+    filename: str
+
+
+_EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "text/plain": "txt",
+}
+
+
+def _aad(case: Case, blob: str) -> bytes:
+    return f"evidence:{case.pk}:{blob}".encode()
+
+
+def _case_key(case: Case, *, create: bool) -> bytes | None:
+    return sealing.subject_key(f"case:{case_pseudonym(case.pk)}", create=create)
+
+
+def check_content(case: Case, content: bytes) -> str:
+    """The detected media type of ``content``, or ``InvalidInput`` naming the ``file`` field."""
+    rules = case.rulebook.rules.evidence
+    if not content:
+        raise InvalidInput("The file is empty (0 bytes).", fields={"file": "The file is empty."})
+    if len(content) > rules.max_bytes:
+        limit = f"{rules.max_bytes // (1024 * 1024)} MB"
+        raise InvalidInput(
+            f"The file is larger than the limit of {limit}.",
+            fields={"file": f"Larger than {limit}."},
+        )
+    media_type = sniff.detect(content)
+    if media_type == "executable":
+        raise InvalidInput(
+            "The file is a program, whatever its name says; programs are not accepted.",
+            fields={"file": "A program is not accepted."},
+        )
+    if media_type == "archive":
+        raise InvalidInput(
+            "Archives (zip, gzip, tar, 7z, rar) are not accepted; upload each file on its own.",
+            fields={"file": "Archives are not accepted."},
+        )
+    if media_type not in rules.types:
+        allowed = ", ".join(rules.types)
+        raise InvalidInput(
+            f"This type of file is not accepted (detected from its content: {media_type}). "
+            f"Accepted: {allowed}.",
+            fields={"file": f"Not an accepted type ({media_type})."},
+        )
+    return media_type
+
+
+@recorded_denials
+def evidence_add(
+    *,
+    actor: User,
+    case: Case,
+    title: str,
+    kind: str,
+    content: bytes,
+    description: str = "",
+    consents: Sequence[int] = (),
+    store: EvidenceStore | None = None,
+) -> EvidenceItem:
+    """Add a piece of evidence with its file; the server computes its SHA-256 and size.
+
+    A recording (kind ``recording``) names the recorded consent of each person heard on it
+    (``consents``) and is refused without; other kinds take none."""
+    store = store or default_store()
+    blob = ""
+    try:
+        with transaction.atomic():
+            case = lock_case(case)
+            gate = Gate(actor, case)
+            gate.require("case.view")
+            decision = gate.require("case.evidence")
+            if kind not in EvidenceItem.Kind.values:
+                raise InvalidInput(
+                    f"Unknown evidence kind {kind!r}.", fields={"kind": "Unknown kind."}
+                )
+            if kind == EvidenceItem.Kind.RECORDING:
+                allowed = consents_for_recording(case=case, consent_ids=list(consents))
+            elif consents:
+                raise InvalidInput(
+                    "Only a recording names consents.",
+                    fields={"consents": "Only for a recording."},
+                )
+            else:
+                allowed = []
+            cleaned_title = clean_text(title, "title", limit=200)
+            cleaned_description = clean_text(description, "description", required=False)
+            media_type = check_content(case, content)
+            digest = hashlib.sha256(content).hexdigest()
+            item = EvidenceItem.objects.create(
+                case=case,
+                title=cleaned_title,
+                kind=kind,
+                description=cleaned_description,
+                sha256=digest,
+                size_bytes=len(content),
+                received_at=clock.now(),
+                added_by=actor,
+            )
+            data_key = _case_key(case, create=True)
+            assert data_key is not None
+            name = secrets.token_hex(32)
+            nonce = os.urandom(12)
+            sealed = nonce + AESGCM(data_key).encrypt(nonce, content, _aad(case, name))
+            blob = name
+            store.put(name, sealed)
+            EvidenceFile.objects.create(item=item, media_type=media_type, blob=name)
+            for consent in allowed:
+                RecordedPerson.objects.create(item=item, consent=consent)
+            record(
+                actor=actor,
+                action="evidence.added",
+                case=case,
+                role=decision.role,
+                details={
+                    "evidence": item.pk,
+                    "kind": kind,
+                    "sha256": digest,
+                    "size_bytes": len(content),
+                    "media_type": media_type,
+                    **({"consents": [c.pk for c in allowed]} if allowed else {}),
+                },
+            )
+            return item
+    except BaseException:
+        if blob:
+            store.delete(blob)
+        raise
+
+
+@recorded_denials
+def evidence_download(
+    *, actor: User, case: Case, item_id: int, store: EvidenceStore | None = None
+) -> Download:
+    """The file of evidence ``item_id`` on ``case``, after recording the download and checking
+    that it still has the SHA-256 recorded when it was received."""
+    store = store or default_store()
+    gate = Gate(actor, case)
+    decision = gate.require("case.view")
+    stored = (
+        EvidenceFile.objects.select_related("item").filter(item_id=item_id, item__case=case).first()
+    )
+    if stored is None:
+        from dueprocess.errors import NotFound
+
+        raise NotFound("No such evidence file on this case.")
+    item = stored.item
+    try:
+        data_key = _case_key(case, create=False)
+        sealed = store.get(stored.blob)
+        if data_key is None:
+            raise InvalidTag
+        content = AESGCM(data_key).decrypt(sealed[:12], sealed[12:], _aad(case, stored.blob))
+    except (InvalidTag, OSError, ValueError):
+        content = None
+    ok = content is not None and hashlib.sha256(content).hexdigest() == item.sha256
+    with transaction.atomic():
+        record(
+            actor=actor,
+            action="evidence.downloaded" if ok else "evidence.corrupted",
+            case=case,
+            role=decision.role,
+            details={"evidence": item.pk, "sha256": item.sha256},
+        )
+    if not ok or content is None:
+        raise EvidenceCorrupted(
+            "The stored file does not match the SHA-256 recorded when it was received; "
+            "it is not served."
+        )
+    extension = _EXTENSIONS.get(stored.media_type, "bin")
+    return Download(
+        item=item,
+        content=content,
+        media_type=stored.media_type,
+        filename=f"{case.reference}-evidence-{item.pk}.{extension}",
+    )
+
+
+def orphan_blobs(store: EvidenceStore | None = None) -> list[str]:
+    """Blobs in the store with no row (left by a crash between write and commit)."""
+    store = store or default_store()
+    known = set(EvidenceFile.objects.values_list("blob", flat=True))
+    return [name for name in store.names() if name not in known]
