@@ -296,7 +296,14 @@ def test_production_refuses_a_mail_backend_that_would_log_reset_links(tmp_path):
         text=True,
         timeout=120,
     )
-    assert shown.stdout.strip().splitlines()[-1] == "django.core.mail.backends.smtp.EmailBackend"
+    # the project's SMTP backend: Django's, with the mail server's certificate always verified
+    # (against DUEPROCESS_SMTP_CA_FILE when set)
+    assert shown.stdout.strip().splitlines()[-1] == "dueprocess.lib.smtpmail.EmailBackend"
+    from django.core.mail.backends import smtp
+
+    from dueprocess.lib import smtpmail
+
+    assert issubclass(smtpmail.EmailBackend, smtp.EmailBackend)
 
 
 def test_serve_refuses_production_with_the_console_mail_backend(settings):
