@@ -56,6 +56,12 @@ def test_a_fresh_install_is_staffed_through_the_cli_and_every_change_is_committe
         assert "does not hold" in _refused(
             env, "staff", "end-role", "ivy@example.org", "case_manager"
         )
+        assert "daily digest for ivy@example.org: on" in _ok(
+            env, "staff", "digest", "ivy@example.org", "--on"
+        )
+        assert "no account" in _refused(env, "staff", "digest", "nobody@example.org", "--off")
+        assert run(env, "staff", "digest", "ivy@example.org").returncode == 2  # --on or --off
+        _ok(env, "staff", "digest", "ivy@example.org", "--off")
         _ok(env, "staff", "deactivate", "ivy@example.org")
         assert "deactivated" in _ok(env, "staff", "list")
         checked = run(env, "verify")

@@ -102,6 +102,7 @@ ROUTES = {
     "api-v1:get_checkpoint": Route(("GET",), "plain"),
     "api-v1:get_case_proof": Route(("GET",), "case"),
     "api-v1:get_me": Route(("GET",), "plain"),
+    "api-v1:get_my_digest": Route(("GET",), "plain"),
     "api-v1:list_figures": Route(("GET",), "plain"),
     "api-v1:get_figure": Route(("GET",), "figure"),
     "api-v1:get_figure_csv": Route(("GET",), "figure"),
@@ -138,6 +139,7 @@ ROUTES = {
     "web:feedback-add": Route(("POST",), "case"),
     "web:letter-pdf": Route(("GET",), "letter"),
     "web:account-detail": Route(("GET",), "plain"),
+    "web:digest-set": Route(("POST",), "plain"),
     "web:emergency": Route(("GET",), "plain"),
     "web:emergency-request": Route(("POST",), "plain"),
     "web:emergency-decide": Route(("POST",), "grant"),
@@ -168,6 +170,8 @@ CRAWLERS = ("priya", "jamie", "morgan", "sam", "judith", "oliver", "gwen", "ines
 DOCUMENTATION = {"api-v1:openapi-json", "api-index", "api-v1:api-root"}
 NOT_CRAWLED = {
     "web:sessions-end": "signs the persona out of every session; covered in tests/web",
+    "api-v1:set_my_digest": "the PUT on the path of get_my_digest (crawled): it changes only the"
+    " caller's own digest and shows no case data; covered in tests/letters/test_digest.py",
     **{
         f"api-v1:{name}": "staff administration: every persona, the other organisation and each"
         " refusal are covered in tests/api/test_staff.py; none of it shows case data"

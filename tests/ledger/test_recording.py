@@ -31,6 +31,7 @@ from dueprocess.ledger.models import LedgerEntry, LedgerPayload, SubjectKey
 from dueprocess.ledger.proofs import case_proof_bundle
 from dueprocess.ledger.reading import case_timeline
 from dueprocess.ledger.verify import verify_ledger, verify_state
+from dueprocess.letters import digest
 from dueprocess.letters import queries as letter_queries
 from dueprocess.letters import services as letter_services
 from dueprocess.letters.models import Letter
@@ -493,6 +494,13 @@ CALLS.update(
             ),
             "case.feedback_given",
         ),
+        "letters.digest.digest_subscribe": (
+            lambda w: None,
+            lambda w, _: digest.digest_subscribe(
+                actor=w.case_manager, person=w.case_manager, on=True
+            ),
+            "digest.subscribed",
+        ),
         "letters.queries.notices_for": (
             lambda w: None,
             lambda w, _: letter_queries.notices_for(w.case_manager),
@@ -616,12 +624,14 @@ WALKED_MODULES = (
     "dueprocess.parties.services",
     "dueprocess.letters.services",
     "dueprocess.letters.queries",
+    "dueprocess.letters.digest",
     "dueprocess.evidence.files",
     "dueprocess.evidence.interviews",
 )
 #: Functions that take an actor but neither change anything nor return case data.
 NOT_RECORDED = {
     "case_queryset_for": "builds the query behind case_list_for and case_page_for, which record",
+    "waiting_cases": "builds the query behind work_queue_for and the daily digest, which record",
     "filter_choices": "the rulebook's category and stage labels, no case data",
     "signoffs_request_for_measure": "runs inside interim_measure_impose, whose entry covers it",
     "signoffs_withdraw_for_measure": "runs inside interim_measure_lift, whose entry covers it",

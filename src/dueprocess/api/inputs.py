@@ -124,6 +124,10 @@ class NoteIn(Strict):
     body: Text
 
 
+class DigestIn(Strict):
+    on: bool = Field(description="true: send me the daily digest; false: stop it.")
+
+
 class RedactionIn(Strict):
     allegation: Identifier = Field(description="The id of one of the case's allegations.")
     passage: Text = Field(description="The passage to withhold, exactly as it stands.")

@@ -307,6 +307,12 @@ class MeOut(Schema):
     token: TokenOut
 
 
+class DigestOut(Schema):
+    on: bool
+    email: str
+    changed_at: dt.datetime | None
+
+
 class MemberOut(Schema):
     number: str
     full_name: str

@@ -116,10 +116,23 @@ def work_queue_for(actor: User, *, page: int = 1) -> WorkList:
     Gate(actor).require("case.list")
     versions = rulebooks()
     held = memberships(actor)
-    cases = visible_cases(actor).filter(_waiting_for(actor, held, versions))
+    cases = waiting_cases(actor, held=held, versions=versions)
     listing = _page(cases.order_by("received_at", "pk"), page, versions, actor, held)
     _record(actor, "queue", listing)
     return listing
+
+
+def waiting_cases(
+    actor: User,
+    *,
+    held: list[tuple[str, int | None]] | None = None,
+    versions: dict[int, Rulebook] | None = None,
+) -> QuerySet[Case]:
+    """The cases ``actor``'s queue holds, unordered and unrecorded: for callers that record
+    what they show themselves (the queue page above, the daily digest)."""
+    held = memberships(actor) if held is None else held
+    versions = rulebooks() if versions is None else versions
+    return visible_cases(actor).filter(_waiting_for(actor, held, versions))
 
 
 @recorded_denials

@@ -227,13 +227,16 @@ PERIODIC_EVERY = 60.0
 
 
 def _periodic_work() -> None:
-    """What ``dueprocess tick`` does besides checkpointing: the deadlines, then the outbox (sent
-    only when ``DUEPROCESS_SMTP_URL`` names a server). Quiet unless something happened."""
+    """What ``dueprocess tick`` does besides checkpointing: the deadlines, the day's digests,
+    then the outbox (sent only when ``DUEPROCESS_SMTP_URL`` names a server). Quiet unless
+    something happened."""
     from dueprocess.commands.ledger import periodic_work
 
-    deadlines, sent = periodic_work()
+    deadlines, digests, sent = periodic_work()
     for line in deadlines.actions:
         print(f"  {line}")
+    if digests:
+        print(f"digests: {digests} written")
     if sent.configured and (sent.sent or sent.retrying or sent.bounced or sent.failed):
         print(sent.summary())
 

@@ -82,24 +82,27 @@ def run_tick(args: argparse.Namespace) -> int:
         time.sleep(args.every)
 
 
-def periodic_work() -> tuple[DeadlineReport, SendReport]:
-    """The deadline engine, then the outbox (so that what the deadlines write goes too): what
-    every tick does besides checkpointing, and what the serving demo does every minute."""
+def periodic_work() -> tuple[DeadlineReport, int, SendReport]:
+    """The deadline engine, the day's digests, then the outbox (so that what the first two
+    write goes too): what every tick does besides checkpointing, and what the serving demo does
+    every minute. Returns the deadline report, how many digests were written, what was sent."""
     from dueprocess.letters.deadlines import deadlines_run
+    from dueprocess.letters.digest import digests_queue
     from dueprocess.letters.sender import letters_send_due
     from dueprocess.lib.ids import request_scope
 
     with request_scope():
-        return deadlines_run(), letters_send_due()
+        return deadlines_run(), len(digests_queue()), letters_send_due()
 
 
 def _periodic() -> int:
     django_setup()
     require_migrated()
-    deadlines, sent = periodic_work()
+    deadlines, digests, sent = periodic_work()
     for line in deadlines.actions:
         print(f"  {line}")
     print(deadlines.summary())
+    print(f"digests: {digests} written")
     print(sent.summary())
     return 0
 

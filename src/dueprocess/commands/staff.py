@@ -1,4 +1,4 @@
-"""``dueprocess staff add|deactivate|grant|end-role|training|list``: staff administration.
+"""``dueprocess staff add|deactivate|grant|end-role|training|digest|list``: staff administration.
 
 For the operator of an installation, who acts as the system (each change is a ledger entry by
 "system"). A fresh ``init`` has only its administrator; these commands add the people who work
@@ -70,6 +70,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     training.add_argument("--completed", type=_date, help="YYYY-MM-DD (default today)")
     training.add_argument("--expires", type=_date, help="YYYY-MM-DD (default never)")
     training.set_defaults(run=run_training)
+
+    digest = actions.add_parser("digest", help="switch a person's daily e-mail digest on or off")
+    digest.add_argument("email")
+    switch = digest.add_mutually_exclusive_group(required=True)
+    switch.add_argument("--on", dest="on", action="store_true", help="send it every morning")
+    switch.add_argument("--off", dest="on", action="store_false", help="stop sending it")
+    digest.set_defaults(run=run_digest)
 
     listing = actions.add_parser("list", help="list staff with their current roles and training")
     listing.add_argument("--org", help="organisation slug")
@@ -188,6 +195,17 @@ def run_deactivate(args: argparse.Namespace) -> int:
     user = _person(args.email)
     _run_service(lambda: staff_deactivate(actor=None, user=user))
     print(f"deactivated {user.email}: their sessions and API tokens are ended")
+    return 0
+
+
+def run_digest(args: argparse.Namespace) -> int:
+    _ready()
+    from dueprocess.letters.digest import digest_subscribe
+
+    user = _person(args.email)
+    _run_service(lambda: digest_subscribe(actor=None, person=user, on=args.on))
+    state = "on: it goes every morning that something needs them" if args.on else "off"
+    print(f"daily digest for {user.email}: {state}")
     return 0
 
 

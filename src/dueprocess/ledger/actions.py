@@ -137,6 +137,12 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("deadline.escalated", "a passed deadline was escalated to the heads of complaints"),
         ),
         *_actions(
+            "letters.digest",
+            ("digest.subscribed", "a person asked for the daily e-mail digest of what needs them"),
+            ("digest.unsubscribed", "a person's daily e-mail digest was switched off"),
+            ("digest.queued", "a person's daily digest was written (cases named, content hash)"),
+        ),
+        *_actions(
             "ledger.proofs",
             ("case.proof_exported", "a proof bundle of a case's entries was exported"),
         ),

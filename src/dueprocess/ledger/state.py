@@ -72,6 +72,7 @@ COMMITTED: frozenset[str] = frozenset(
         "oversight.reportpublication",
         "parties.redaction",
         "letters.feedbackgiven",
+        "letters.digestsubscription",
     }
 )
 

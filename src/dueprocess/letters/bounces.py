@@ -120,18 +120,25 @@ def bounces_record(*, raw: bytes) -> BounceReport:
     return report
 
 
+def _about(letter: Letter) -> str:
+    """What a letter is about, for the report: its case, or "staff" for a person's digest."""
+    return letter.case.reference if letter.case is not None else "staff"
+
+
 def _record(
     message_id: str, status: str, diagnostic: str, number: int, report: BounceReport
 ) -> None:
     with transaction.atomic():
         letter = (
-            Letter.objects.select_for_update().select_related("case").filter(message_id=message_id)
+            Letter.objects.select_for_update(of=("self",))
+            .select_related("case")
+            .filter(message_id=message_id)
         ).first()
         if letter is None:
             report.ignored.append(f"message {number}: no letter has the Message-ID {message_id}")
             return
         if letter.status == Letter.Status.BOUNCED:
-            report.already.append(f"{letter.case.reference}: {letter.template} ({message_id})")
+            report.already.append(f"{_about(letter)}: {letter.template} ({message_id})")
             return
         letter.status = Letter.Status.BOUNCED
         letter.bounced_at = clock.now()
@@ -153,4 +160,4 @@ def _record(
                 "reported_later": True,
             },
         )
-        report.recorded.append(f"{letter.case.reference}: {letter.template} ({message_id})")
+        report.recorded.append(f"{_about(letter)}: {letter.template} ({message_id})")

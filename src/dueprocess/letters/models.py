@@ -1,4 +1,4 @@
-"""The outbox of letters, the deadline engine's claims, and each person's notices."""
+"""The outbox of letters, the deadline engine's claims, each person's notices and digests."""
 
 from __future__ import annotations
 
@@ -11,7 +11,11 @@ class Letter(models.Model):
 
     Written in the same transaction as the step that causes it; the sender delivers it after
     commit. ``message_id`` is fixed when the letter is written, so a letter delivered twice
-    after a crash is one message to the receiving side."""
+    after a crash is one message to the receiving side.
+
+    A staff member's daily digest goes through the same outbox: it has no case and no party but
+    a ``person``, and its ``digest_on`` day, unique per person, is the claim that makes two
+    ticks running at once write one digest."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -21,10 +25,17 @@ class Letter(models.Model):
         FAILED = "failed", "Gave up"
         POST = "post", "For post (no e-mail address)"
 
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="letters")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, related_name="letters"
+    )
     party = models.ForeignKey(
         "cases.Party", on_delete=models.PROTECT, null=True, related_name="letters"
     )
+    #: The staff member a digest is for (letters to parties have none).
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    digest_on = models.DateField(null=True, blank=True)
     template = models.CharField(max_length=63)
     trigger = models.CharField(max_length=63)
     recipient_role = models.CharField(max_length=20)
@@ -53,9 +64,26 @@ class Letter(models.Model):
             models.Index(fields=["status", "next_attempt_at"]),
             models.Index(fields=["case", "created_at"]),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "digest_on"],
+                condition=models.Q(digest_on__isnull=False),
+                name="one_digest_per_person_per_day",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.template} to {self.recipient_role} on {self.case_id}"
+
+
+class DigestSubscription(models.Model):
+    """Whether a person wants the daily e-mail digest of what needs them (off unless asked)."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="digest_subscription"
+    )
+    on = models.BooleanField(default=False)
+    changed_at = models.DateTimeField()
 
 
 class DeadlineClaim(models.Model):

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from dueprocess.access.enforcement import recorded_denials
 from dueprocess.access.rules import Gate, visible_cases
@@ -28,12 +29,7 @@ def notices_for(actor: User) -> list[Notice]:
     """The reminders and escalations sent to ``actor`` about cases they may still see, the most
     pressing date first; the read is recorded before anything is returned."""
     Gate(actor).require("case.list")
-    since = clock.today() - SHOWN_FOR
-    notices = list(
-        Notice.objects.filter(person=actor, due_on__gte=since, case__in=visible_cases(actor))
-        .select_related("case")
-        .order_by("due_on", "id")[:MAX_SHOWN]
-    )
+    notices = list(recent_notices(actor)[:MAX_SHOWN])
     with transaction.atomic():
         record(
             actor=actor,
@@ -41,6 +37,17 @@ def notices_for(actor: User) -> list[Notice]:
             details={"list": "notices", "shown": sorted({n.case.reference for n in notices})},
         )
     return notices
+
+
+def recent_notices(person: User) -> QuerySet[Notice]:
+    """``person``'s notices of the last ``SHOWN_FOR`` about cases they may still see, the most
+    pressing date first; unrecorded, for callers that record what they show."""
+    since = clock.today() - SHOWN_FOR
+    return (
+        Notice.objects.filter(person=person, due_on__gte=since, case__in=visible_cases(person))
+        .select_related("case")
+        .order_by("due_on", "id")
+    )
 
 
 def letters_on(case: Case) -> list[Letter]:

@@ -105,7 +105,8 @@ def _message(letter: Letter, connection: object) -> EmailMultiAlternatives:
         connection=connection,
     )
     message.attach_alternative(letter.html, "text/html")
-    message.attach(f"{letter.template}.pdf", bytes(letter.pdf), "application/pdf")
+    if letter.pdf:  # a letter to a party; a staff digest has no PDF
+        message.attach(f"{letter.template}.pdf", bytes(letter.pdf), "application/pdf")
     return message
 
 

@@ -61,4 +61,5 @@ urlpatterns = [
     path("receipt/leave/", public.party_leave, name="party-leave"),
     path("account/", account.account, name="account-detail"),
     path("account/sign-out-everywhere/", account.sign_out_everywhere, name="sessions-end"),
+    path("account/digest/", account.digest_set, name="digest-set"),
 ]

@@ -1,4 +1,5 @@
-"""Who the token acts for: a client's first call, to check its token and what it may do."""
+"""Who the token acts for (a client's first call, to check its token and what it may do), and
+the owner's own choice of the daily e-mail digest."""
 
 from typing import Any
 
@@ -6,9 +7,12 @@ from django.http import HttpRequest
 from ninja import Router
 
 from dueprocess.access.facts import memberships
-from dueprocess.api.auth import token_of
+from dueprocess.api.auth import actor, token_of
 from dueprocess.api.docs import documented
-from dueprocess.api.outputs import MeOut
+from dueprocess.api.inputs import DigestIn
+from dueprocess.api.outputs import DigestOut, MeOut
+from dueprocess.letters.digest import digest_subscribe
+from dueprocess.letters.models import DigestSubscription
 
 router = Router(tags=["tokens"])
 
@@ -53,3 +57,56 @@ def get_me(request: HttpRequest) -> dict[str, Any]:
             "expires_at": token.expires_at,
         },
     }
+
+
+DIGEST_EXAMPLE = {
+    "on": True,
+    "email": "morgan@northmoor.example",
+    "changed_at": "2026-03-01T09:00:00Z",
+}
+
+
+def _digest(owner: Any) -> dict[str, Any]:
+    subscription = DigestSubscription.objects.filter(person=owner).first()
+    return {
+        "on": bool(subscription and subscription.on),
+        "email": owner.email,
+        "changed_at": subscription.changed_at if subscription else None,
+    }
+
+
+@router.get(
+    "/me/digest",
+    response=DigestOut,
+    **documented(
+        "getMyDigest",
+        "Show whether you get the daily digest",
+        "The daily e-mail digest lists, each morning that something needs you, the cases "
+        "waiting for you and your reminders and escalations — by reference, stage and date "
+        "only. It is off unless you switch it on.",
+        scope="",
+        response=DIGEST_EXAMPLE,
+    ),
+)
+def get_my_digest(request: HttpRequest) -> dict[str, Any]:
+    return _digest(actor(request))
+
+
+@router.put(
+    "/me/digest",
+    response=DigestOut,
+    **documented(
+        "setMyDigest",
+        "Switch your daily digest on or off",
+        "Only for yourself: nobody else chooses what reaches your mailbox. Each change is "
+        "recorded on the ledger; setting it as it already is changes nothing.",
+        scope="",
+        errors=[422],
+        request={"on": True},
+        response=DIGEST_EXAMPLE,
+    ),
+)
+def set_my_digest(request: HttpRequest, payload: DigestIn) -> dict[str, Any]:
+    owner = actor(request)
+    digest_subscribe(actor=owner, person=owner, on=payload.on)
+    return _digest(owner)
