@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from dueprocess.cases.models import Case, InterimMeasure
 from dueprocess.demo.build import Builder
 from dueprocess.letters.deadlines import deadlines_run
+from dueprocess.letters.digest import digests_queue
 from dueprocess.letters.models import Letter, Notice
 from dueprocess.letters.sender import letters_send_due
 from dueprocess.lib import clock
@@ -59,3 +62,15 @@ def test_the_demo_backlog_produces_the_right_reminders(db):
     assert not InterimMeasure.objects.filter(lifted_at__isnull=True, review_on__lt=today).exists()
     assert report.lapsed == InterimMeasure.objects.filter(lift_reason__startswith="lapsed").count()
     assert deadlines_run().escalations == 0  # the second tick the same day does nothing
+    # the head of complaints asked for the digest: it names each case whose deadline of the
+    # last 30 days was escalated to them, and none older
+    morning = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(7)))
+    with clock.frozen(morning):
+        (digest,) = digests_queue()
+    assert digest.person.email.startswith("morgan@") and digest.status == Letter.Status.QUEUED
+    notices = Notice.objects.filter(person=digest.person)
+    recent = notices.filter(due_on__gte=today - dt.timedelta(days=30))
+    lines = digest.text.split("Reminders and escalations")[1].splitlines()
+    named = {line.strip().split(":")[0] for line in lines if line.startswith("  ")}
+    assert named and named == set(recent.values_list("case__reference", flat=True))
+    assert notices.count() > recent.count()  # older escalations stay out of the digest

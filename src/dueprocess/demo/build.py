@@ -26,6 +26,7 @@ from dueprocess.demo.personas import create_personas
 from dueprocess.demo.plan import SUMMARIES, CasePlan, Event, Planner
 from dueprocess.errors import DomainError
 from dueprocess.ledger.checkpoints import checkpoint_create
+from dueprocess.letters.digest import digest_subscribe
 from dueprocess.lib import clock
 from dueprocess.members.models import Member
 from dueprocess.oversight import transparency
@@ -100,6 +101,8 @@ class Builder:
                     self._run(event)
             with clock.frozen(self.now):
                 self._publish_past_quarters()
+                # the head of complaints reads the daily digest: the demo's tick writes it
+                digest_subscribe(actor=self.users["morgan"], person=self.users["morgan"], on=True)
         checkpoint_create()
         return DemoResult(self.organisation, self.users, len(self.cases), len(events))
 
