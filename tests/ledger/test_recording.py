@@ -16,11 +16,12 @@ from django.db import transaction
 
 from dueprocess.access import emergency
 from dueprocess.accounts import services as account_services
-from dueprocess.api import case_pages, tokens
+from dueprocess.api import tokens
+from dueprocess.cases import case_pages, worklists
 from dueprocess.cases import services as svc
-from dueprocess.cases import worklists
+from dueprocess.cases.filters import CaseFilters
 from dueprocess.cases.models import Case, EvidenceItem, InterimMeasure
-from dueprocess.cases.queries import case_detail_for, case_list_for
+from dueprocess.cases.queries import case_detail_for
 from dueprocess.cases.services import advice, signoffs
 from dueprocess.evidence.files import evidence_download
 from dueprocess.evidence.interviews import consent_record, interview_record
@@ -291,11 +292,6 @@ CALLS: dict[str, tuple[Callable[[World], Any], Callable[[World, Any], Any], str]
         lambda w, c: case_detail_for(w.intake, c.reference),
         "case.viewed",
     ),
-    "cases.queries.case_list_for": (
-        lambda w: None,
-        lambda w, _: case_list_for(w.case_manager),
-        "case_list.viewed",
-    ),
     "ledger.proofs.case_proof_bundle": (
         lambda w: w.case_at("received"),
         lambda w, c: case_proof_bundle(actor=w.case_manager, case=c),
@@ -446,9 +442,9 @@ CALLS.update(
             lambda w, t: tokens.api_token_revoke(actor=w.oversight, token=t),
             "api_token.revoked",
         ),
-        "api.case_pages.case_page_for": (
+        "cases.case_pages.case_page_for": (
             lambda w: None,
-            lambda w, _: case_pages.case_page_for(w.case_manager, filters=case_pages.CaseFilters()),
+            lambda w, _: case_pages.case_page_for(w.case_manager, filters=CaseFilters()),
             "case_list.viewed",
         ),
         "cases.worklists.work_queue_for": (
@@ -458,7 +454,7 @@ CALLS.update(
         ),
         "cases.worklists.case_search_for": (
             lambda w: None,
-            lambda w, _: worklists.case_search_for(w.case_manager, worklists.CaseFilters()),
+            lambda w, _: worklists.case_search_for(w.case_manager, CaseFilters()),
             "case_list.viewed",
         ),
         "cases.worklists.backlog_for": (
@@ -607,7 +603,8 @@ WALKED_MODULES = (
     "dueprocess.accounts.services",
     "dueprocess.access.emergency",
     "dueprocess.api.tokens",
-    "dueprocess.api.case_pages",
+    "dueprocess.cases.case_pages",
+    "dueprocess.cases.filters",
     "dueprocess.members.services",
     "dueprocess.members.matching",
     "dueprocess.oversight.queries",
@@ -621,7 +618,8 @@ WALKED_MODULES = (
 )
 #: Functions that take an actor but neither change anything nor return case data.
 NOT_RECORDED = {
-    "case_queryset_for": "builds the query behind case_list_for and case_page_for, which record",
+    "matching_cases": "builds the query behind case_search_for and case_page_for, which record",
+    "organisation_rules": "the organisation's rulebook, no case data",
     "filter_choices": "the rulebook's category and stage labels, no case data",
     "signoffs_request_for_measure": "runs inside interim_measure_impose, whose entry covers it",
     "signoffs_withdraw_for_measure": "runs inside interim_measure_lift, whose entry covers it",

@@ -122,7 +122,7 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("case.viewed", "a case file was read (logged before it was shown)"),
         ),
         *_actions(
-            "cases.worklists, cases.queries, api.case_pages, oversight.queries",
+            "cases.worklists, cases.case_pages, oversight.queries",
             ("case_list.viewed", "a list of cases was read (queue, backlog, search, API)"),
         ),
         *_actions(
