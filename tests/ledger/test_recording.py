@@ -14,23 +14,22 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from dueprocess.access import emergency
 from dueprocess.accounts import services as account_services
 from dueprocess.api import tokens
 from dueprocess.cases import case_pages, worklists
 from dueprocess.cases import services as svc
 from dueprocess.cases.filters import CaseFilters
 from dueprocess.cases.models import Case, EvidenceItem, InterimMeasure
+from dueprocess.cases.proofs import case_proof_bundle
 from dueprocess.cases.queries import case_detail_for
-from dueprocess.cases.services import advice, signoffs
+from dueprocess.cases.services import advice, emergency, signoffs
+from dueprocess.cases.timeline import case_timeline
 from dueprocess.evidence.files import evidence_download
 from dueprocess.evidence.interviews import consent_record, interview_record
 from dueprocess.evidence.models import Consent
 from dueprocess.ledger import state, store
 from dueprocess.ledger.config import load_policy
 from dueprocess.ledger.models import LedgerEntry, LedgerPayload, SubjectKey
-from dueprocess.ledger.proofs import case_proof_bundle
-from dueprocess.ledger.reading import case_timeline
 from dueprocess.ledger.verify import verify_ledger, verify_state
 from dueprocess.letters import queries as letter_queries
 from dueprocess.letters import services as letter_services
@@ -292,7 +291,7 @@ CALLS: dict[str, tuple[Callable[[World], Any], Callable[[World, Any], Any], str]
         lambda w, c: case_detail_for(w.intake, c.reference),
         "case.viewed",
     ),
-    "ledger.proofs.case_proof_bundle": (
+    "cases.proofs.case_proof_bundle": (
         lambda w: w.case_at("received"),
         lambda w, c: case_proof_bundle(actor=w.case_manager, case=c),
         "case.proof_exported",
@@ -397,14 +396,14 @@ CALLS.update(
             lambda w, o: signoffs.signoff_inbox_for(w.political),
             "signoff_list.viewed",
         ),
-        "access.emergency.emergency_access_request": (
+        "cases.services.emergency.emergency_access_request": (
             lambda w: w.case_at("investigation"),
             lambda w, c: emergency.emergency_access_request(
                 actor=w.investigator_b, case=c, reason="The assigned investigator is off sick."
             ),
             "emergency.requested",
         ),
-        "access.emergency.emergency_access_request_by_reference": (
+        "cases.services.emergency.emergency_access_request_by_reference": (
             lambda w: w.case_at("investigation"),
             lambda w, c: emergency.emergency_access_request_by_reference(
                 actor=w.investigator_b,
@@ -413,19 +412,19 @@ CALLS.update(
             ),
             "emergency.requested",
         ),
-        "access.emergency.emergency_access_approve": (
+        "cases.services.emergency.emergency_access_approve": (
             _emergency,
             lambda w, g: emergency.emergency_access_approve(actor=w.case_manager, grant=g, hours=4),
             "emergency.approved",
         ),
-        "access.emergency.emergency_access_refuse": (
+        "cases.services.emergency.emergency_access_refuse": (
             _emergency,
             lambda w, g: emergency.emergency_access_refuse(
                 actor=w.case_manager, grant=g, reason="Not urgent."
             ),
             "emergency.refused",
         ),
-        "access.emergency.emergency_board_for": (
+        "cases.services.emergency.emergency_board_for": (
             _emergency,
             lambda w, g: emergency.emergency_board_for(w.case_manager),
             "emergency_list.viewed",
@@ -601,7 +600,7 @@ WALKED_MODULES = (
     "dueprocess.cases.queries",
     "dueprocess.cases.worklists",
     "dueprocess.accounts.services",
-    "dueprocess.access.emergency",
+    "dueprocess.cases.services.emergency",
     "dueprocess.api.tokens",
     "dueprocess.cases.case_pages",
     "dueprocess.cases.filters",
@@ -609,7 +608,7 @@ WALKED_MODULES = (
     "dueprocess.members.matching",
     "dueprocess.oversight.queries",
     "dueprocess.oversight.publication",
-    "dueprocess.ledger.proofs",
+    "dueprocess.cases.proofs",
     "dueprocess.parties.services",
     "dueprocess.letters.services",
     "dueprocess.letters.queries",

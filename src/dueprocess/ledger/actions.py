@@ -30,7 +30,7 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("access.denied", "someone was refused an action or a read (the attempt and why)"),
         ),
         *_actions(
-            "access.emergency",
+            "cases.services.emergency",
             ("emergency.requested", "emergency access to a case was asked for, with a reason"),
             ("emergency.approved", "a second person approved emergency access, until a time"),
             ("emergency.refused", "a second person refused emergency access, with a reason"),
@@ -137,7 +137,7 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("deadline.escalated", "a passed deadline was escalated to the heads of complaints"),
         ),
         *_actions(
-            "ledger.proofs",
+            "cases.proofs",
             ("case.proof_exported", "a proof bundle of a case's entries was exported"),
         ),
         *_actions(
