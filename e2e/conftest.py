@@ -152,17 +152,42 @@ def as_persona(browser: Browser, site: str, states: dict[str, Any]) -> Iterator[
         saved = states["dir"] / f"{persona}.json"
         context = _context(browser, saved)
         opened.append(context)
-        page = context.new_page()
-        browsing = Browsing(page=page, base=site, axe=axe)
-        page.on("console", lambda m: _csp(m.text, browsing.csp_errors))
+        browsing = _browsing(context, site, axe)
         if not saved.exists():
-            sign_in(page, site, persona)
+            sign_in(browsing.page, site, persona)
             context.storage_state(path=str(saved))
         return browsing
 
     yield open_as
     for context in opened:
         context.close()
+
+
+@pytest.fixture
+def visitor(browser: Browser, site: str) -> Iterator[Any]:
+    """``visitor(javascript=...)``: a browser with no account (a complainant, a respondent),
+    its pages checked like the staff pages."""
+    opened: list[BrowserContext] = []
+    axe = Axe()
+
+    def open_one(*, javascript: bool = True) -> Browsing:
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, locale="en-GB", java_script_enabled=javascript
+        )
+        opened.append(context)
+        return _browsing(context, site, axe)
+
+    yield open_one
+    for context in opened:
+        context.close()
+
+
+def _browsing(context: BrowserContext, site: str, axe: Axe) -> Browsing:
+    """A new page of ``context`` that fails its test on any Content-Security-Policy report."""
+    page = context.new_page()
+    browsing = Browsing(page=page, base=site, axe=axe)
+    page.on("console", lambda m: _csp(m.text, browsing.csp_errors))
+    return browsing
 
 
 def _csp(text: str, errors: list[str]) -> None:

@@ -6,38 +6,15 @@ with axe-core like the staff pages."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
-from e2e.conftest import Browsing, _csp
+from e2e.conftest import Browsing
 
 pytestmark = pytest.mark.e2e
 
 WHAT = "At the branch meeting on 3 March the treasurer shouted a slur at a new member."
-
-
-@pytest.fixture
-def visitor(browser: Browser, site: str) -> Iterator[Any]:
-    """``visitor(javascript=...)``: a browser with no account, checked like the staff pages."""
-    opened = []
-
-    def open_one(*, javascript: bool = True) -> Browsing:
-        context = browser.new_context(
-            viewport={"width": 1280, "height": 900}, locale="en-GB", java_script_enabled=javascript
-        )
-        opened.append(context)
-        page = context.new_page()
-        browsing = Browsing(page=page, base=site, axe=Axe())
-        page.on("console", lambda m: _csp(m.text, browsing.csp_errors))
-        return browsing
-
-    yield open_one
-    for context in opened:
-        context.close()
 
 
 def _received(as_persona) -> set[str]:  # type: ignore[no-untyped-def]

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
-from e2e.conftest import Browsing, _csp
+from e2e.conftest import Browsing
 from e2e.test_journey import (
     intake_opens_and_triages,
     investigator_recommends,
@@ -31,23 +29,6 @@ pytestmark = pytest.mark.e2e
 
 CODE = re.compile(r"Your personal access code: (\d{4} \d{4} \d{4} \d{4})")
 PANEL = [("Panel member", n) for n in ("Judith Amankwah", "Callum Reid", "Anita Sorensen")]
-
-
-@pytest.fixture
-def visitor(browser: Browser, site: str) -> Iterator[Any]:
-    opened = []
-
-    def open_one() -> Browsing:
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-        opened.append(context)
-        page = context.new_page()
-        browsing = Browsing(page=page, base=site, axe=Axe())
-        page.on("console", lambda m: _csp(m.text, browsing.csp_errors))
-        return browsing
-
-    yield open_one
-    for context in opened:
-        context.close()
 
 
 @pytest.fixture

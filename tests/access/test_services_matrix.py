@@ -17,17 +17,17 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from dueprocess.access import emergency
 from dueprocess.access.models import EmergencyAccess
 from dueprocess.access.rules import can
 from dueprocess.accounts.models import User
 from dueprocess.cases import services as svc
 from dueprocess.cases.models import AdviceRequest, Case, Recusal, SignOff
+from dueprocess.cases.proofs import case_proof_bundle
 from dueprocess.cases.queries import case_detail_for
+from dueprocess.cases.services import emergency
 from dueprocess.cases.services.advice import advice_request_for
 from dueprocess.cases.services.signoffs import signoff_request_for
 from dueprocess.errors import DomainError, Forbidden, NotFound
-from dueprocess.ledger.proofs import case_proof_bundle
 from dueprocess.lib import clock
 from tests.access.matrix import case_rows
 from tests.world import World, perform

@@ -143,6 +143,22 @@ def test_a_forged_cursor_is_a_validation_problem(api, world):
     for cursor in ("bm90LWEtY3Vyc29y", "AAAA", "abc"):
         response = api.get(f"/cases?cursor={cursor}", "case_manager")
         assert response.status_code == 422 and problem_code(response) == "validation"
+        assert problem_of(response)["errors"] == {"cursor": "Unknown cursor."}
+
+
+def test_a_stage_or_category_the_rulebook_does_not_know_is_a_field_error_and_lists_nothing(
+    api, world
+):
+    world.open_case()
+    listed = LedgerEntry.objects.filter(action="case_list.viewed").count()
+    response = api.get("/cases?stage=limbo&category=gossip", "case_manager")
+    assert response.status_code == 422 and problem_code(response) == "validation"
+    assert problem_of(response)["errors"] == {
+        "stage": "Choose a stage from the list.",
+        "category": "Choose a category from the list.",
+    }
+    assert LedgerEntry.objects.filter(action="case_list.viewed").count() == listed
+    assert api.get("/cases?stage=received", "case_manager").status_code == 200
 
 
 def test_the_page_size_is_bounded(api, world):

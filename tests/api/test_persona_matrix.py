@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dueprocess.access import emergency
 from dueprocess.access.models import EmergencyAccess
 from dueprocess.cases import services as svc
 from dueprocess.cases.models import AdviceRequest, Assignment, Case, InterimMeasure, SignOff
+from dueprocess.cases.services import emergency
 from dueprocess.ledger.models import LedgerEntry
 from tests.api.client import problem_code
 from tests.api.matrix import (

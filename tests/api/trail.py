@@ -4,8 +4,8 @@ case with its details opened — enough to check that a call left exactly its ow
 from __future__ import annotations
 
 from dueprocess.cases.models import Case
+from dueprocess.cases.timeline import TimelineItem, case_timeline
 from dueprocess.ledger.models import LedgerEntry
-from dueprocess.ledger.reading import TimelineItem, case_timeline
 
 
 def mark() -> int:

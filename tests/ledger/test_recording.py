@@ -14,22 +14,22 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from dueprocess.access import emergency
 from dueprocess.accounts import services as account_services
-from dueprocess.api import case_pages, tokens
+from dueprocess.api import tokens
+from dueprocess.cases import case_pages, worklists
 from dueprocess.cases import services as svc
-from dueprocess.cases import worklists
+from dueprocess.cases.filters import CaseFilters
 from dueprocess.cases.models import Case, EvidenceItem, InterimMeasure
-from dueprocess.cases.queries import case_detail_for, case_list_for
-from dueprocess.cases.services import advice, signoffs
+from dueprocess.cases.proofs import case_proof_bundle
+from dueprocess.cases.queries import case_detail_for
+from dueprocess.cases.services import advice, emergency, signoffs
+from dueprocess.cases.timeline import case_timeline
 from dueprocess.evidence.files import evidence_download
 from dueprocess.evidence.interviews import consent_record, interview_record
 from dueprocess.evidence.models import Consent
 from dueprocess.ledger import state, store
 from dueprocess.ledger.config import load_policy
 from dueprocess.ledger.models import LedgerEntry, LedgerPayload, SubjectKey
-from dueprocess.ledger.proofs import case_proof_bundle
-from dueprocess.ledger.reading import case_timeline
 from dueprocess.ledger.verify import verify_ledger, verify_state
 from dueprocess.letters import digest
 from dueprocess.letters import queries as letter_queries
@@ -292,12 +292,7 @@ CALLS: dict[str, tuple[Callable[[World], Any], Callable[[World, Any], Any], str]
         lambda w, c: case_detail_for(w.intake, c.reference),
         "case.viewed",
     ),
-    "cases.queries.case_list_for": (
-        lambda w: None,
-        lambda w, _: case_list_for(w.case_manager),
-        "case_list.viewed",
-    ),
-    "ledger.proofs.case_proof_bundle": (
+    "cases.proofs.case_proof_bundle": (
         lambda w: w.case_at("received"),
         lambda w, c: case_proof_bundle(actor=w.case_manager, case=c),
         "case.proof_exported",
@@ -402,14 +397,14 @@ CALLS.update(
             lambda w, o: signoffs.signoff_inbox_for(w.political),
             "signoff_list.viewed",
         ),
-        "access.emergency.emergency_access_request": (
+        "cases.services.emergency.emergency_access_request": (
             lambda w: w.case_at("investigation"),
             lambda w, c: emergency.emergency_access_request(
                 actor=w.investigator_b, case=c, reason="The assigned investigator is off sick."
             ),
             "emergency.requested",
         ),
-        "access.emergency.emergency_access_request_by_reference": (
+        "cases.services.emergency.emergency_access_request_by_reference": (
             lambda w: w.case_at("investigation"),
             lambda w, c: emergency.emergency_access_request_by_reference(
                 actor=w.investigator_b,
@@ -418,19 +413,19 @@ CALLS.update(
             ),
             "emergency.requested",
         ),
-        "access.emergency.emergency_access_approve": (
+        "cases.services.emergency.emergency_access_approve": (
             _emergency,
             lambda w, g: emergency.emergency_access_approve(actor=w.case_manager, grant=g, hours=4),
             "emergency.approved",
         ),
-        "access.emergency.emergency_access_refuse": (
+        "cases.services.emergency.emergency_access_refuse": (
             _emergency,
             lambda w, g: emergency.emergency_access_refuse(
                 actor=w.case_manager, grant=g, reason="Not urgent."
             ),
             "emergency.refused",
         ),
-        "access.emergency.emergency_board_for": (
+        "cases.services.emergency.emergency_board_for": (
             _emergency,
             lambda w, g: emergency.emergency_board_for(w.case_manager),
             "emergency_list.viewed",
@@ -447,9 +442,9 @@ CALLS.update(
             lambda w, t: tokens.api_token_revoke(actor=w.oversight, token=t),
             "api_token.revoked",
         ),
-        "api.case_pages.case_page_for": (
+        "cases.case_pages.case_page_for": (
             lambda w: None,
-            lambda w, _: case_pages.case_page_for(w.case_manager, filters=case_pages.CaseFilters()),
+            lambda w, _: case_pages.case_page_for(w.case_manager, filters=CaseFilters()),
             "case_list.viewed",
         ),
         "cases.worklists.work_queue_for": (
@@ -459,7 +454,7 @@ CALLS.update(
         ),
         "cases.worklists.case_search_for": (
             lambda w: None,
-            lambda w, _: worklists.case_search_for(w.case_manager, worklists.CaseFilters()),
+            lambda w, _: worklists.case_search_for(w.case_manager, CaseFilters()),
             "case_list.viewed",
         ),
         "cases.worklists.backlog_for": (
@@ -613,14 +608,15 @@ WALKED_MODULES = (
     "dueprocess.cases.queries",
     "dueprocess.cases.worklists",
     "dueprocess.accounts.services",
-    "dueprocess.access.emergency",
+    "dueprocess.cases.services.emergency",
     "dueprocess.api.tokens",
-    "dueprocess.api.case_pages",
+    "dueprocess.cases.case_pages",
+    "dueprocess.cases.filters",
     "dueprocess.members.services",
     "dueprocess.members.matching",
     "dueprocess.oversight.queries",
     "dueprocess.oversight.publication",
-    "dueprocess.ledger.proofs",
+    "dueprocess.cases.proofs",
     "dueprocess.parties.services",
     "dueprocess.letters.services",
     "dueprocess.letters.queries",
@@ -630,8 +626,9 @@ WALKED_MODULES = (
 )
 #: Functions that take an actor but neither change anything nor return case data.
 NOT_RECORDED = {
-    "case_queryset_for": "builds the query behind case_list_for and case_page_for, which record",
     "waiting_cases": "builds the query behind work_queue_for and the daily digest, which record",
+    "matching_cases": "builds the query behind case_search_for and case_page_for, which record",
+    "organisation_rules": "the organisation's rulebook, no case data",
     "filter_choices": "the rulebook's category and stage labels, no case data",
     "signoffs_request_for_measure": "runs inside interim_measure_impose, whose entry covers it",
     "signoffs_withdraw_for_measure": "runs inside interim_measure_lift, whose entry covers it",

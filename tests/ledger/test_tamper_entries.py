@@ -186,7 +186,7 @@ import sys
 from dueprocess.commands.setup import django_setup
 django_setup()
 from dueprocess.cases.models import Case
-from dueprocess.ledger.reading import case_timeline
+from dueprocess.cases.timeline import case_timeline
 from dueprocess.ledger.record import case_pseudonym
 from dueprocess.ledger.models import LedgerEntry
 row = LedgerEntry.objects.get(seq=int(sys.argv[1]))

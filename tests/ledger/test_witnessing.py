@@ -129,8 +129,8 @@ def policy_file(witnesses, tmp_path: Path, monkeypatch):
 
 
 def test_a_proof_bundle_is_proved_on_a_checkpoint_both_witnesses_cosigned(world, policy_file):
+    from dueprocess.cases.proofs import case_proof_bundle
     from dueprocess.ledger.bundle import check_bundle
-    from dueprocess.ledger.proofs import case_proof_bundle
     from dueprocess.tlog.policy import parse_policy
 
     case = world.case_at("triage")

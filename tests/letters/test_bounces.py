@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
+from dueprocess.cases.timeline import case_timeline
 from dueprocess.cli import main
 from dueprocess.ledger.models import LedgerEntry
-from dueprocess.ledger.reading import case_timeline
 from dueprocess.letters.bounces import bounces_record
 from dueprocess.letters.models import Letter
 from dueprocess.letters.sender import letters_send_due

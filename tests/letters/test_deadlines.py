@@ -9,8 +9,8 @@ import pytest
 from dueprocess.cases import services as svc
 from dueprocess.cases.models import InterimMeasure
 from dueprocess.cases.services.interim import interim_measure_continue
+from dueprocess.cases.timeline import case_timeline
 from dueprocess.errors import InvalidInput, ReasonRequired
-from dueprocess.ledger.reading import case_timeline
 from dueprocess.letters.deadlines import deadlines_run
 from dueprocess.letters.models import Letter, Notice
 from dueprocess.letters.services import feedback_give

@@ -8,8 +8,8 @@ import pytest
 
 from dueprocess.cases import services as svc
 from dueprocess.cases.models import Case
+from dueprocess.cases.timeline import case_timeline
 from dueprocess.errors import InvalidInput
-from dueprocess.ledger.reading import case_timeline
 from dueprocess.letters.models import Letter
 from dueprocess.letters.outbox import party_pseudonym
 from dueprocess.letters.sender import LEASE, _claim, backoff, letters_send_due

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from dueprocess.ledger.reading import case_timeline
+from dueprocess.cases.timeline import case_timeline
 from dueprocess.letters.deadlines import deadlines_run
 from dueprocess.letters.models import Letter
 from dueprocess.letters.sender import letters_send_due

@@ -7,11 +7,11 @@ from collections import Counter
 
 import pytest
 
-from dueprocess.access import emergency as em
 from dueprocess.access.models import EmergencyAccess
 from dueprocess.cases import services as svc
 from dueprocess.cases.models import AdviceRequest, Approach, Case, Decision, InterimMeasure
 from dueprocess.cases.queries import case_detail_for
+from dueprocess.cases.services import emergency as em
 from dueprocess.errors import NotFound
 from dueprocess.ledger.entries import parse_entry
 from dueprocess.ledger.models import LedgerEntry

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 
 from dueprocess.cases import services as svc
-from dueprocess.oversight.case_panel import oversight_context_for_case
+from dueprocess.web.case_panel import oversight_context_for_case
 from tests.oversight.conftest import approach
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dueprocess.ledger.reading import case_timeline
+from dueprocess.cases.timeline import case_timeline
 from tests.oversight.conftest import LIGHTER, at_panel, decide
 
 

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from dueprocess.access import emergency as em
 from dueprocess.access.rules import can, visible_cases
 from dueprocess.cases.queries import case_detail_for
+from dueprocess.cases.services import emergency as em
 from dueprocess.errors import Forbidden, InvalidInput, NotFound
 from dueprocess.lib import clock
 from tests.oversight.conftest import ledger_actions

@@ -13,8 +13,8 @@ from dueprocess.cases.queries import case_detail_for
 from dueprocess.cases.services.signoffs import signoff_inbox_for, signoff_request_for
 from dueprocess.errors import Forbidden, InvalidInput, NotFound, ReasonRequired
 from dueprocess.lib import clock
-from dueprocess.oversight.case_panel import oversight_context_for_case
 from dueprocess.oversight.queries import figure_for
+from dueprocess.web.case_panel import oversight_context_for_case
 from tests.oversight.conftest import elected_case, ledger_actions, suspend
 
 

@@ -17,11 +17,11 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from dueprocess.api.case_pages import CaseFilters as ApiFilters
-from dueprocess.api.case_pages import case_page_for
 from dueprocess.cases import worklists
+from dueprocess.cases.case_pages import case_page_for
+from dueprocess.cases.filters import CaseFilters
 from dueprocess.cases.models import Assignment, Case
-from dueprocess.cases.worklists import CaseFilters, case_search_for
+from dueprocess.cases.worklists import case_search_for
 from tests.world import World
 
 #: Work at ten times the cases may be at most this many times the work at the smaller size.
@@ -104,8 +104,8 @@ def grow(world: World, templates: list[Case], total: int) -> None:
 #: appointments, which these copies multiply.
 LISTS: dict[str, Callable[[World], Any]] = {
     "search: stage": lambda w: case_search_for(w.case_manager, CaseFilters(stage="investigation")),
-    "search: reference": lambda w: case_search_for(w.case_manager, CaseFilters(q="B-")),
-    "api: GET /cases": lambda w: case_page_for(w.case_manager, filters=ApiFilters()),
+    "search: reference": lambda w: case_search_for(w.case_manager, CaseFilters(search="B-")),
+    "api: GET /cases": lambda w: case_page_for(w.case_manager, filters=CaseFilters()),
 }
 
 

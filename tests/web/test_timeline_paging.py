@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 
 from dueprocess.cases.models import Case
 from dueprocess.cases.services import note_add
+from dueprocess.cases.timeline import PAGE_ENTRIES, timeline_page
 from dueprocess.ledger import sealing
 from dueprocess.ledger.models import LedgerEntry
-from dueprocess.ledger.reading import PAGE_ENTRIES, timeline_page
 from dueprocess.ledger.record import case_pseudonym, record
 from dueprocess.web.timeline import case_history
 from tests.world import World

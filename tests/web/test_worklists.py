@@ -9,9 +9,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from dueprocess.cases.filters import CaseFilters
 from dueprocess.cases.models import Case
 from dueprocess.cases.worklists import (
-    CaseFilters,
     backlog_for,
     case_search_for,
     work_queue_for,
@@ -133,16 +133,34 @@ def test_search_filters_by_category_stage_age_deadline_and_reference(world: Worl
     assert found(age="31-90") == set()
     assert found(deadline="week") == {first.reference}  # triage is due in 14 days
     assert found(deadline="overdue") == set()
-    assert found(q=second.reference[-3:]) == {second.reference}
+    assert found(search=second.reference[-3:]) == {second.reference}
 
 
 def test_search_refuses_filters_the_rulebook_does_not_know_naming_each_one(world: World):
     with pytest.raises(InvalidInput) as refused:
         case_search_for(
             world.case_manager,
-            CaseFilters(category="gossip", stage="limbo", age="old", deadline="soon", q="x" * 41),
+            CaseFilters(
+                category="gossip", stage="limbo", age="old", deadline="soon", search="x" * 41
+            ),
         )
-    assert set(refused.value.fields) == {"category", "stage", "age", "deadline", "q"}
+    assert set(refused.value.fields) == {"category", "stage", "age", "deadline", "search"}
+
+
+def test_the_search_form_refuses_unknown_filters_in_the_same_words_as_the_api(signed_in):
+    response = signed_in("case_manager").get(
+        "/cases/", {"stage": "limbo", "deadline": "soon", "q": "x" * 41}
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    for message in (  # cases.filters' words, as tests/api/test_cases.py expects them too
+        "Choose a stage from the list.",
+        "Choose a deadline filter from the list.",
+        "Search with at most 40 characters of a reference.",
+    ):
+        assert message in page
+    assert 'value="limbo" selected' not in page  # an unknown stage is not offered back
+    assert signed_in("case_manager").get("/cases/", {"stage": "received"}).status_code == 200
 
 
 def queries_for(client, path: str) -> int:  # type: ignore[no-untyped-def]

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 from dueprocess.api.render import person
 
 if TYPE_CHECKING:
-    from dueprocess.access.emergency import EmergencyBoard
     from dueprocess.access.models import EmergencyAccess
     from dueprocess.cases.models import AdviceRequest, SignOff
     from dueprocess.cases.services.advice import AdviceBrief, AdviceInboxItem
+    from dueprocess.cases.services.emergency import EmergencyBoard
     from dueprocess.cases.services.signoffs import SignOffBrief
 
 

@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field, StringConstraints
 
-from dueprocess.access.emergency import MAX_HOURS
 from dueprocess.api.types import (
     NO_NUL,
     NOT_BLANK,
@@ -27,6 +26,7 @@ from dueprocess.api.types import (
     Text,
     Version,
 )
+from dueprocess.cases.services.emergency import MAX_HOURS
 
 Source = Literal["web", "email", "dossier", "staff", "phone"]
 Finding = Literal["breach", "no_breach"]

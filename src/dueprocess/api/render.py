@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from dueprocess.api.case_pages import is_overdue
+from dueprocess.cases.filters import is_overdue
 from dueprocess.cases.models import (
     AdviceRequest,
     Approach,

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from dueprocess.cases.services.common import taken_steps
+from dueprocess.cases.timeline import timeline_page
 from dueprocess.cases.workflow import Workflow
-from dueprocess.ledger.reading import timeline_page
 
 if TYPE_CHECKING:
     from dueprocess.access.models import EmergencyAccess

@@ -1,8 +1,9 @@
-"""The lists staff work from: my queue, the backlog, and case search with filters.
+"""The lists staff work from, in numbered pages: my queue, the backlog, and case search.
 
-Every list starts from ``visible_cases(actor)`` and records one ``case_list.viewed`` entry —
-which list, which filters, which references were shown — before it returns (log before
-reveal). Each list costs the same handful of SQL queries however many rows it shows: labels
+Every list starts from ``visible_cases(actor)`` (search through ``cases.filters``, which the
+API's keyset pages in ``cases.case_pages`` use too) and records one ``case_list.viewed``
+entry — which list, which filters, which references were shown — before it returns (log
+before reveal). Each list costs the same handful of SQL queries however many rows it shows: labels
 come from the rulebook versions, loaded once, and whatever a row needs to say ("no
 investigator yet") is annotated onto the one query that fetches the page.
 """
@@ -10,7 +11,7 @@ investigator yet") is annotated onto the one query that fetches the page.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -20,8 +21,17 @@ from django.db.models.functions import Coalesce
 from dueprocess.access.enforcement import recorded_denials
 from dueprocess.access.facts import memberships, unit_filter
 from dueprocess.access.rules import Gate, visible_cases
+from dueprocess.cases.filters import (
+    AGE_BANDS,
+    DEADLINES,
+    CaseFilters,
+    age_band,
+    is_overdue,
+    late,
+    matching_cases,
+    organisation_rules,
+)
 from dueprocess.cases.models import Assignment, Case
-from dueprocess.errors import InvalidInput
 from dueprocess.ledger.record import record
 from dueprocess.lib import clock
 from dueprocess.rulebook.models import RulebookVersion
@@ -32,30 +42,9 @@ if TYPE_CHECKING:
     from dueprocess.rulebook.schema import Rulebook
 
 PAGE_SIZE = 50
-#: Age bands (days since the complaint was received): key, first day, last day (None: open).
-AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
-    ("0-30", 0, 30),
-    ("31-90", 31, 90),
-    ("91-180", 91, 180),
-    ("181+", 181, None),
-)
-DEADLINES = {"overdue": "Overdue", "week": "Due within 7 days", "none": "No stage deadline"}
-MAX_SEARCH = 40
 #: Lists count their cases up to this many; a list that holds more says "more than 1,000"
 #: (counting every case would cost a page the size of the organisation).
 COUNT_LIMIT = 1000
-
-
-@dataclass(frozen=True)
-class CaseFilters:
-    category: str = ""
-    stage: str = ""
-    age: str = ""
-    deadline: str = ""
-    q: str = ""  # part of a case reference
-
-    def active(self) -> dict[str, str]:
-        return {key: value for key, value in asdict(self).items() if value}
 
 
 @dataclass(frozen=True)
@@ -140,8 +129,7 @@ def case_search_for(actor: User, filters: CaseFilters, *, page: int = 1) -> Work
     """Visible cases matching ``filters`` (each checked against the rulebook), oldest first."""
     Gate(actor).require("case.list")
     versions = rulebooks()
-    rules = _organisation_rules(actor)
-    cases = visible_cases(actor).filter(_matching(filters, rules))
+    cases = matching_cases(actor, filters)
     listing = _page(cases.order_by("received_at", "pk"), page, versions, actor, memberships(actor))
     listing.filters = filters
     _record(actor, "search", listing)
@@ -158,7 +146,7 @@ def backlog_for(actor: User, *, page: int = 1) -> Backlog:
     versions = rulebooks()
     now = clock.now()
     open_cases = visible_cases(actor).filter(closed_at__isnull=True)
-    rows = _backlog_rows(open_cases, now, _organisation_rules(actor), versions)
+    rows = _backlog_rows(open_cases, now, organisation_rules(actor), versions)
     ordered = open_cases.order_by(F("stage_due_on").asc(nulls_last=True), "received_at", "pk")
     listing = _page(ordered, page, versions, actor, memberships(actor))
     _record(actor, "backlog", listing)
@@ -173,7 +161,7 @@ def backlog_for(actor: User, *, page: int = 1) -> Backlog:
 
 def filter_choices(actor: User) -> dict[str, list[tuple[str, str]]]:
     """The options a search form offers, from the organisation's rulebook."""
-    rules = _organisation_rules(actor)
+    rules = organisation_rules(actor)
     return {
         "category": [(key, c.label) for key, c in rules.categories.items()],
         "stage": [(key, s.label) for key, s in rules.stages.items()],
@@ -183,13 +171,6 @@ def filter_choices(actor: User) -> dict[str, list[tuple[str, str]]]:
 
 
 # ---- building blocks -------------------------------------------------------------------
-
-
-def _organisation_rules(actor: User) -> Rulebook:
-    organisation = actor.organisation
-    if organisation is None:
-        raise InvalidInput("Your account belongs to no organisation.")
-    return organisation.rulebook.rules
 
 
 def _annotated(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -204,7 +185,7 @@ def _annotated(cases: QuerySet[Case]) -> QuerySet[Case]:
         .values("n")
     )
     return cases.only(
-        "reference", "category", "stage", "received_at", "stage_due_on", "rulebook_id"
+        "reference", "category", "stage", "received_at", "stage_due_on", "closed_at", "rulebook_id"
     ).annotate(
         has_investigator=Exists(active.filter(role=Assignment.Role.INVESTIGATOR)),
         panel_size=Coalesce(Subquery(panel_size, output_field=IntegerField()), 0),
@@ -271,52 +252,6 @@ def _unstaffed(rules: Rulebook) -> Q:
     return no_investigator | short_panel
 
 
-def _matching(filters: CaseFilters, rules: Rulebook) -> Q:
-    errors: dict[str, str] = {}
-    condition = Q()
-    if filters.category:
-        if filters.category not in rules.categories:
-            errors["category"] = "Choose a category from the list."
-        condition &= Q(category=filters.category)
-    if filters.stage:
-        if filters.stage not in rules.stages:
-            errors["stage"] = "Choose a stage from the list."
-        condition &= Q(stage=filters.stage)
-    if filters.age:
-        band = next((b for b in AGE_BANDS if b[0] == filters.age), None)
-        if band is None:
-            errors["age"] = "Choose an age band from the list."
-        else:
-            condition &= _age_band(band, clock.now())
-    if filters.deadline:
-        if filters.deadline not in DEADLINES:
-            errors["deadline"] = "Choose a deadline filter from the list."
-        condition &= _deadline(filters.deadline, clock.today())
-    if len(filters.q) > MAX_SEARCH or "\x00" in filters.q:
-        errors["q"] = f"Search with at most {MAX_SEARCH} characters of a reference."
-    elif filters.q.strip():
-        condition &= Q(reference__icontains=filters.q.strip())
-    if errors:
-        raise InvalidInput("Some filters are not valid.", fields=errors)
-    return condition
-
-
-def _age_band(band: tuple[str, int, int | None], now: dt.datetime) -> Q:
-    _, first, last = band
-    condition = Q(received_at__lte=now - dt.timedelta(days=first))
-    if last is not None:
-        condition &= Q(received_at__gt=now - dt.timedelta(days=last + 1))
-    return condition
-
-
-def _deadline(kind: str, today: dt.date) -> Q:
-    if kind == "overdue":
-        return Q(stage_due_on__lt=today)
-    if kind == "week":
-        return Q(stage_due_on__gte=today, stage_due_on__lte=today + dt.timedelta(days=7))
-    return Q(stage_due_on__isnull=True)
-
-
 def _page(
     cases: QuerySet[Case],
     page: int,
@@ -360,7 +295,7 @@ def _item(case: Case, rules: Rulebook, roles: set[str]) -> WorkItem:
         received_at=case.received_at,
         age_days=(now - case.received_at).days,
         due_on=case.stage_due_on,
-        overdue=bool(case.stage_due_on and case.stage_due_on < today),
+        overdue=is_overdue(case, today),
         needs=_needs(case, rules, roles),
     )
 
@@ -382,15 +317,13 @@ def _backlog_rows(
     versions: dict[int, Rulebook],
 ) -> list[BacklogRow]:
     bands = {
-        f"band_{index}": Count("pk", filter=_age_band(band, now))
+        f"band_{index}": Count("pk", filter=age_band(band, now))
         for index, band in enumerate(AGE_BANDS)
     }
     counted = (
         open_cases.order_by()
         .values("stage")
-        .annotate(
-            total=Count("pk"), overdue=Count("pk", filter=Q(stage_due_on__lt=now.date())), **bands
-        )
+        .annotate(total=Count("pk"), overdue=Count("pk", filter=late(now.date())), **bands)
     )
     by_stage = {row["stage"]: row for row in counted}
     order = [key for key in rules.stages if key in by_stage]

@@ -205,7 +205,7 @@ def run_prove(args: argparse.Namespace) -> int:
     django_setup()
     require_migrated()
     from dueprocess.cases.models import Case
-    from dueprocess.ledger.proofs import case_proof_bundle
+    from dueprocess.cases.proofs import case_proof_bundle
     from dueprocess.lib.ids import request_scope
 
     matches = Case.objects.filter(reference=args.reference)

@@ -10,12 +10,12 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from dueprocess.access import emergency
 from dueprocess.accounts.models import User
 from dueprocess.accounts.services import role_grant, staff_create, training_record
 from dueprocess.cases import services as svc
 from dueprocess.cases.models import AdviceRequest, Case, SignOff
 from dueprocess.cases.queries import case_detail_for
+from dueprocess.cases.services import emergency
 from dueprocess.cases.services.advice import advice_request_for
 from dueprocess.cases.services.signoffs import signoff_request_for
 from dueprocess.demo.names import EMAIL_DOMAIN

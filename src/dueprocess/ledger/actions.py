@@ -30,7 +30,7 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("access.denied", "someone was refused an action or a read (the attempt and why)"),
         ),
         *_actions(
-            "access.emergency",
+            "cases.services.emergency",
             ("emergency.requested", "emergency access to a case was asked for, with a reason"),
             ("emergency.approved", "a second person approved emergency access, until a time"),
             ("emergency.refused", "a second person refused emergency access, with a reason"),
@@ -122,7 +122,7 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("case.viewed", "a case file was read (logged before it was shown)"),
         ),
         *_actions(
-            "cases.worklists, cases.queries, api.case_pages, oversight.queries",
+            "cases.worklists, cases.case_pages, oversight.queries",
             ("case_list.viewed", "a list of cases was read (queue, backlog, search, API)"),
         ),
         *_actions(
@@ -143,7 +143,7 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("digest.queued", "a person's daily digest was written (cases named, content hash)"),
         ),
         *_actions(
-            "ledger.proofs",
+            "cases.proofs",
             ("case.proof_exported", "a proof bundle of a case's entries was exported"),
         ),
         *_actions(

@@ -1,7 +1,8 @@
-"""Export a case's ledger entries with inclusion proofs, verifiable without the database.
+"""A case's ledger entries with inclusion proofs, verifiable without the database.
 
-The export is itself recorded (``case.proof_exported``) and a checkpoint is signed right after,
-so the bundle covers every entry of the case up to and including the export.
+The mechanism only: ``build_bundle`` proves the entries against a checkpoint it is given.
+Who may export one, and the record of the export, are the case's business:
+``cases.proofs.case_proof_bundle``.
 """
 
 from __future__ import annotations
@@ -11,41 +12,18 @@ from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidTag
 from django.conf import settings
-from django.db import transaction
 
-from dueprocess.access.enforcement import recorded_denials
-from dueprocess.access.rules import Gate
-from dueprocess.ledger import sealing, store
+from dueprocess.ledger import sealing
 from dueprocess.ledger.bundle import dump_bundle
-from dueprocess.ledger.checkpoints import leaf_hashes, published_note, witnessed_checkpoint
+from dueprocess.ledger.checkpoints import leaf_hashes, published_note
 from dueprocess.ledger.entries import parse_entry
 from dueprocess.ledger.models import Checkpoint, LedgerEntry, LedgerPayload
-from dueprocess.ledger.record import case_pseudonym, record
+from dueprocess.ledger.record import case_pseudonym
 from dueprocess.tlog.prooftree import ProofTree
 from dueprocess.tlog.tlogproof import TlogProof, format_tlog_proof
 
 if TYPE_CHECKING:
-    from dueprocess.accounts.models import User
     from dueprocess.cases.models import Case
-
-
-@recorded_denials
-def case_proof_bundle(*, actor: User | None, case: Case, wait: float | None = None) -> str:
-    """The case's proof bundle (JSON text). ``actor=None`` is the operator on the command line.
-
-    The bundle is proved against a checkpoint that covers the export's own entry and meets the
-    policy's witness quorum (waiting up to ``wait`` seconds, by default ``LEDGER_WITNESS_WAIT``,
-    for the witnesses' cosignatures), so an outsider can check it with the witnesses' keys:
-    ``WitnessesUnavailable`` otherwise."""
-    role = "operator"
-    if actor is not None:
-        gate = Gate(actor, case)
-        gate.require("case.view")
-        role = gate.require("case.prove").role
-    with transaction.atomic():
-        record(actor=actor, action="case.proof_exported", case=case, role=role, details={})
-    waiting = settings.LEDGER_WITNESS_WAIT if wait is None else wait
-    return build_bundle(case, witnessed_checkpoint(store.size(), wait=waiting))
 
 
 def build_bundle(case: Case, checkpoint: Checkpoint) -> str:

@@ -15,7 +15,6 @@ register is a handful of calls rather than one per case.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from dueprocess.access.rules import visible_cases
 from dueprocess.cases.models import AdviceRequest, Approach, Recusal, SignOff
 from dueprocess.errors import InvalidInput
 from dueprocess.ledger.record import record
+from dueprocess.lib.cursors import decode_cursor, encode_cursor
 from dueprocess.oversight.queries import _organisation, _recorded
 
 if TYPE_CHECKING:
@@ -121,25 +121,6 @@ class EntryPage:
     total: int
 
 
-def _encode(at: dt.datetime, pk: int) -> str:
-    raw = f"{at.isoformat()}|{pk}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> tuple[dt.datetime, int]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        at, pk = base64.urlsafe_b64decode(padded.encode()).decode().split("|")
-        moment = dt.datetime.fromisoformat(at)
-        if moment.tzinfo is None:
-            raise ValueError(cursor)
-        return moment, int(pk)
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidInput(
-            "The cursor is not one this API handed out.", fields={"cursor": "Unknown cursor."}
-        ) from None
-
-
 @recorded_denials
 def register_page_for(actor: User, *, kind: str, cursor: str = "", limit: int = 100) -> EntryPage:
     """One page of the register's entries of ``kind``, oldest first."""
@@ -154,7 +135,7 @@ def register_page_for(actor: User, *, kind: str, cursor: str = "", limit: int = 
     rows: QuerySet[Any] = model.objects.filter(case__organisation=organisation)  # type: ignore[attr-defined]
     total = rows.count()
     if cursor:
-        at, pk = _decode(cursor)
+        at, pk = decode_cursor(cursor)
         rows = rows.filter(**{f"{field}__gt": at}) | rows.filter(**{field: at, "pk__gt": pk})
     rows = rows.select_related("case", *related).order_by(field, "pk")
     shown = list(rows[: limit + 1])
@@ -192,6 +173,6 @@ def register_page_for(actor: User, *, kind: str, cursor: str = "", limit: int = 
     return EntryPage(
         kind=kind,
         entries=entries,
-        next_cursor=_encode(last.at, last.id) if more and last else None,
+        next_cursor=encode_cursor(last.at, last.id) if more and last else None,
         total=total,
     )

@@ -15,6 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from dueprocess.access.enforcement import case_gate, recorded_denials
+from dueprocess.access.rules import Gate
 from dueprocess.accounts.models import User
 from dueprocess.cases.models import AdviceRequest, Case, SignOff
 from dueprocess.cases.services import advice as advice_svc
@@ -22,12 +24,24 @@ from dueprocess.cases.services import signoffs as signoff_svc
 from dueprocess.cases.services.approaches import approach_log
 from dueprocess.errors import DomainError, Forbidden, NotFound
 from dueprocess.oversight import forms as f
-from dueprocess.oversight.case_panel import case_for_register
 from dueprocess.web.errors import domain_errors
 
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)  # login_required has made sure it is a member of staff
+
+
+def case_for_register(actor: User, reference: str, action: str) -> Case:
+    """The case behind a register form, if ``actor`` may view it and take ``action`` on it
+    (both through the one recorded gate)."""
+    case = case_gate(actor, reference, "case.view")
+    _require(actor, case, action)
+    return case
+
+
+@recorded_denials
+def _require(actor: User, case: Case, action: str) -> None:
+    Gate(actor, case).require(action)
 
 
 def _attempt(form: forms.Form, act: Callable[[], object]) -> DomainError | None:

@@ -20,7 +20,6 @@ from dueprocess.cases.models import Case
 from dueprocess.cases.presenters import case_page_context
 from dueprocess.cases.queries import case_detail_for
 from dueprocess.letters.queries import letters_on
-from dueprocess.oversight.case_panel import oversight_context_for_case
 from dueprocess.parties.services import (
     party_choices,
     redacted,
@@ -29,6 +28,7 @@ from dueprocess.parties.services import (
     thread_for_case,
 )
 from dueprocess.parties.windows import response_pending_until
+from dueprocess.web.case_panel import oversight_context_for_case
 from dueprocess.web.forms.casework import (
     AssignmentForm,
     ContinueMeasureForm,

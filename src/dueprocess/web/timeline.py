@@ -4,7 +4,7 @@ Stage changes live in ``StatusChange`` rows; views and actions live in the ledge
 as "acknowledge" is in both — the row says where the case went, the ledger entry proves that
 it happened — so the two are folded into one line that carries the ledger's sequence number.
 
-The ledger part is one page (``ledger.reading.timeline_page``), newest first; consecutive views
+The ledger part is one page (``cases.timeline.timeline_page``), newest first; consecutive views
 by one person become one line that opens onto each view, and every other entry is its own line.
 """
 
@@ -16,12 +16,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from dueprocess.cases.timeline import VIEW_ACTION
 from dueprocess.errors import InvalidInput
-from dueprocess.ledger.reading import VIEW_ACTION
 
 if TYPE_CHECKING:
     from dueprocess.cases.models import StatusChange
-    from dueprocess.ledger.reading import TimelineItem, TimelinePage
+    from dueprocess.cases.timeline import TimelineItem, TimelinePage
     from dueprocess.rulebook.schema import Rulebook
 
 ACTIONS = {

@@ -10,13 +10,14 @@ from pydantic import Field, StringConstraints
 from dueprocess.api import examples as ex
 from dueprocess.api import render
 from dueprocess.api.auth import actor
-from dueprocess.api.case_pages import CaseFilters, case_page_for
 from dueprocess.api.docs import documented, link
 from dueprocess.api.inputs import CaseOpenIn, PartyIn
 from dueprocess.api.lookups import unit_for
 from dueprocess.api.outputs import CaseDetail, CasePageOut, CaseState, StepOut
 from dueprocess.api.types import NO_NUL, REFERENCE, OptionalKey, OptionalQueryFlag, QueryDateTime
 from dueprocess.cases import services as svc
+from dueprocess.cases.case_pages import case_page_for
+from dueprocess.cases.filters import CaseFilters
 from dueprocess.cases.presenters import allowed_steps
 from dueprocess.cases.queries import case_detail_for
 

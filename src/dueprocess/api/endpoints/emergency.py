@@ -11,7 +11,6 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from dueprocess.access import emergency
 from dueprocess.api import briefs
 from dueprocess.api import examples as ex
 from dueprocess.api.auth import actor
@@ -21,6 +20,7 @@ from dueprocess.api.endpoints.parts import Id
 from dueprocess.api.inputs import BriefReasonIn, GrantIn
 from dueprocess.api.lookups import case_by_reference, grant_in
 from dueprocess.api.outputs import EmergencyAccessOut, EmergencyBoardOut
+from dueprocess.cases.services import emergency
 
 router = Router(tags=["emergency access"])
 

@@ -15,10 +15,10 @@ from dueprocess.api.auth import actor
 from dueprocess.api.docs import documented
 from dueprocess.api.endpoints.cases import Ref
 from dueprocess.api.lookups import case_by_reference
+from dueprocess.cases.proofs import case_proof_bundle
 from dueprocess.errors import NotFound
 from dueprocess.ledger.checkpoints import published_note
 from dueprocess.ledger.models import Checkpoint
-from dueprocess.ledger.proofs import case_proof_bundle
 
 router = Router(tags=["ledger"])
 

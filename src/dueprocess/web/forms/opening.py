@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.utils import timezone
 
+from dueprocess.cases.filters import MAX_SEARCH
 from dueprocess.cases.models import Case
 from dueprocess.cases.services import AllegationInput, PartyInput
 from dueprocess.lib.ids import new_token
@@ -102,12 +103,24 @@ class OpenCaseForm(Form):
         ]
 
 
+class _Offered(forms.ChoiceField):
+    """A list of options whose check is left to ``cases.filters``: the API takes the same
+    filters, and an unknown stage must be refused in the same words through both."""
+
+    def valid_value(self, value: str) -> bool:
+        return True
+
+
 class SearchForm(Form):
-    q = forms.CharField(label="Reference contains", required=False, max_length=40)
-    category = forms.ChoiceField(label="Category", required=False)
-    stage = forms.ChoiceField(label="Stage", required=False)
-    age = forms.ChoiceField(label="Age", required=False)
-    deadline = forms.ChoiceField(label="Deadline", required=False)
+    q = forms.CharField(
+        label="Reference contains",
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": MAX_SEARCH}),
+    )
+    category = _Offered(label="Category", required=False)
+    stage = _Offered(label="Stage", required=False)
+    age = _Offered(label="Age", required=False)
+    deadline = _Offered(label="Deadline", required=False)
 
     def __init__(self, *args: Any, choices: dict[str, list[tuple[str, str]]], **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from dueprocess.access.enforcement import recorded_denials
 from dueprocess.access.rules import require
 from dueprocess.accounts.models import Unit, User
+from dueprocess.cases.filters import CaseFilters
 from dueprocess.cases.models import Case
 from dueprocess.cases.services import case_open as open_service
-from dueprocess.cases.worklists import CaseFilters, case_search_for, filter_choices
+from dueprocess.cases.worklists import case_search_for, filter_choices
 from dueprocess.errors import DomainError, Forbidden, IdempotencyKeyReused, InvalidInput, NotFound
 from dueprocess.lib.ids import new_token
 from dueprocess.web.casepage import render_case_page
@@ -32,13 +33,20 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         status = 400
     else:
-        filters = CaseFilters(**(form.cleaned_data if form.is_bound else {}))
+        data = form.cleaned_data if form.is_bound else {}
+        filters = CaseFilters(
+            category=data.get("category", ""),
+            stage=data.get("stage", ""),
+            age=data.get("age", ""),
+            deadline=data.get("deadline", ""),
+            search=data.get("q", ""),
+        )
         try:
             listing = case_search_for(user, filters, page=page_number(request))
         except DomainError as error:
             if isinstance(error, Forbidden):
                 raise
-            show_domain_error(form, error)
+            show_domain_error(form, error, {"search": "q"})
             status = error.status
     template = "web/_results.html" if request.headers.get("HX-Request") else "web/case_list.html"
     return render(request, template, {"form": form, "listing": listing}, status=status)

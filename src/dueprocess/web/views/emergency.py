@@ -9,14 +9,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from dueprocess.access.emergency import (
+from dueprocess.access.models import EmergencyAccess
+from dueprocess.cases.services.emergency import (
     MAX_HOURS,
     emergency_access_approve,
     emergency_access_refuse,
     emergency_access_request_by_reference,
     emergency_board_for,
 )
-from dueprocess.access.models import EmergencyAccess
 from dueprocess.errors import DomainError, NotFound
 from dueprocess.web.errors import domain_errors
 from dueprocess.web.people import staff

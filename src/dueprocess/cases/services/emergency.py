@@ -3,6 +3,9 @@
 Someone off the case sometimes must act on it now — the investigator is ill and a deadline
 falls today. The request, who approved or refused it, and for how long, all go on the ledger
 and into the oversight counts, so break-glass can never become a quiet side door.
+
+A write service, so it lives with the case services; the grant it writes
+(``access.models.EmergencyAccess``) is a fact the access policy reads.
 """
 
 from __future__ import annotations

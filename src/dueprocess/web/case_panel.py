@@ -1,10 +1,11 @@
-"""The interference register as it appears on a case page: advice requests with their extract
+"""The case page's panel of the interference register: advice requests with their extract
 and answer, approaches logged, sign-offs (with objections and delays), and alerts on the case.
 
 These are disclosed to everyone who may read the case file — the panel and the reviewer most
 of all — because a contact nobody on the case can see is the problem this exists to end.
 ``oversight_context_for_case`` only shapes data; call it after the case page's own query has
-checked ``case.view`` and recorded ``case.viewed``.
+checked ``case.view`` and recorded ``case.viewed``. It is web context (the template is
+``oversight/_case_panel.html``, URLs reversed for its forms), so it lives with the case page.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 
-from dueprocess.access.enforcement import case_gate, recorded_denials
 from dueprocess.access.rules import Gate
 from dueprocess.cases.models import Case, SignOff
 from dueprocess.lib import clock
@@ -49,16 +49,3 @@ def oversight_context_for_case(case: Case, viewer: User | None = None) -> dict[s
         "register_approach_url": reverse("oversight:approach-new", args=[case.reference]),
         "register_advice_url": reverse("oversight:advice-new", args=[case.reference]),
     }
-
-
-def case_for_register(actor: User, reference: str, action: str) -> Case:
-    """The case behind a register form, if ``actor`` may view it and take ``action`` on it
-    (both through the one recorded gate)."""
-    case = case_gate(actor, reference, "case.view")
-    _require(actor, case, action)
-    return case
-
-
-@recorded_denials
-def _require(actor: User, case: Case, action: str) -> None:
-    Gate(actor, case).require(action)
