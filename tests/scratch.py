@@ -53,6 +53,8 @@ def postgres_database(server_url: str, *, template: str = "") -> Iterator[str]:
     copy = f' TEMPLATE "{template}"' if template else ""
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"{copy}')
+        # a throw-away database: commits need not wait for the disk (see tests/settings.py)
+        conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     try:
         yield urlunsplit(base._replace(path=f"/{name}"))
     finally:

@@ -20,6 +20,12 @@ else:
 
 from dueprocess.settings import *  # noqa: E402,F403
 
+if _BACKEND == "postgres":
+    # The test database is thrown away: a commit need not wait for the disk (the servers the
+    # tests start get the same per database, in tests/scratch.py). A process killed with -9
+    # loses nothing either way; only a crash of the PostgreSQL server itself would.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
+
 ACCOUNT_RATE_LIMITS = False  # rate limits have their own test with them switched back on
 
 # WhiteNoise looks for the collected-static directory at start-up; in tests, files are served

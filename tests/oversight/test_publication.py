@@ -10,7 +10,6 @@ import pytest
 from django.db import transaction
 
 from dueprocess.cli import main as cli_main
-from dueprocess.demo.build import Builder
 from dueprocess.errors import Forbidden, InvalidInput
 from dueprocess.ledger.models import LedgerEntry
 from dueprocess.ledger.verify import verify_state
@@ -18,15 +17,10 @@ from dueprocess.lib import clock
 from dueprocess.oversight import publication
 from dueprocess.oversight import transparency as tr
 from dueprocess.oversight.models import ReportPublication
-from dueprocess.rulebook.versions import rulebook_install
-from dueprocess.rulebooks import bundled
+from tests.shared_demo import module_demo
 from tests.triggers import drop_append_only
 
-
-@pytest.fixture
-def demo(db):  # type: ignore[no-untyped-def]
-    version = rulebook_install(path=bundled("party"))
-    return Builder(version, cases=40, seed=5, now=clock.now()).build()
+module_demo_built, demo = module_demo(cases=40, seed=5)
 
 
 def test_the_demo_publishes_every_past_quarter_with_its_hash_in_the_ledger(demo, client):

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import zlib
 
-import pytest
-
 from dueprocess.cases.models import Case, Decision
-from dueprocess.demo.build import Builder
-from dueprocess.lib import clock
 from dueprocess.oversight import transparency as tr
 from dueprocess.oversight.suppression import Shown
-from dueprocess.rulebook.versions import rulebook_install
-from dueprocess.rulebooks import bundled
+from tests.shared_demo import module_demo
 
-
-@pytest.fixture
-def demo(db):  # type: ignore[no-untyped-def]
-    version = rulebook_install(path=bundled("party"))
-    return Builder(version, cases=60, seed=11, now=clock.now()).build()
+module_demo_built, demo = module_demo(cases=60, seed=11)
 
 
 def _received(organisation, quarter):  # type: ignore[no-untyped-def]
