@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import QuerySet
+from django.db.models.functions import Length
 
 from dueprocess.access.enforcement import recorded_denials
 from dueprocess.access.rules import require
@@ -128,28 +130,36 @@ def publish_report(*, actor: User, quarter: transparency.Quarter, correction: st
 
 def publications(organisation: Organisation, quarter: transparency.Quarter) -> list[Published]:
     """Every published version of ``quarter``, oldest first, each with its ledger position."""
-    rows = list(
+    return _published(
         ReportPublication.objects.filter(organisation=organisation, quarter=str(quarter))
-        .order_by("version")
-        .values_list("pk", "version", "sha256", "published_at", "correction", "body")
+    )
+
+
+def _published(rows: QuerySet[ReportPublication]) -> list[Published]:
+    """``rows`` as ``Published``, oldest version first: the bodies' sizes are counted by the
+    database, so listing versions never reads the reports themselves."""
+    found = list(
+        rows.order_by("version")
+        .annotate(size=Length("body"))
+        .values_list("pk", "quarter", "version", "sha256", "published_at", "correction", "size")
     )
     seqs = dict(
         LedgerRowState.objects.filter(
             table_name=ReportPublication._meta.db_table,
-            row_key__in=[str(row[0]) for row in rows],
+            row_key__in=[str(row[0]) for row in found],
         ).values_list("row_key", "seq")
     )
     return [
         Published(
-            quarter=str(quarter),
+            quarter=quarter,
             version=version,
             sha256=digest,
             published_at=at.date().isoformat(),
             correction=correction,
             ledger_seq=seqs.get(str(pk)),
-            size=len(bytes(body)),
+            size=size,
         )
-        for pk, version, digest, at, correction, body in rows
+        for pk, quarter, version, digest, at, correction, size in found
     ]
 
 
@@ -172,15 +182,5 @@ def check_file(organisation: Organisation, data: bytes) -> Published | None:
     """The published version whose file is exactly ``data``, if any (a changed file, or one
     never published, matches none)."""
     digest = hashlib.sha256(data).hexdigest()
-    found = (
-        ReportPublication.objects.filter(organisation=organisation, sha256=digest)
-        .values_list("quarter", "version")
-        .first()
-    )
-    if found is None:
-        return None
-    quarter, version = found
-    for published in publications(organisation, transparency.Quarter.parse(quarter)):
-        if published.version == version:
-            return published
-    return None
+    found = _published(ReportPublication.objects.filter(organisation=organisation, sha256=digest))
+    return found[0] if found else None
