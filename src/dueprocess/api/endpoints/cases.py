@@ -40,8 +40,12 @@ _BY_REFERENCE = {"ref": "$response.body#/reference"}
 
 
 class CaseQuery(Schema):
-    stage: OptionalKey = Field("", description="Only cases in this stage.")
-    category: OptionalKey = Field("", description="Only cases in this category.")
+    stage: OptionalKey = Field(
+        "", description="Only cases in this stage (a key of your rulebook; another is a 422)."
+    )
+    category: OptionalKey = Field(
+        "", description="Only cases in this category (a key of your rulebook; another is a 422)."
+    )
     search: Annotated[str, StringConstraints(max_length=40, pattern=NO_NUL)] = Field(
         "", description="Part of a reference."
     )
