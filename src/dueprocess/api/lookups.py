@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import Model
 
-from dueprocess.access.enforcement import case_gate, record_denial
+from dueprocess.access.enforcement import record_denial
 from dueprocess.access.models import EmergencyAccess
 from dueprocess.accounts.models import Unit, User
 from dueprocess.cases.models import (
@@ -30,13 +30,6 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
 M = TypeVar("M", bound=Model)
-
-
-def case_by_reference(actor: User, reference: str, action: str = "case.view") -> Case:
-    """The case ``reference`` if ``actor`` may take ``action`` on it — ``case.view`` unless the
-    caller is one who, by design, cannot see it yet (asking for emergency access). The services
-    check the action again, inside their transaction."""
-    return case_gate(actor, reference, action)
 
 
 def staff_by_email(actor: User, email: str, field: str = "assignee") -> User:

@@ -14,8 +14,6 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from dueprocess.access.enforcement import case_gate
-from dueprocess.accounts.models import User
 from dueprocess.cases.models import Case
 from dueprocess.cases.presenters import case_page_context
 from dueprocess.cases.queries import case_detail_for
@@ -50,13 +48,6 @@ class Failed:
     form_id: str
     form: forms.Form
     message: str = ""
-
-
-def case_by_reference(actor: User, reference: str) -> Case:
-    """The case to hand to a service, once ``actor`` may see it: the one recorded gate, as the
-    API uses it, so an unknown reference and a forbidden one look the same and cost the same on
-    every verb. The service then decides the act."""
-    return case_gate(actor, reference, "case.view")
 
 
 def render_case_page(

@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from dueprocess.access.enforcement import case_gate
 from dueprocess.api import briefs, render
 from dueprocess.api import examples as ex
 from dueprocess.api.auth import actor
@@ -18,7 +19,7 @@ from dueprocess.api.docs import documented, link
 from dueprocess.api.endpoints.cases import Ref
 from dueprocess.api.endpoints.parts import Id
 from dueprocess.api.inputs import AdviceIn, AnswerIn, BriefReasonIn
-from dueprocess.api.lookups import advice_request_in, case_by_reference, staff_by_email
+from dueprocess.api.lookups import advice_request_in, staff_by_email
 from dueprocess.api.outputs import (
     AdviceAnswerOut,
     AdviceBriefOut,
@@ -85,7 +86,7 @@ def request_advice(request: HttpRequest, ref: Ref, payload: AdviceIn) -> Status[
     user = actor(request)
     made = svc.advice_request_create(
         actor=user,
-        case=case_by_reference(user, ref),
+        case=case_gate(user, ref),
         adviser=staff_by_email(user, payload.adviser, field="adviser"),
         question=payload.question,
         extract=payload.extract,

@@ -15,7 +15,7 @@ from ninja.errors import ValidationError
 from ninja.params import P, PathEx
 from pydantic import ValidationError as PydanticError
 
-from dueprocess.access.enforcement import case_to_change
+from dueprocess.access.enforcement import case_gate, case_to_change
 from dueprocess.api import examples as ex
 from dueprocess.api import problems, render
 from dueprocess.api.auth import actor
@@ -23,7 +23,7 @@ from dueprocess.api.docs import documented, link
 from dueprocess.api.endpoints.cases import Ref
 from dueprocess.api.inputs import ConsentIn, EvidenceIn, InterviewIn, ReasonIn, RevisionIn
 from dueprocess.api.limits import allow_upload, upload_refusal
-from dueprocess.api.lookups import case_by_reference, latest_recommendation_on
+from dueprocess.api.lookups import latest_recommendation_on
 from dueprocess.api.outputs import (
     ConsentOut,
     EvidenceOut,
@@ -110,7 +110,7 @@ def add_evidence(request: HttpRequest, ref: Ref) -> Status[dict[str, Any]] | Htt
     user = actor(request)
     # the case first, gated and recorded: a hidden case and a missing one are refused alike,
     # whatever the body; only then is the body's type, size and shape looked at
-    case = case_by_reference(user, ref)
+    case = case_gate(user, ref)
     refused = upload_refusal(request)
     if refused is not None:
         return refused
@@ -225,7 +225,7 @@ def record_interview(
     user = actor(request)
     item = interview_record(
         actor=user,
-        case=case_by_reference(user, ref),
+        case=case_gate(user, ref),
         interviewee=payload.interviewee,
         held_at=payload.held_at,
         statement=payload.statement,
@@ -254,7 +254,7 @@ def record_consent(request: HttpRequest, ref: Ref, payload: ConsentIn) -> Status
     user = actor(request)
     item = consent_record(
         actor=user,
-        case=case_by_reference(user, ref),
+        case=case_gate(user, ref),
         person=payload.person,
         scope=payload.scope,
         given_at=payload.given_at,
@@ -288,7 +288,7 @@ def download_evidence(request: HttpRequest, ref: Ref, number: Number) -> HttpRes
     from dueprocess.evidence.files import evidence_download
 
     user = actor(request)
-    got = evidence_download(actor=user, case=case_by_reference(user, ref), item_id=number)
+    got = evidence_download(actor=user, case=case_gate(user, ref), item_id=number)
     response = HttpResponse(got.content, content_type=got.media_type)
     response["Content-Disposition"] = f'attachment; filename="{got.filename}"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -333,7 +333,7 @@ def revise_recommendation(
     request: HttpRequest, ref: Ref, number: Number, payload: RevisionIn
 ) -> Status[dict[str, Any]]:
     user = actor(request)
-    case = case_by_reference(user, ref)
+    case = case_gate(user, ref)
     latest_recommendation_on(case, number)
     revised = svc.recommendation_revise(
         actor=user,

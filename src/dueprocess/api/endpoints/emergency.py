@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from dueprocess.access.enforcement import case_gate
 from dueprocess.api import briefs
 from dueprocess.api import examples as ex
 from dueprocess.api.auth import actor
@@ -18,7 +19,7 @@ from dueprocess.api.docs import documented, link
 from dueprocess.api.endpoints.cases import Ref
 from dueprocess.api.endpoints.parts import Id
 from dueprocess.api.inputs import BriefReasonIn, GrantIn
-from dueprocess.api.lookups import case_by_reference, grant_in
+from dueprocess.api.lookups import grant_in
 from dueprocess.api.outputs import EmergencyAccessOut, EmergencyBoardOut
 from dueprocess.cases.services import emergency
 
@@ -52,7 +53,7 @@ def request_emergency_access(
     user = actor(request)
     grant = emergency.emergency_access_request(
         actor=user,
-        case=case_by_reference(user, ref, "case.emergency"),
+        case=case_gate(user, ref, "case.emergency"),
         reason=payload.reason,
     )
     return Status(201, briefs.emergency_access(grant))

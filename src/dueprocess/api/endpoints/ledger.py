@@ -10,11 +10,11 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
+from dueprocess.access.enforcement import case_gate
 from dueprocess.api import examples as ex
 from dueprocess.api.auth import actor
 from dueprocess.api.docs import documented
 from dueprocess.api.endpoints.cases import Ref
-from dueprocess.api.lookups import case_by_reference
 from dueprocess.cases.proofs import case_proof_bundle
 from dueprocess.errors import NotFound
 from dueprocess.ledger.checkpoints import published_note
@@ -68,7 +68,7 @@ def get_checkpoint(request: HttpRequest) -> HttpResponse:
 )
 def get_case_proof(request: HttpRequest, ref: Ref) -> HttpResponse:
     user = actor(request)
-    bundle = case_proof_bundle(actor=user, case=case_by_reference(user, ref))
+    bundle = case_proof_bundle(actor=user, case=case_gate(user, ref))
     return HttpResponse(bundle, content_type="application/json")
 
 

@@ -13,14 +13,14 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 from ninja.params import P, PathEx
 
-from dueprocess.access.enforcement import case_to_change
+from dueprocess.access.enforcement import case_gate, case_to_change
 from dueprocess.api import examples as ex
 from dueprocess.api import render
 from dueprocess.api.auth import actor
 from dueprocess.api.docs import documented, link
 from dueprocess.api.endpoints.cases import Ref
 from dueprocess.api.inputs import ContinueMeasureIn, FeedbackIn
-from dueprocess.api.lookups import case_by_reference, measure_on
+from dueprocess.api.lookups import measure_on
 from dueprocess.api.outputs import FeedbackOut, LetterOut, MeasureOut, NoticeOut
 from dueprocess.api.types import MAX_ID
 from dueprocess.cases.queries import case_detail_for
@@ -68,7 +68,7 @@ def list_letters(request: HttpRequest, ref: Ref) -> list[dict[str, Any]]:
 )
 def get_letter_pdf(request: HttpRequest, ref: Ref, id: Id) -> HttpResponse:
     user = actor(request)
-    case = case_by_reference(user, ref)
+    case = case_gate(user, ref)
     found = letter_pdf_for(user, case, id)
     response = HttpResponse(bytes(found.pdf), content_type="application/pdf")
     name = f"{case.reference}-{found.template}-{found.pk}.pdf"
@@ -122,7 +122,7 @@ def continue_measure(
     request: HttpRequest, ref: Ref, id: Id, payload: ContinueMeasureIn
 ) -> dict[str, Any]:
     user = actor(request)
-    measure = measure_on(case_by_reference(user, ref), id)
+    measure = measure_on(case_gate(user, ref), id)
     continued = interim_measure_continue(
         actor=user, measure=measure, reasons=payload.reasons, review_on=payload.review_on
     )

@@ -10,14 +10,14 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.params import P, PathEx
 
-from dueprocess.access.enforcement import case_to_change
+from dueprocess.access.enforcement import case_gate, case_to_change
 from dueprocess.api import examples as ex
 from dueprocess.api import render
 from dueprocess.api.auth import actor
 from dueprocess.api.docs import documented, link
 from dueprocess.api.endpoints.cases import Ref
 from dueprocess.api.inputs import AssignIn, MeasureIn, NoteIn, ReasonIn, RedactionIn
-from dueprocess.api.lookups import assignment_on, case_by_reference, measure_on, staff_by_email
+from dueprocess.api.lookups import assignment_on, measure_on, staff_by_email
 from dueprocess.api.outputs import (
     AssignmentOut,
     DecisionOut,
@@ -162,7 +162,7 @@ def list_assignments(request: HttpRequest, ref: Ref) -> list[dict[str, Any]]:
 )
 def assign_person(request: HttpRequest, ref: Ref, payload: AssignIn) -> Status[dict[str, Any]]:
     user = actor(request)
-    case = case_by_reference(user, ref)
+    case = case_gate(user, ref)
     made = svc.case_assign(
         actor=user,
         case=case,
@@ -189,7 +189,7 @@ def assign_person(request: HttpRequest, ref: Ref, payload: AssignIn) -> Status[d
 )
 def end_assignment(request: HttpRequest, ref: Ref, id: Id, payload: ReasonIn) -> dict[str, Any]:
     user = actor(request)
-    assignment = assignment_on(case_by_reference(user, ref), id)
+    assignment = assignment_on(case_gate(user, ref), id)
     return render.assignment(
         svc.assignment_end(actor=user, assignment=assignment, reason=payload.reason)
     )
@@ -263,7 +263,7 @@ def impose_measure(request: HttpRequest, ref: Ref, payload: MeasureIn) -> Status
 )
 def lift_measure(request: HttpRequest, ref: Ref, id: Id, payload: ReasonIn) -> dict[str, Any]:
     user = actor(request)
-    measure = measure_on(case_by_reference(user, ref), id)
+    measure = measure_on(case_gate(user, ref), id)
     return render.measure(
         svc.interim_measure_lift(actor=user, measure=measure, reason=payload.reason)
     )

@@ -10,13 +10,13 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.params import P, PathEx
 
+from dueprocess.access.enforcement import case_gate
 from dueprocess.api import examples as ex
 from dueprocess.api import render
 from dueprocess.api.auth import actor
 from dueprocess.api.docs import documented, link
 from dueprocess.api.endpoints.cases import Ref
 from dueprocess.api.inputs import DecisionIn, RecommendationIn, StepIn, TriageIn
-from dueprocess.api.lookups import case_by_reference
 from dueprocess.api.outputs import CaseState, DecisionOut, RecommendationOut
 from dueprocess.api.types import KEY
 from dueprocess.cases import services as svc
@@ -47,7 +47,7 @@ def take_step(request: HttpRequest, ref: Ref, step: StepKey, payload: StepIn) ->
     user = actor(request)
     case = svc.case_transition(
         actor=user,
-        case=case_by_reference(user, ref),
+        case=case_gate(user, ref),
         transition=step,
         reason=payload.reason,
         expected_version=payload.expected_version,
@@ -78,7 +78,7 @@ def triage_case(request: HttpRequest, ref: Ref, payload: TriageIn) -> dict[str, 
     user = actor(request)
     case = svc.case_triage(
         actor=user,
-        case=case_by_reference(user, ref),
+        case=case_gate(user, ref),
         answers=dict(payload.answers),
         reason=payload.reason,
         ground=payload.ground,
@@ -124,7 +124,7 @@ def submit_recommendation(
     user = actor(request)
     made = svc.recommendation_submit(
         actor=user,
-        case=case_by_reference(user, ref),
+        case=case_gate(user, ref),
         finding=payload.finding,
         sanctions=list(payload.sanctions),
         reasons=payload.reasons,
@@ -159,7 +159,7 @@ def record_decision(request: HttpRequest, ref: Ref, payload: DecisionIn) -> Stat
     user = actor(request)
     made = svc.decision_record(
         actor=user,
-        case=case_by_reference(user, ref),
+        case=case_gate(user, ref),
         finding=payload.finding,
         sanctions=list(payload.sanctions),
         reasons=payload.reasons,

@@ -6,14 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from dueprocess.access.enforcement import case_to_change
+from dueprocess.access.enforcement import case_gate, case_to_change
 from dueprocess.cases import services as svc
 from dueprocess.cases.models import InterimMeasure
 from dueprocess.cases.services.interim import interim_measure_continue
 from dueprocess.errors import NotFound
 from dueprocess.letters.queries import letter_pdf_for
 from dueprocess.letters.services import feedback_give
-from dueprocess.web.casepage import case_by_reference
 from dueprocess.web.errors import domain_errors
 from dueprocess.web.forms.casework import (
     AssignmentForm,
@@ -45,7 +44,7 @@ def note_add(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 @domain_errors
 def evidence_add(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_by_reference(staff(request), reference)
+    case = case_gate(staff(request), reference)
     form = EvidenceForm(request.POST, request.FILES)
 
     def act() -> object:
@@ -68,7 +67,7 @@ def evidence_add(request: HttpRequest, reference: str) -> HttpResponse:
 def evidence_download(request: HttpRequest, reference: str, item_id: int) -> HttpResponse:
     from dueprocess.evidence.files import evidence_download as download
 
-    case = case_by_reference(staff(request), reference)
+    case = case_gate(staff(request), reference)
     got = download(actor=staff(request), case=case, item_id=item_id)
     response = HttpResponse(got.content, content_type=got.media_type)
     response["Content-Disposition"] = f'attachment; filename="{got.filename}"'
@@ -83,7 +82,7 @@ def evidence_download(request: HttpRequest, reference: str, item_id: int) -> Htt
 def assignment_add(request: HttpRequest, reference: str) -> HttpResponse:
     from dueprocess.accounts.models import User
 
-    case = case_by_reference(staff(request), reference)
+    case = case_gate(staff(request), reference)
     form = AssignmentForm(request.POST, case=case)
 
     def act() -> object:
@@ -119,7 +118,7 @@ def measure_impose(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 @domain_errors
 def measure_lift(request: HttpRequest, reference: str, measure_id: int) -> HttpResponse:
-    case = case_by_reference(staff(request), reference)
+    case = case_gate(staff(request), reference)
     measure = InterimMeasure.objects.filter(pk=measure_id, case=case).first()
     if measure is None:
         raise NotFound("No such interim measure on this case.")
@@ -158,7 +157,7 @@ def message_send(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 @domain_errors
 def measure_continue(request: HttpRequest, reference: str, measure_id: int) -> HttpResponse:
-    case = case_by_reference(staff(request), reference)
+    case = case_gate(staff(request), reference)
     measure = InterimMeasure.objects.filter(pk=measure_id, case=case).first()
     if measure is None:
         raise NotFound("No such interim measure on this case.")
@@ -232,7 +231,7 @@ def feedback_add(request: HttpRequest, reference: str) -> HttpResponse:
 @domain_errors
 def letter_pdf(request: HttpRequest, reference: str, letter_id: int) -> HttpResponse:
     """A letter's PDF, as it was sent (or is to be posted)."""
-    case = case_by_reference(staff(request), reference)
+    case = case_gate(staff(request), reference)
     letter = letter_pdf_for(staff(request), case, letter_id)
     response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
     name = f"{case.reference}-{letter.template}-{letter.pk}.pdf"

@@ -9,10 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
+from dueprocess.access.enforcement import case_gate
 from dueprocess.cases import services as svc
 from dueprocess.cases.models import Case
 from dueprocess.errors import NotFound
-from dueprocess.web.casepage import case_by_reference
 from dueprocess.web.errors import domain_errors
 from dueprocess.web.forms.steps import StepForm, step_form
 from dueprocess.web.people import staff
@@ -66,7 +66,7 @@ TAKERS: dict[str, Callable[..., object]] = {
 @require_POST
 @domain_errors
 def step_take(request: HttpRequest, reference: str, key: str) -> HttpResponse:
-    case = case_by_reference(staff(request), reference)
+    case = case_gate(staff(request), reference)
     step = case.rulebook.rules.transitions.get(key)
     if step is None:
         raise NotFound("This case's rulebook has no such step.")
