@@ -17,9 +17,10 @@ from allauth.mfa.webauthn.internal.auth import get_server
 from django.core.checks import Tags, run_checks
 from django.test import Client, RequestFactory
 
+from dueprocess.accounts.mfa_policy import has_second_factor
 from dueprocess.ledger.models import LedgerEntry
 from dueprocess.web import checks
-from dueprocess.web.mfa import StaffMFAAdapter, has_second_factor
+from dueprocess.web.mfa import StaffMFAAdapter
 from tests.signing_in import enrol
 from tests.world import PASSWORD, World
 

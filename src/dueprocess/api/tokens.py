@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from dueprocess.access.enforcement import record_denial, require_account_administrator_of
+from dueprocess.accounts.mfa_policy import has_second_factor, needs_mfa
 from dueprocess.api.models import ApiToken
 from dueprocess.errors import AccessDenied, Forbidden, InvalidInput
 from dueprocess.ledger.record import record
 from dueprocess.lib import clock
-from dueprocess.web.mfa import has_second_factor, needs_mfa
 
 if TYPE_CHECKING:
     from dueprocess.accounts.models import User

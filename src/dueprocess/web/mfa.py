@@ -25,29 +25,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dueprocess.accounts import mfa_secrets
-from dueprocess.accounts.models import RoleMembership, User
-from dueprocess.rulebook.schema import StaffRole
-
-#: Roles that must sign in with a second factor: every role that can read or change a case
-#: file (the case roles, the reviewer), see the oversight aggregates (oversight), manage accounts
-#: (administrator) or read case extracts as an adviser or signer (political office) — which, in
-#: this system, is every role there is.
-ROLES_NEEDING_MFA = frozenset(
-    {
-        StaffRole.INTAKE_OFFICER,
-        StaffRole.INVESTIGATOR,
-        StaffRole.CASE_MANAGER,
-        StaffRole.PANEL_MEMBER,
-        StaffRole.INDEPENDENT_REVIEWER,
-        StaffRole.OVERSIGHT,
-        StaffRole.ADMINISTRATOR,
-        StaffRole.POLITICAL_OFFICE,
-    }
-)
-
-#: What counts as enrolled. Recovery codes do not: they are the way back in after losing one
-#: of these, not a factor of their own (allauth deletes them with the last real factor).
-SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+from dueprocess.accounts.mfa_policy import SECOND_FACTORS, has_second_factor, needs_mfa
 
 #: Pages a person who still has to enrol may reach: either way of enrolling, confirming their
 #: password before enrolling, and signing out.
@@ -57,16 +35,6 @@ _ENROLMENT_URL_NAMES = (
     "account_reauthenticate",
     "account_logout",
 )
-
-
-def needs_mfa(user: User) -> bool:
-    """Whether ``user`` holds (today) a role that reaches case files, aggregates or accounts."""
-    return RoleMembership.objects.current().filter(user=user, role__in=ROLES_NEEDING_MFA).exists()
-
-
-def has_second_factor(user: User) -> bool:
-    """Whether ``user`` has an authenticator app or a security key."""
-    return Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).exists()
 
 
 class MFARequiredMiddleware:
