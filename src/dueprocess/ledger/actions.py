@@ -137,8 +137,11 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("deadline.escalated", "a passed deadline was escalated to the heads of complaints"),
         ),
         *_actions(
-            "ledger.proofs",
-            ("case.proof_exported", "a proof bundle of a case's entries was exported"),
+            "ledger.proofs, parties.proof",
+            (
+                "case.proof_exported",
+                "a proof bundle of a case's entries was exported (by staff, or a party's own)",
+            ),
         ),
         *_actions(
             "members.services",
