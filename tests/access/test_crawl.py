@@ -153,6 +153,7 @@ ROUTES = {
     "web:redaction-mark": Route(("POST",), "case"),
     "web:party-response": Route(("POST",), "plain"),
     "web:party-step": Route(("POST",), "plain"),
+    "web:party-proof": Route(("POST",), "plain"),
 }
 #: The public pages (no account): what a signed-out visitor gets from each, by method.
 PARTY_PAGES = {
@@ -163,6 +164,7 @@ PARTY_PAGES = {
     "web:party-leave": {"POST": {403}},
     "web:party-response": {"POST": {403}},
     "web:party-step": {"POST": {403}},
+    "web:party-proof": {"POST": {403}},
 }
 #: One demo persona per role and relation that matters (the other panel members and
 #: investigators would repeat what these show).

@@ -40,6 +40,7 @@ from dueprocess.members import matching
 from dueprocess.members import services as member_services
 from dueprocess.oversight import publication, transparency
 from dueprocess.oversight import queries as oversight
+from dueprocess.parties import proof as party_proof
 from dueprocess.parties import services as parties
 from dueprocess.parties.models import PartyAccess
 from tests.signing_in import enrol
@@ -553,6 +554,11 @@ CALLS.update(
             lambda w, a: parties.response_submit(access=a, body="I deny it."),
             "party.response_submitted",
         ),
+        "parties.proof.party_proof_for": (
+            _respondent,
+            lambda w, a: party_proof.party_proof_for(access=a),
+            "case.proof_exported",
+        ),
         "parties.services.redaction_mark": (
             lambda w: w.case_at("investigation"),
             lambda w, c: parties.redaction_mark(
@@ -618,6 +624,7 @@ WALKED_MODULES = (
     "dueprocess.oversight.publication",
     "dueprocess.cases.proofs",
     "dueprocess.parties.services",
+    "dueprocess.parties.proof",
     "dueprocess.letters.services",
     "dueprocess.letters.queries",
     "dueprocess.letters.digest",
@@ -636,6 +643,7 @@ NOT_RECORDED = {
     "staff_of": "the organisation's accounts and roles for its administrator, no case data",
     "interests_to_review": "staff's declarations for the head of complaints, no case data",
     "party_steps_open": "part of status_for, whose entry covers it",
+    "party_proof_summary": "part of the party's page, after status_for, whose entry covers it",
 }
 
 

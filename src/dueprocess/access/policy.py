@@ -254,9 +254,10 @@ PARTY_ACTIONS = (
     "party.respond",  # answer the allegations in writing before the decision
     "party.request_hearing",  # ask for a hearing, where the rulebook gives the respondent one
     "party.appeal",  # lodge an appeal within the rulebook's appeal window
+    "party.proof",  # download the proof bundle of their own case's ledger entries
 )
 PARTY_PERMITS: dict[str, frozenset[str]] = {
-    COMPLAINANT_OF_CASE: frozenset({"party.view", "party.message"}),
+    COMPLAINANT_OF_CASE: frozenset({"party.view", "party.message", "party.proof"}),
     RESPONDENT_OF_CASE: frozenset(PARTY_ACTIONS),
 }
 

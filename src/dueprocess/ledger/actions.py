@@ -143,8 +143,11 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("digest.queued", "a person's daily digest was written (cases named, content hash)"),
         ),
         *_actions(
-            "cases.proofs",
-            ("case.proof_exported", "a proof bundle of a case's entries was exported"),
+            "cases.proofs, parties.proof",
+            (
+                "case.proof_exported",
+                "a proof bundle of a case's entries was exported (by staff, or a party's own)",
+            ),
         ),
         *_actions(
             "members.services",

@@ -58,6 +58,7 @@ urlpatterns = [
     path("receipt/case/messages/", public.party_message, name="party-message"),
     path("receipt/case/response/", public.party_response, name="party-response"),
     path("receipt/case/requests/", public.party_step, name="party-step"),
+    path("receipt/case/proof/", public.party_proof, name="party-proof"),
     path("receipt/leave/", public.party_leave, name="party-leave"),
     path("account/", account.account, name="account-detail"),
     path("account/sign-out-everywhere/", account.sign_out_everywhere, name="sessions-end"),

@@ -19,8 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dueprocess.accounts.models import Organisation
 from dueprocess.errors import DomainError, IdempotencyKeyReused, NotFound
+from dueprocess.ledger.checkpoints import WitnessesUnavailable
 from dueprocess.lib.ids import new_token
-from dueprocess.parties import receipts
+from dueprocess.parties import proof, receipts
 from dueprocess.parties import services as parties
 from dueprocess.parties.models import PartyAccess
 from dueprocess.web.forms import show_domain_error
@@ -170,12 +171,15 @@ def _status_page(
     status: int = 200,
     response_form: ResponseForm | None = None,
     step_form: PartyStepForm | None = None,
+    proof_failed: bool = False,
 ) -> HttpResponse:
     view = parties.status_for(access=access)
     context = {
         "status": view,
         "form": form or PartyMessageForm(),
         "session_minutes": PARTY_SESSION_SECONDS // 60,
+        "record": proof.party_proof_summary(access=access),
+        "proof_failed": proof_failed,
     }
     if access.role == PartyAccess.Role.RESPONDENT:
         context["allegations"] = parties.allegations_for(access=access)
@@ -260,6 +264,24 @@ def party_step(request: HttpRequest) -> HttpResponse:
         show_domain_error(form, error, {"reason": "reason"})
         return _status_page(request, access, status=error.status, step_form=form)
     return redirect(reverse("web:party-case") + "#requests")
+
+
+@require_POST
+def party_proof(request: HttpRequest) -> HttpResponse:
+    """The party's own proof bundle, as a file (POST: the export is itself recorded)."""
+    access = _party_access(request)
+    if access is None:
+        return redirect("web:receipt")
+    try:
+        bundle = proof.party_proof_for(access=access)
+    except NotFound:
+        return redirect("web:receipt")
+    except WitnessesUnavailable:
+        return _status_page(request, access, status=503, proof_failed=True)
+    response = HttpResponse(bundle, content_type="application/json")
+    filename = proof.proof_filename(access.case)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @require_POST
