@@ -5,7 +5,6 @@ with axe-core like the staff pages."""
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -80,13 +79,11 @@ def test_an_anonymous_complainant_files_follows_and_answers(visitor, as_persona)
     expect(record).to_contain_text("read your case file, all of them on the case team")
     with later.page.expect_response("**/receipt/case/proof/") as answer:
         later.page.get_by_role("button", name="Download your proof").click()
-    if answer.value.status == 503:  # the e2e server's policy names witnesses that are not up
-        expect(record.get_by_role("alert")).to_contain_text("witnesses have not answered")
-    else:
-        assert answer.value.headers["content-disposition"].startswith("attachment;")
-        bundle = json.loads(answer.value.body())
-        assert bundle["format"] == "dueprocess.case-proof/v1"
-        assert bundle["reference"] == reference
+    # The served demo's policy names its witness, which does not run beside `serve` here: no
+    # proof is handed out on a checkpoint short of the quorum, and the page says why. (The
+    # download itself is checked in tests/parties/test_party_proof.py, witnesses running.)
+    assert answer.value.status == 503
+    expect(record.get_by_role("alert")).to_contain_text("witnesses have not answered")
     later.page.get_by_label("Your message to the complaints team").fill("Yes, two members.")
     later.submit("Send the message")
     expect(later.page.locator("#messages")).to_contain_text("Yes, two members.")

@@ -139,7 +139,7 @@ def test_a_party_reaches_only_their_own_case(world: World):
     # through every service, the way in to A is refused on B, recorded, and answered 404
     start = last_seq()
     with pytest.raises(NotFound):
-        parties._require_party(access_a, case_b, "party.view")
+        parties.recorded_party_denials(parties._require_party)(access_a, case_b, "party.view")
     [(denied, details)] = entries_since(start, "access.denied")
     assert denied.actor == party_pseudonym(access_a.pk)
     assert details["attempted"] == "party.view"
@@ -156,6 +156,28 @@ def test_a_withdrawn_way_in_no_longer_opens_the_case(world: World):
     PartyAccess.objects.filter(case=case).update(revoked_at=clock.now())
     assert visitor.get("/receipt/case/")["Location"] == "/receipt/"
     assert Client().post("/receipt/", {"receipt": receipt}).status_code == 404
+
+
+def test_a_refusal_inside_a_service_stays_on_the_record_after_its_rollback(world: World):
+    """The gate refuses inside the service's transaction, which rolls back; the refusal is
+    written after that, in a transaction of its own, so it is never rolled back with it."""
+    from dueprocess.lib import clock
+
+    _, _, case = _come_back(world)
+    access = PartyAccess.objects.get(case=case)
+    access.revoked_at = clock.now()
+    access.save(update_fields=["revoked_at"])
+    start = last_seq()
+    for attempt in (
+        lambda: parties.status_for(access=access),
+        lambda: parties.party_message_send(access=access, body="Still there?"),
+    ):
+        with pytest.raises(NotFound):
+            attempt()
+    denials = entries_since(start, "access.denied")
+    assert [d["attempted"] for _, d in denials] == ["party.view", "party.message"]
+    assert {e.actor for e, _ in denials} == {party_pseudonym(access.pk)}
+    assert not Message.objects.filter(access=access).exists()
 
 
 def test_staff_who_may_not_add_notes_may_not_message_the_party(world, signed_in):

@@ -27,10 +27,11 @@ from dueprocess.ledger.models import LedgerEntry
 from dueprocess.ledger.proofs import build_bundle  # the staff export's bundle, reused as is
 from dueprocess.ledger.record import case_pseudonym, party_pseudonym, record
 from dueprocess.parties.models import PartyAccess
-from dueprocess.parties.services import _require_party
+from dueprocess.parties.services import _require_party, recorded_party_denials
 from dueprocess.rulebook.schema import CASE_ROLES
 
 
+@recorded_party_denials
 def party_proof_for(*, access: PartyAccess, wait: float | None = None) -> str:
     """The party's case proof bundle (JSON text), proved against a checkpoint that covers this
     export's own entry and meets the witness quorum (``WitnessesUnavailable`` otherwise).

@@ -9,9 +9,11 @@ is committed before anything is returned (log before reveal).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db import transaction
 
@@ -32,6 +34,9 @@ if TYPE_CHECKING:
 
 MESSAGE_LIMIT = 5000
 REPORT_LIMIT = 10000
+
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True)
@@ -207,21 +212,49 @@ def _party_facts(access: PartyAccess, case: Case) -> p.PartyFacts:
     return p.PartyFacts(active=access.active, relations=relations)
 
 
+class PartyDenied(Exception):
+    """A party's attempt the policy refused, raised inside a service's transaction and recorded
+    by ``recorded_party_denials`` once that transaction has rolled back (a record written inside
+    it would be rolled back with it). Not a ``DomainError``: nothing may catch it unrecorded."""
+
+    def __init__(self, *, access: PartyAccess, case: Case, action: str, reason: str) -> None:
+        super().__init__(reason)
+        self.access_id = access.pk
+        self.role = access.role
+        self.case_id = case.pk
+        self.action = action
+        self.reason = reason
+
+
+def recorded_party_denials(func: F) -> F:
+    """Record a party's refused attempt (``access.denied`` under their pseudonym) after the
+    service's transaction has rolled back, then answer it as a missing case."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except PartyDenied as denied:
+            with transaction.atomic():
+                record(
+                    actor=None,
+                    party_access_id=denied.access_id,
+                    action="access.denied",
+                    case_id=denied.case_id,
+                    role=denied.role,
+                    details={"attempted": denied.action, "reason": denied.reason},
+                )
+            raise NotFound("No such case.") from None
+
+    return cast(F, wrapper)
+
+
 def _require_party(access: PartyAccess, case: Case, action: str) -> p.Verdict:
-    """The party gate: the policy's ``decide_party``. A refusal is recorded under the party's
-    pseudonym (in a transaction of its own) and answered 404."""
+    """The party gate: the policy's ``decide_party``. A refusal raises ``PartyDenied``; the
+    service's ``recorded_party_denials`` records it under the party's pseudonym and answers 404."""
     verdict = p.decide_party(_party_facts(access, case), action)
     if not verdict.allowed:
-        with transaction.atomic():
-            record(
-                actor=None,
-                party_access_id=access.pk,
-                action="access.denied",
-                case_id=case.pk,
-                role=access.role,
-                details={"attempted": action, "reason": verdict.reason},
-            )
-        raise NotFound("No such case.")
+        raise PartyDenied(access=access, case=case, action=action, reason=verdict.reason)
     return verdict
 
 
@@ -250,6 +283,7 @@ class PartyStatus:
     steps: list[PartyStep] = field(default_factory=list)
 
 
+@recorded_party_denials
 def status_for(*, access: PartyAccess) -> PartyStatus:
     """The party's own case: stage, deadlines, messages. The read (and each first read of a
     message from the team) is committed to the ledger before anything is returned."""
@@ -338,6 +372,7 @@ def _body_digest(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+@recorded_party_denials
 def party_message_send(*, access: PartyAccess, body: str) -> Message:
     """A party writes to the case team."""
     with transaction.atomic():
@@ -489,6 +524,7 @@ def _mail_notice(case: Case, access: PartyAccess, address: str, code: str) -> No
     send_mail(f"{organisation}: notice of a complaint about you", body, None, [address])
 
 
+@recorded_party_denials
 def response_submit(*, access: PartyAccess, body: str) -> WrittenResponse:
     """The respondent's written response, once, by the date in the notice."""
     with transaction.atomic():
@@ -530,6 +566,7 @@ class Allegations:
     response: WrittenResponse | None
 
 
+@recorded_party_denials
 def allegations_for(*, access: PartyAccess) -> Allegations:
     """The notice of allegations as the respondent reads it (recorded before it is shown)."""
     with transaction.atomic():
@@ -604,6 +641,7 @@ def party_steps_open(*, access: PartyAccess, case: Case) -> list[PartyStep]:
     return open_steps
 
 
+@recorded_party_denials
 def party_step_take(*, access: PartyAccess, kind: str, reason: str) -> Case:
     """The respondent asks for a hearing or lodges an appeal themself, through the same step
     staff take for a request on paper (``take_move``), recorded under the party's pseudonym.
