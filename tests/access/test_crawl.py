@@ -101,6 +101,8 @@ ROUTES = {
     "api-v1:import_members": Route(("POST",), "plain"),
     "api-v1:get_checkpoint": Route(("GET",), "plain"),
     "api-v1:get_case_proof": Route(("GET",), "case"),
+    "api-v1:list_messages": Route(("GET",), "case"),
+    "api-v1:send_message": Route(("POST",), "case"),
     "api-v1:get_me": Route(("GET",), "plain"),
     "api-v1:get_my_digest": Route(("GET",), "plain"),
     "api-v1:list_figures": Route(("GET",), "plain"),

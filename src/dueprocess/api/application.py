@@ -28,6 +28,7 @@ from dueprocess.api.endpoints import (
     letters,
     me,
     members,
+    messages,
     oversight,
     parts,
     signoffs,
@@ -102,6 +103,7 @@ api.add_router("", steps.router)
 api.add_router("", parts.router)
 api.add_router("", casework.router)
 api.add_router("", letters.router)
+api.add_router("", messages.router)
 api.add_router("", approaches.router)
 api.add_router("", advice.router)
 api.add_router("", signoffs.router)

@@ -277,6 +277,20 @@ EMERGENCY_REFUSED: dict[str, Any] = EMERGENCY_ACCESS | {
     "decided_by": MANAGER,
     "refused_at": "2026-03-20T08:20:00Z",
 }
+MESSAGE: dict[str, Any] = {
+    "id": 12,
+    "party": 3,
+    "party_role": "complainant",
+    "direction": "to_party",
+    "body": "Were there witnesses to what happened at the meeting?",
+    "author": {"name": "Morgan Ellery", "email": "morgan@northmoor.example"},
+    "sent_at": "2026-03-04T10:00:00Z",
+    "read_by_party_at": None,
+}
+THREAD: dict[str, Any] = {
+    "parties": [{"id": 3, "role": "complainant", "active": True}],
+    "messages": [MESSAGE],
+}
 LETTER: dict[str, Any] = {
     "id": 7,
     "template": "acknowledgement",

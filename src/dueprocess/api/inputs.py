@@ -125,7 +125,7 @@ class NoteIn(Strict):
 
 
 class DigestIn(Strict):
-    on: bool = Field(description="true: send me the daily digest; false: stop it.")
+    on: Flag = Field(description="true: send me the daily digest; false: stop it.")
 
 
 class RedactionIn(Strict):
@@ -274,6 +274,11 @@ __all__ = [
     "StepIn",
     "TriageIn",
 ]
+
+
+class MessageIn(Strict):
+    party: Identifier = Field(description="The id of the party's way in (`listMessages`).")
+    body: Text
 
 
 class FeedbackIn(Strict):

@@ -341,6 +341,28 @@ class ImportOut(Schema):
     rows: int
 
 
+class PartyAccessOut(Schema):
+    id: int
+    role: Literal["complainant", "respondent"]
+    active: bool
+
+
+class MessageOut(Schema):
+    id: int
+    party: int  # the id of the party's way in
+    party_role: Literal["complainant", "respondent"]
+    direction: Literal["from_party", "to_party"]
+    body: str
+    author: Person | None  # the member of staff, for a message to the party
+    sent_at: dt.datetime
+    read_by_party_at: dt.datetime | None
+
+
+class ThreadOut(Schema):
+    parties: list[PartyAccessOut]
+    messages: list[MessageOut]
+
+
 class LetterOut(Schema):
     id: int
     template: str

@@ -28,6 +28,7 @@ from dueprocess.cases.presenters import case_file
 from dueprocess.letters.models import FeedbackGiven, Letter, Notice
 from dueprocess.lib import clock
 from dueprocess.members.models import Member
+from dueprocess.parties.models import Message, PartyAccess
 
 if TYPE_CHECKING:
     from dueprocess.accounts.models import User
@@ -336,6 +337,23 @@ def letter(item: Letter, reference: str) -> dict[str, Any]:
         "sent_at": item.sent_at,
         "bounced_at": item.bounced_at,
         "pdf": f"/api/v1/cases/{reference}/letters/{item.pk}/pdf",
+    }
+
+
+def party_access(item: PartyAccess) -> dict[str, Any]:
+    return {"id": item.pk, "role": item.role, "active": item.active}
+
+
+def message(item: Message) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "party": item.access_id,
+        "party_role": item.access.role,
+        "direction": item.direction,
+        "body": item.body,
+        "author": person(item.author),
+        "sent_at": item.sent_at,
+        "read_by_party_at": item.read_by_party_at,
     }
 
 
