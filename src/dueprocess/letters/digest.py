@@ -67,9 +67,20 @@ class Digest:
         return sorted({line.reference for line in self.waiting + self.notices})
 
 
-def digest_subscription_of(person: User) -> bool:
-    """Whether ``person`` receives the daily digest."""
-    return DigestSubscription.objects.filter(person=person, on=True).exists()
+@dataclass(frozen=True)
+class DigestChoice:
+    """A person's standing choice: whether they get the digest, and since when (None: never
+    chosen)."""
+
+    on: bool
+    changed_at: dt.datetime | None
+
+
+def digest_subscription_of(person: User) -> DigestChoice:
+    """Whether ``person`` receives the daily digest, and when they last chose: the one read
+    behind the account page and ``GET /api/v1/me/digest``."""
+    row = DigestSubscription.objects.filter(person=person).only("on", "changed_at").first()
+    return DigestChoice(on=bool(row and row.on), changed_at=row.changed_at if row else None)
 
 
 def digest_subscribe(*, actor: User | None, person: User, on: bool) -> DigestSubscription:
@@ -208,13 +219,20 @@ def _notice_text(notice: Notice) -> str:
     return f"{notice.get_kind_display()}, {_day(notice.due_on)}: {notice.text}"
 
 
-def _section(title: str, lines: list[DigestLine], total: int) -> list[str]:
+def _section(title: str, lines: list[DigestLine], total: int) -> tuple[list[str], str]:
+    """One section of the digest in both forms, plain text lines and HTML, from one list."""
     if not total:
-        return []
-    out = [f"{title} ({total}):"] + [f"  {line.reference}: {line.text}" for line in lines]
-    if total > len(lines):
-        out.append(f"  and {total - len(lines)} more")
-    return [*out, ""]
+        return [], ""
+    more = total - len(lines)
+    text = [f"{title} ({total}):"] + [f"  {line.reference}: {line.text}" for line in lines]
+    items = "".join(
+        f"<li><strong>{escape(line.reference)}</strong>: {escape(line.text)}</li>\n"
+        for line in lines
+    )
+    if more > 0:
+        text.append(f"  and {more} more")
+        items += f"<li>and {more} more</li>\n"
+    return [*text, ""], f"<h2>{escape(title)} ({total})</h2>\n<ul>\n{items}</ul>\n"
 
 
 def _compose(person: User, digest: Digest, day: dt.date) -> tuple[str, str, str]:
@@ -225,28 +243,19 @@ def _compose(person: User, digest: Digest, day: dt.date) -> tuple[str, str, str]
         counts.append(f"{digest.notices_total} reminders and escalations")
     subject = f"Your cases on {_day(day)}: " + ", ".join(counts)
     name = person.full_name or person.email
+    sections = [
+        _section("Waiting for you", digest.waiting, digest.waiting_total),
+        _section("Reminders and escalations", digest.notices, digest.notices_total),
+    ]
     body = [
         f"Dear {name},",
         "",
-        *_section("Waiting for you", digest.waiting, digest.waiting_total),
-        *_section("Reminders and escalations", digest.notices, digest.notices_total),
+        *(line for text_lines, _ in sections for line in text_lines),
         "Sign in to act on them; this e-mail names case references only.",
         "You get this digest because you asked for it; switch it off on your account page.",
     ]
     text = "\n".join(body) + "\n"
-    html_sections = []
-    for title, lines, total in (
-        ("Waiting for you", digest.waiting, digest.waiting_total),
-        ("Reminders and escalations", digest.notices, digest.notices_total),
-    ):
-        if not total:
-            continue
-        items = "".join(
-            f"<li><strong>{escape(line.reference)}</strong>: {escape(line.text)}</li>\n"
-            for line in lines
-        )
-        more = f"<li>and {total - len(lines)} more</li>\n" if total > len(lines) else ""
-        html_sections.append(f"<h2>{escape(title)} ({total})</h2>\n<ul>\n{items}{more}</ul>\n")
+    html_sections = [html_part for _, html_part in sections]
     html = (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(subject)}</title></head>\n"

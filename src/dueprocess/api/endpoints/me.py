@@ -11,8 +11,7 @@ from dueprocess.api.auth import actor, token_of
 from dueprocess.api.docs import documented
 from dueprocess.api.inputs import DigestIn
 from dueprocess.api.outputs import DigestOut, MeOut
-from dueprocess.letters.digest import digest_subscribe
-from dueprocess.letters.models import DigestSubscription
+from dueprocess.letters.digest import digest_subscribe, digest_subscription_of
 
 router = Router(tags=["tokens"])
 
@@ -67,12 +66,8 @@ DIGEST_EXAMPLE = {
 
 
 def _digest(owner: Any) -> dict[str, Any]:
-    subscription = DigestSubscription.objects.filter(person=owner).first()
-    return {
-        "on": bool(subscription and subscription.on),
-        "email": owner.email,
-        "changed_at": subscription.changed_at if subscription else None,
-    }
+    choice = digest_subscription_of(owner)
+    return {"on": choice.on, "email": owner.email, "changed_at": choice.changed_at}
 
 
 @router.get(

@@ -29,7 +29,7 @@ def account(request: HttpRequest) -> HttpResponse:
             Authenticator.objects.filter(user=user).values_list("type", flat=True)
         ),
         "sessions": UserSession.objects.filter(user_id=user.pk).count(),
-        "digest_on": digest_subscription_of(user),
+        "digest_on": digest_subscription_of(user).on,
     }
     return render(request, "web/account.html", context)
 
