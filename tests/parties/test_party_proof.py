@@ -24,7 +24,7 @@ from dueprocess.lib import clock
 from dueprocess.parties import receipts
 from dueprocess.parties.models import PartyAccess
 from dueprocess.parties.proof import party_proof_for, party_proof_summary
-from dueprocess.parties.services import _require_party, recorded_party_denials
+from dueprocess.parties.services import require_party, recorded_party_denials
 from dueprocess.tlog.policy import parse_policy
 from tests.ledger.test_witnessing import policy_file, witnesses  # noqa: F401 (fixtures)
 from tests.parties.helpers import entries_since, file_report, last_seq
@@ -91,7 +91,7 @@ def test_a_party_gets_no_other_cases_proof_and_a_withdrawn_way_in_gets_none(worl
     access = _complainant(mine)
     before = last_seq()
     with pytest.raises(NotFound) as refused:
-        recorded_party_denials(_require_party)(access, theirs, "party.proof")
+        recorded_party_denials(require_party)(access, theirs, "party.proof")
     assert str(refused.value) == "No such case."
     access.revoked_at = clock.now()
     access.save(update_fields=["revoked_at"])

@@ -27,7 +27,7 @@ from dueprocess.ledger.models import LedgerEntry
 from dueprocess.ledger.proofs import build_bundle  # the staff export's bundle, reused as is
 from dueprocess.ledger.record import case_pseudonym, party_pseudonym, record
 from dueprocess.parties.models import PartyAccess
-from dueprocess.parties.services import _require_party, recorded_party_denials
+from dueprocess.parties.services import require_party, recorded_party_denials
 from dueprocess.rulebook.schema import CASE_ROLES
 
 
@@ -37,7 +37,7 @@ def party_proof_for(*, access: PartyAccess, wait: float | None = None) -> str:
     export's own entry and meets the witness quorum (``WitnessesUnavailable`` otherwise).
     A party asking about a case not theirs gets ``NotFound``, recorded as ``access.denied``."""
     # the gate runs outside the export's transaction, so that its refusal stays on the record
-    verdict = _require_party(access, access.case, "party.proof")
+    verdict = require_party(access, access.case, "party.proof")
     with transaction.atomic():
         case = lock_case(access.case)
         record(
