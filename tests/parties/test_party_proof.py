@@ -7,10 +7,13 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from dueprocess.cases.models import Case, Party
 from dueprocess.cases.proofs import case_proof_bundle
@@ -22,9 +25,10 @@ from dueprocess.ledger import keys
 from dueprocess.ledger.bundle import BundleError, check_bundle
 from dueprocess.ledger.models import Checkpoint, LedgerEntry
 from dueprocess.ledger.proofs import build_bundle
-from dueprocess.ledger.record import case_pseudonym, party_pseudonym
+from dueprocess.ledger.record import case_pseudonym, party_pseudonym, record
 from dueprocess.letters.models import Letter
 from dueprocess.lib import clock
+from dueprocess.parties import proof as proof_module
 from dueprocess.parties import receipts
 from dueprocess.parties.models import PartyAccess
 from dueprocess.parties.proof import party_proof_for, party_proof_summary, party_selection
@@ -368,3 +372,103 @@ def test_a_party_bundle_edited_to_drop_or_add_an_entry_fails_or_says_what_it_hol
     fails(last, "not an export proved here")
     # and a bundle without the field (every entry, as before the selection) still checks
     assert check_bundle(json.dumps(staff), None, policy=policy).selection is None
+
+
+class _Counted:
+    """``parse_entry`` as the summary calls it, counting the entries it parses."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.parsed = 0
+        real = proof_module.parse_entry
+
+        def counting(raw: bytes) -> Any:
+            self.parsed += 1
+            return real(raw)
+
+        monkeypatch.setattr(proof_module, "parse_entry", counting)
+
+    def summary(self, access: PartyAccess) -> tuple[int, Any]:
+        before = self.parsed
+        made = party_proof_summary(access=access)
+        return self.parsed - before, made
+
+
+def _reads(summary: Any) -> dict[tuple[str, str], int]:
+    return {(r.pseudonym, r.role_label): r.reads for r in summary.readers}
+
+
+def test_the_summary_of_a_long_history_reads_only_the_entries_since_the_last_view(
+    world: World, monkeypatch: pytest.MonkeyPatch
+):
+    """2,000 reads of the case file: the first view counts them all, every later view reads
+    only what was recorded since, in the same few queries, and counts the same as from scratch."""
+    case = world.case_at("investigation")
+    case_assign(
+        actor=world.case_manager, case=case, assignee=world.investigator, role="investigator"
+    )
+    access = _complainant(case)
+    with transaction.atomic():
+        for _ in range(2000):
+            record(
+                actor=world.case_manager,
+                action="case.viewed",
+                case=case,
+                role="case_manager",
+                details={},
+            )
+    counted = _Counted(monkeypatch)
+    parsed, first = counted.summary(access)
+    assert parsed >= 2000
+    case_detail_for(world.investigator, case.reference)
+    case_detail_for(world.case_manager, case.reference)
+    with pytest.raises(NotFound):
+        case_detail_for(world.political, case.reference)
+    with CaptureQueriesContext(connection) as queries:
+        parsed, warm = counted.summary(access)
+    assert parsed == 3  # two reads and one refusal, not the case's whole history
+    assert len(queries) <= 5
+    cache.clear()
+    parsed, cold = counted.summary(access)
+    assert parsed > 2000
+    assert _reads(warm) == _reads(cold)
+    assert (warm.refused, warm.emergency_reads) == (cold.refused, cold.emergency_reads)
+    assert sum(_reads(warm).values()) == sum(_reads(first).values()) + 2
+    assert warm.refused == first.refused + 1
+
+
+def test_the_summary_does_not_keep_a_read_whose_record_was_rolled_back(world: World):
+    """Counts cached inside a transaction that rolls back end on an entry that is gone: the
+    seq goes to another entry, and the next view counts again from the start."""
+    case = world.case_at("investigation")
+    access = _complainant(case)
+    before = party_proof_summary(access=access)
+
+    class Undone(Exception):
+        pass
+
+    with pytest.raises(Undone), transaction.atomic():
+        case_detail_for(world.case_manager, case.reference)
+        assert sum(_reads(party_proof_summary(access=access)).values()) == (
+            sum(_reads(before).values()) + 1
+        )
+        raise Undone
+    # the seq of the undone read goes to another entry of the case: a refusal
+    with pytest.raises(NotFound):
+        case_detail_for(world.political, case.reference)
+    after = party_proof_summary(access=access)
+    assert _reads(after) == _reads(before)
+    assert after.refused == before.refused + 1
+
+
+def test_the_other_partys_refused_attempts_are_not_counted_as_attempts_on_the_file(
+    world: World,
+):
+    case, complainant, respondent, _ = _both_parties_at_work(world)
+    cache.clear()
+    summary = party_proof_summary(access=respondent)
+    with pytest.raises(NotFound):
+        response_submit(access=complainant, body="Again.")
+    assert party_proof_summary(access=respondent).refused == summary.refused
+    with pytest.raises(NotFound):
+        case_detail_for(world.political, case.reference)
+    assert party_proof_summary(access=respondent).refused == summary.refused + 1

@@ -14,10 +14,11 @@ own commitment to that reference. No name, address or allegation is in it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 
 from dueprocess.cases.models import Case
@@ -237,6 +238,35 @@ class ProofSummary:
         return f"{said}; {by_others}.{emergency}"
 
 
+@dataclass
+class _Tally:
+    """The summary's counts over a case's ``case.viewed`` and ``access.denied`` entries up to
+    and including seq ``last`` (whose leaf hash is ``last_hash``): kept in the cache, since
+    entries never change, and extended with the newer entries on the next view."""
+
+    last: int = -1
+    last_hash: bytes = b""
+    #: (actor pseudonym, role) -> [reads, first day, last day]
+    readers: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
+    refused: int = 0
+    emergency: int = 0
+
+
+def _tally_key(tag: str) -> str:
+    return f"party-proof-summary:v1:{tag}"
+
+
+def _cached_tally(tag: str) -> _Tally:
+    """The cached counts, if the entry they end on is still the one they counted: a ledger
+    rewound (a transaction rolled back, a database restored) gives a seq another entry, whose
+    leaf hash differs, and the counts are made again from the start."""
+    tally = cache.get(_tally_key(tag))
+    if not isinstance(tally, _Tally):
+        return _Tally()
+    now = LedgerEntry.objects.filter(seq=tally.last).values_list("leaf_hash", flat=True).first()
+    return tally if now is not None and bytes(now) == tally.last_hash else _Tally()
+
+
 def party_proof_summary(*, access: PartyAccess) -> ProofSummary:
     """Who read the case file and when, from the case's ledger entries (``case.viewed``).
 
@@ -246,34 +276,51 @@ def party_proof_summary(*, access: PartyAccess) -> ProofSummary:
     assignment, a panel seat); the role it granted is written in each signed entry. A read
     under emergency access (recorded under the emergency permit, role ``*``) or any other role
     is outside the case team. Refused attempts are the case's ``access.denied`` entries by
-    anyone but the party themself. The caller (the party's page) has passed the party gate."""
+    anyone but the case's parties (a party's own are their acts, not attempts on their file):
+    each of them is in the party's bundle (``concerns``). The caller (the party's page) has
+    passed the party gate.
+
+    The cost does not grow with the case's history: the counts are cached per case with the
+    entry they end on, and each view reads only the entries recorded since (one query for them,
+    one to check the cached counts still end on the same entry)."""
     rules = access.case.rulebook.rules
     tag = case_pseudonym(access.case_id)
-    rows = LedgerEntry.objects.filter(
-        case_tag=tag, action__in=("case.viewed", "access.denied")
-    ).order_by("seq")
-    readers: dict[tuple[str, str], list[dt.date]] = {}
-    refused = emergency = 0
-    own = party_pseudonym(access.pk)
-    for row in rows:
-        entry = parse_entry(bytes(row.entry))
+    tally = _cached_tally(tag)
+    parties = {
+        party_pseudonym(pk)
+        for pk in PartyAccess.objects.filter(case_id=access.case_id).values_list("pk", flat=True)
+    }
+    rows = (
+        LedgerEntry.objects.filter(
+            case_tag=tag, action__in=("case.viewed", "access.denied"), seq__gt=tally.last
+        )
+        .order_by("seq")
+        .values_list("seq", "entry", "leaf_hash")
+    )
+    for seq, raw, leaf in rows.iterator():
+        entry = parse_entry(bytes(raw))
+        tally.last, tally.last_hash = seq, bytes(leaf)
         if entry.action == "access.denied":
-            refused += entry.actor != own
+            tally.refused += entry.actor not in parties
             continue
-        emergency += entry.role == "*"
-        readers.setdefault((entry.actor, entry.role), []).append(entry.recorded_at.date())
+        tally.emergency += entry.role == "*"
+        day = entry.recorded_at.date()
+        seen = tally.readers.setdefault((entry.actor, entry.role), [0, day, day])
+        seen[0] += 1
+        seen[1], seen[2] = min(seen[1], day), max(seen[2], day)
+    cache.set(_tally_key(tag), tally, timeout=None)
     return ProofSummary(
         readers=[
             Reader(
                 pseudonym=actor,
                 role_label="emergency access" if role == "*" else rules.role_label(role),
                 on_case_team=role in CASE_ROLES,
-                reads=len(days),
-                first=min(days),
-                last=max(days),
+                reads=reads,
+                first=first,
+                last=last,
             )
-            for (actor, role), days in readers.items()
+            for (actor, role), (reads, first, last) in tally.readers.items()
         ],
-        refused=refused,
-        emergency_reads=emergency,
+        refused=tally.refused,
+        emergency_reads=tally.emergency,
     )
