@@ -177,6 +177,8 @@ def test_the_party_downloads_their_proof_from_their_page_with_no_personal_data(w
     assert "What the record shows" in page
     assert "1 person read your case file, all of them on the case team;" in page
     assert "Download your proof" in page
+    assert "The proof file holds the log's entries that concern you" in page
+    assert "It does not prove that the log holds nothing else about your case." in page
     assert visitor.get("/receipt/case/proof/").status_code == 405  # the export is a POST
     response = visitor.post("/receipt/case/proof/")
     assert response.status_code == 200
@@ -185,7 +187,9 @@ def test_the_party_downloads_their_proof_from_their_page_with_no_personal_data(w
         f'attachment; filename="{case.reference}-proof.json"'
     )
     text = response.content.decode()
-    assert check_bundle(text, keys.vkey()).reference == case.reference
+    checked = check_bundle(text, keys.vkey())
+    assert checked.reference == case.reference
+    assert checked.selection is not None and checked.selection.of == "complainant"
     for secret in (
         "Wilhelmina",
         "wilhelmina@public.example",
