@@ -170,7 +170,11 @@ def party_selection(*, access: PartyAccess, size: int) -> set[int]:
     rows = LedgerEntry.objects.filter(case_tag=tag, seq__lt=size).order_by("seq")
     entries = [parse_entry(bytes(raw)) for raw in rows.values_list("entry", flat=True)]
     addressed = [e.seq for e in entries if e.action in ADDRESSED and e.actor not in facts.own]
-    payloads = {p.seq: p for p in LedgerPayload.objects.filter(seq__in=addressed)}
+    payloads = {
+        p.seq: p
+        for start in range(0, len(addressed), 500)  # bounded IN lists
+        for p in LedgerPayload.objects.filter(seq__in=addressed[start : start + 500])
+    }
     data_key = sealing.subject_key(f"case:{tag}", create=False) if addressed else None
     chosen = set()
     for entry in entries:
