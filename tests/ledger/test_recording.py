@@ -644,6 +644,9 @@ NOT_RECORDED = {
     "interests_to_review": "staff's declarations for the head of complaints, no case data",
     "party_steps_open": "part of status_for, whose entry covers it",
     "party_proof_summary": "part of the party's page, after status_for, whose entry covers it",
+    "require_party": "the party gate: it records only a refusal (recorded_party_denials)",
+    "party_facts": "part of party_proof_for, whose entry covers it: pseudonyms and row ids",
+    "party_selection": "part of party_proof_for, whose entry covers it: the seqs to prove",
 }
 
 

@@ -139,7 +139,7 @@ def test_a_party_reaches_only_their_own_case(world: World):
     # through every service, the way in to A is refused on B, recorded, and answered 404
     start = last_seq()
     with pytest.raises(NotFound):
-        parties.recorded_party_denials(parties._require_party)(access_a, case_b, "party.view")
+        parties.recorded_party_denials(parties.require_party)(access_a, case_b, "party.view")
     [(denied, details)] = entries_since(start, "access.denied")
     assert denied.actor == party_pseudonym(access_a.pk)
     assert details["attempted"] == "party.view"

@@ -266,6 +266,13 @@ def run_check_proof(args: argparse.Namespace) -> int:
         f"case {checked.reference}: {len(checked.entries)} entries, all included in checkpoint"
         f" size {checked.checkpoint_size}; cosigned by {sorted(checked.cosigners) or 'no witness'}"
     )
+    if checked.selection is not None:
+        print(
+            f"  a selection: the entries that concern the {checked.selection.of}"
+            f" ({len(checked.entries)} of the case's {checked.selection.case_entries} entries"
+            " below the checkpoint, as the bundle says); it proves each of them is in the log,"
+            " not that no other entry concerns them"
+        )
     for name, at in sorted(checked.signed_at.items()):
         print(f"  signed time: {name} cosigned the checkpoint at {signed_time(at)}")
     if not checked.signed_at:

@@ -1,4 +1,4 @@
-"""The case proof bundle: every ledger entry of one case, each as a C2SP tlog-proof.
+"""The case proof bundle: the ledger entries of one case, each as a C2SP tlog-proof.
 
 A bundle is JSON so that any language can read it::
 
@@ -7,8 +7,11 @@ A bundle is JSON so that any language can read it::
      "proofs": ["c2sp.org/tlog-proof@v1\\nextra <b64 entry>\\nindex 17\\n...", ...]}
 
 Each proof carries the entry bytes in its ``extra`` line and proves their inclusion in the
-signed (and cosigned) checkpoint. Checking needs no database and no dueprocess installation
-beyond this module: only the log's verifier key (and the witnesses' keys, for a quorum).
+signed (and cosigned) checkpoint. A party's own bundle holds only the entries that concern them
+and says so: ``"selection": {"of": "complainant", "seqs": [...], "case_entries": 40}``; a
+bundle without that field (the staff export) holds every entry of the case. Checking needs no
+database and no dueprocess installation beyond this module: only the log's verifier key (and
+the witnesses' keys, for a quorum).
 """
 
 from __future__ import annotations
@@ -47,6 +50,16 @@ class CheckedBundle:
     #: Each cosigner's signed time (cosignature/v1 timestamp, POSIX seconds).
     signed_at: dict[str, int] = field(default_factory=dict)
     cosignatures: set[note.Signature] = field(default_factory=set, repr=False)
+    #: A party's bundle holds only the entries that concern them: whose selection it is
+    #: (``"complainant"``) and how many entries the case had below the checkpoint. ``None`` for
+    #: a bundle that claims to hold every entry of the case (the staff export).
+    selection: Selection | None = None
+
+
+@dataclass(frozen=True)
+class Selection:
+    of: str
+    case_entries: int
 
 
 def dump_bundle(
@@ -57,6 +70,7 @@ def dump_bundle(
     size: int,
     proofs: list[str],
     reference_opening: dict[str, object] | None = None,
+    selection: dict[str, object] | None = None,
 ) -> str:
     document: dict[str, object] = {
         "format": FORMAT,
@@ -68,6 +82,8 @@ def dump_bundle(
     }
     if reference_opening is not None:
         document["reference_opening"] = reference_opening
+    if selection is not None:
+        document["selection"] = selection
     return json.dumps(document, indent=1) + "\n"
 
 
@@ -116,6 +132,7 @@ def check_bundle(
         checkpoint_text = parsed.checkpoint
         result.entries.append(entry)
     _check_reference(document, result.entries)
+    result.selection = _check_selection(document, result.entries)
     if policy is not None:
         named = policy.cosigners(result.cosignatures)
         if not policy.satisfied_by(named):
@@ -157,6 +174,42 @@ def _check_reference(document: dict, entries: list[Entry]) -> None:  # type: ign
             f"the bundle is labelled {document['reference']!r}, but its entries belong to"
             f" {actual!r} (named in signed entry {seq})"
         )
+
+
+def _check_selection(document: dict, entries: list[Entry]) -> Selection | None:  # type: ignore[type-arg]
+    """A bundle with a ``selection`` field says it holds a subset of the case's entries: the
+    field must list exactly the seqs proved, in order, and a count of the case's entries that
+    is at least as large. The field is not signed: an edited bundle whose list was edited to
+    match passes, and is still only ever a set of entries each proved in the log."""
+    if "selection" not in document:
+        return None
+    selection = document["selection"]
+    if not isinstance(selection, dict):
+        raise BundleError("bundle field 'selection' is not an object")
+    of, seqs, total = selection.get("of"), selection.get("seqs"), selection.get("case_entries")
+    if not (
+        isinstance(of, str)
+        and isinstance(seqs, list)
+        and all(isinstance(s, int) and not isinstance(s, bool) for s in seqs)
+        and isinstance(total, int)
+        and not isinstance(total, bool)
+    ):
+        raise BundleError("selection needs 'of' (text), 'seqs' (integers) and 'case_entries'")
+    proved = [e.seq for e in entries]
+    if seqs != proved:
+        missing = sorted(set(seqs) - set(proved))
+        extra = sorted(set(proved) - set(seqs))
+        raise BundleError(
+            "the bundle's selection does not match its proofs:"
+            + (f" listed but not proved {missing}" if missing else "")
+            + (f" proved but not listed {extra}" if extra else "")
+            + ("" if missing or extra else " not in seq order")
+        )
+    if total < len(proved):
+        raise BundleError(
+            f"the selection says the case has {total} entries, but {len(proved)} are proved"
+        )
+    return Selection(of=of, case_entries=total)
 
 
 def _load(text: str | bytes) -> dict:  # type: ignore[type-arg]

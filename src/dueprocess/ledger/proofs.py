@@ -8,6 +8,7 @@ Who may export one, and the record of the export, are the case's business:
 from __future__ import annotations
 
 import base64
+from collections.abc import Container
 from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidTag
@@ -26,9 +27,23 @@ if TYPE_CHECKING:
     from dueprocess.cases.models import Case
 
 
-def build_bundle(case: Case, checkpoint: Checkpoint) -> str:
+def build_bundle(
+    case: Case,
+    checkpoint: Checkpoint,
+    *,
+    seqs: Container[int] | None = None,
+    selection: str = "",
+) -> str:
+    """The case's entries below ``checkpoint`` with their inclusion proofs (JSON text).
+
+    By default every entry of the case (the staff export). Given ``seqs`` (any container, not
+    copied), only the case's entries whose seq is in it, and the bundle says so in its
+    ``selection`` field: ``selection`` names whose selection it is (``"complainant"``), and
+    the field lists the seqs proved and how many entries the case has below the checkpoint, so
+    that a checker knows the bundle is a subset. Staff bundles carry no such field."""
     tag = case_pseudonym(case.pk)
-    rows = LedgerEntry.objects.filter(case_tag=tag, seq__lt=checkpoint.size).order_by("seq")
+    every = list(LedgerEntry.objects.filter(case_tag=tag, seq__lt=checkpoint.size).order_by("seq"))
+    rows = every if seqs is None else [row for row in every if row.seq in seqs]
     tree = ProofTree(leaf_hashes(0, checkpoint.size))
     signed = published_note(checkpoint)
     proofs = [
@@ -49,6 +64,13 @@ def build_bundle(case: Case, checkpoint: Checkpoint) -> str:
         size=checkpoint.size,
         proofs=proofs,
         reference_opening=_reference_opening(case, tag, [row.seq for row in rows]),
+        selection=None
+        if seqs is None
+        else {
+            "of": selection,
+            "seqs": [row.seq for row in rows],
+            "case_entries": len(every),
+        },
     )
 
 

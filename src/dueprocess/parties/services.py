@@ -249,7 +249,7 @@ def recorded_party_denials(func: F) -> F:
     return cast(F, wrapper)
 
 
-def _require_party(access: PartyAccess, case: Case, action: str) -> p.Verdict:
+def require_party(access: PartyAccess, case: Case, action: str) -> p.Verdict:
     """The party gate: the policy's ``decide_party``. A refusal raises ``PartyDenied``; the
     service's ``recorded_party_denials`` records it under the party's pseudonym and answers 404."""
     verdict = p.decide_party(_party_facts(access, case), action)
@@ -289,7 +289,7 @@ def status_for(*, access: PartyAccess) -> PartyStatus:
     message from the team) is committed to the ledger before anything is returned."""
     with transaction.atomic():
         case = lock_case(access.case)
-        verdict = _require_party(access, case, "party.view")
+        verdict = require_party(access, case, "party.view")
         record(
             actor=None,
             party_access_id=access.pk,
@@ -377,7 +377,7 @@ def party_message_send(*, access: PartyAccess, body: str) -> Message:
     """A party writes to the case team."""
     with transaction.atomic():
         case = lock_case(access.case)
-        verdict = _require_party(access, case, "party.message")
+        verdict = require_party(access, case, "party.message")
         text = clean_text(body, "body", limit=MESSAGE_LIMIT)
         message = Message.objects.create(
             case=case,
@@ -529,7 +529,7 @@ def response_submit(*, access: PartyAccess, body: str) -> WrittenResponse:
     """The respondent's written response, once, by the date in the notice."""
     with transaction.atomic():
         case = lock_case(access.case)
-        verdict = _require_party(access, case, "party.respond")
+        verdict = require_party(access, case, "party.respond")
         if WrittenResponse.objects.filter(access=access).exists():
             raise InvalidInput(
                 "Your written response was already received; add to it by message.",
@@ -571,7 +571,7 @@ def allegations_for(*, access: PartyAccess) -> Allegations:
     """The notice of allegations as the respondent reads it (recorded before it is shown)."""
     with transaction.atomic():
         case = lock_case(access.case)
-        verdict = _require_party(access, case, "party.allegations")
+        verdict = require_party(access, case, "party.allegations")
         record(
             actor=None,
             party_access_id=access.pk,
@@ -653,7 +653,7 @@ def party_step_take(*, access: PartyAccess, kind: str, reason: str) -> Case:
     action, words = PARTY_STEPS[kind]
     with transaction.atomic():
         case = lock_case(access.case)
-        verdict = _require_party(access, case, action)
+        verdict = require_party(access, case, action)
         key = getattr(case.rulebook.rules.parties, kind)
         if not key:
             raise InvalidInput(
