@@ -1,11 +1,15 @@
 """An anonymous complainant in a real browser: files on the public form (with JavaScript
 switched off, as well as on), gets a receipt, comes back with it, reads the team's reply and
-answers; the intake officer sees the answer and that the reply was read. Every page is checked
-with axe-core like the staff pages."""
+answers; the intake officer sees the answer and that the reply was read. A named complainant
+who lost their receipt gets a new one by the link e-mailed to them. Every page is checked with
+axe-core like the staff pages."""
 
 from __future__ import annotations
 
 import re
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -101,3 +105,59 @@ def test_an_anonymous_complainant_files_follows_and_answers(visitor, as_persona)
         form.get_by_role("button", name="Open my complaint").click()
     stranger.check()
     expect(form.get_by_role("alert")).to_contain_text("cannot be recovered")
+
+
+LINK = re.compile(r"https?://\S+?(/receipt/renew/[A-Za-z0-9_\-]+/)")
+
+
+def test_a_lost_receipt_is_replaced_by_the_link_e_mailed_to_the_complainant(
+    visitor, site, tmp_path_factory
+):
+    port = urlsplit(site).port
+    [log] = list(Path(tmp_path_factory.getbasetemp()).glob(f"e2e[0-9]*/serve-{port}.log"))
+    complainant = visitor()
+    page = complainant.page
+    page.goto(complainant.base + "/report/")
+    page.get_by_label("What kind of complaint is it?").select_option(index=1)
+    page.get_by_label("What happened").fill(WHAT)
+    page.get_by_label("Who the complaint is about").fill("Rex Respondent")
+    page.get_by_label("Your name").fill("Nia Lostreceipt")
+    page.get_by_label("Your e-mail address").fill("nia.lostreceipt@example.org")
+    page.get_by_label("The complaints team may contact me about this complaint by e-mail").check()
+    complainant.submit("Send the complaint")
+    old = page.locator("p.receipt strong").inner_text()
+
+    # weeks later the receipt is gone: from the receipt page, ask for a new one
+    later = visitor()
+    form = later.visit("/receipt/")
+    expect(form.locator("main")).to_contain_text("cannot be recovered from the database")
+    with form.expect_navigation():
+        form.get_by_role("link", name="ask for a new receipt by e-mail").click()
+    later.check()
+    before = len(LINK.findall(log.read_text(errors="replace")))
+    form.get_by_label("Your e-mail address").fill("Nia.Lostreceipt@example.org")
+    later.submit("Send me a link")
+    expect(form.get_by_role("status")).to_contain_text("we have sent a link")
+    links: list[str] = []
+    for _ in range(50):  # the server writes the mail as the request commits
+        links = LINK.findall(log.read_text(errors="replace"))
+        if len(links) > before:
+            break
+        time.sleep(0.1)
+    assert len(links) == before + 1
+
+    # the link shows a button; pressing it shows the new receipt once
+    confirm = later.visit(links[-1])
+    later.submit("Show me my new receipt")
+    expect(confirm.get_by_role("heading", level=1)).to_have_text("Your new receipt")
+    new = confirm.locator("p.receipt strong").inner_text()
+    assert re.fullmatch(r"\d{4} \d{4} \d{4} \d{4}", new) and new != old
+    later.visit(links[-1], status=404)  # used once
+
+    # the old receipt is refused, the new one opens the complaint
+    for receipt, heading in ((old, "Follow your complaint"), (new, "Your complaint")):
+        form = later.visit("/receipt/")
+        form.get_by_label("Your receipt").fill(receipt)
+        with form.expect_navigation():
+            form.get_by_role("button", name="Open my complaint").click()
+        expect(form.get_by_role("heading", level=1)).to_have_text(heading)

@@ -167,6 +167,8 @@ ACCOUNT_RATE_LIMITS = {
     # The public pages (dueprocess.parties): complaints filed, and receipts that match nothing.
     "public_report": "5/h/ip",
     "receipt_failed": "5/15m/ip,20/d/ip",
+    # Asking for a new receipt by e-mail: per client address, and per e-mail address typed.
+    "receipt_renewal": "5/h/ip,20/d/ip,3/d/key",
 }
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False

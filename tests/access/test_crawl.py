@@ -39,7 +39,7 @@ REFERENCE = re.compile(r"\b[CM]-\d{4}-\d{5}\b")
 class Route:
     methods: tuple[str, ...]
     kind: str  # "case" (per case), "letter" (per letter, with its case), "advice", "signoff",
-    # "grant", "figure", "register", "quarter" or "plain"
+    # "grant", "figure", "register", "quarter", "token" (a made-up link token) or "plain"
 
 
 #: How to request each named route. "case" routes are requested once per demo case.
@@ -148,6 +148,8 @@ ROUTES = {
     "web:message-send": Route(("POST",), "case"),
     "web:report": Route(("GET", "POST"), "plain"),
     "web:receipt": Route(("GET", "POST"), "plain"),
+    "web:receipt-lost": Route(("GET", "POST"), "plain"),
+    "web:receipt-renew": Route(("GET", "POST"), "token"),
     "web:party-case": Route(("GET",), "plain"),
     "web:party-message": Route(("POST",), "plain"),
     "web:party-leave": Route(("POST",), "plain"),
@@ -161,6 +163,8 @@ ROUTES = {
 PARTY_PAGES = {
     "web:report": {"GET": {200}, "POST": {403}},  # a POST without the CSRF token is refused
     "web:receipt": {"GET": {200}, "POST": {403}},
+    "web:receipt-lost": {"GET": {200}, "POST": {403}},
+    "web:receipt-renew": {"GET": {404}, "POST": {403}},  # a made-up link opens nothing
     "web:party-case": {"GET": {302}},  # to /receipt/: no receipt typed in this session
     "web:party-message": {"POST": {403}},
     "web:party-leave": {"POST": {403}},
@@ -334,6 +338,8 @@ def _token(user: User) -> str:
 def _urls(template: str, route: Route, cases: list[Case]) -> Iterator[tuple[str, Case | None]]:
     if route.kind == "plain":
         yield fill(template, {}), None
+    elif route.kind == "token":
+        yield fill(template, {"token": "not-a-real-link-token"}), None
     elif route.kind == "figure":
         for key in FIGURES:
             yield fill(template, {"key": key}), None

@@ -41,6 +41,7 @@ from dueprocess.members import services as member_services
 from dueprocess.oversight import publication, transparency
 from dueprocess.oversight import queries as oversight
 from dueprocess.parties import proof as party_proof
+from dueprocess.parties import renewal
 from dueprocess.parties import services as parties
 from dueprocess.parties.models import PartyAccess
 from tests.signing_in import enrol
@@ -580,6 +581,55 @@ CALLS.update(
     }
 )
 
+
+def _renewable(w: World) -> PartyAccess:
+    """A complainant who gave an address and agreed to be contacted (so may renew by link)."""
+    filed = parties.report_file(
+        report=parties.PublicReport(
+            unit=w.unit,
+            category=next(iter(w.rules.categories)),
+            what_happened="A slur shouted at the branch meeting.",
+            occurred_on=None,
+            respondent_name="Rex Respondent",
+            respondent_details="",
+            anonymous=False,
+            name="Nia Named",
+            email="nia@public.example",
+            consent_to_contact=True,
+            idempotency_key="walk-renewal",
+        )
+    )
+    return PartyAccess.objects.get(case=filed.case)
+
+
+def _renewal_link(w: World) -> str:
+    _renewable(w)
+    tokens: list[str] = []
+    renewal.renewal_request(email="nia@public.example", link_for=lambda t: tokens.append(t) or t)
+    return tokens[0]
+
+
+#: Services with no actor and no way in yet: whoever types an e-mail address or follows a link.
+UNAUTHENTICATED = {
+    "parties.renewal.renewal_request": (
+        _renewable,
+        lambda w, _: renewal.renewal_request(email="NIA@public.example", link_for=str),
+        "receipt.renewal_requested",
+    ),
+    "parties.renewal.renewal_redeem": (
+        _renewal_link,
+        lambda w, token: renewal.renewal_redeem(token=token, address="192.0.2.1"),
+        "receipt.renewed",
+    ),
+    "parties.renewal.renewal_refused": (
+        lambda w: None,
+        lambda w, _: renewal.renewal_refused(address="192.0.2.1"),
+        "receipt.renewal_refused",
+    ),
+}
+CALLS.update(UNAUTHENTICATED)
+
+
 for _figure in ("alerts_for", "dashboard_for"):
     CALLS[f"oversight.queries.{_figure}"] = (
         lambda w: None,
@@ -772,11 +822,34 @@ def test_denials_inside_an_outer_transaction_survive_the_rollback_of_the_service
         assert LedgerEntry.objects.filter(action="access.denied").exists()
 
 
+def test_every_renewal_service_that_writes_or_records_is_walked():
+    import inspect
+
+    public = {
+        f"parties.renewal.{name}"
+        for name, function in inspect.getmembers(renewal, inspect.isfunction)
+        if function.__module__ == renewal.__name__ and not name.startswith("_")
+    }
+    # the rest only read or check: a link that cannot be used is recorded by renewal_link_check
+    reads = {
+        "parties.renewal.token_digest",
+        "parties.renewal.normalised_email",
+        "parties.renewal.renewable_accesses",
+        "parties.renewal.renewal_link_check",
+    }
+    assert public - reads == set(UNAUTHENTICATED)
+
+
 def test_every_service_and_read_has_a_row_in_the_walk():
     walked = public_services()
     assert walked - set(CALLS) == set(), "a service or read taking an actor has no row in CALLS"
     # organisation_create runs before anyone exists (init, demo): it is walked with no actor
     # a recording is walked as a second row of evidence_add, with its consent
-    extra = {"accounts.services.organisation_create", "evidence.files.evidence_add_recording"}
+    # the renewal services take no actor: each of those that writes is walked (UNAUTHENTICATED)
+    extra = {
+        "accounts.services.organisation_create",
+        "evidence.files.evidence_add_recording",
+        *UNAUTHENTICATED,
+    }
     unmatched = set(CALLS) - walked - extra
     assert unmatched == set(), "a row in CALLS names no public function taking an actor"

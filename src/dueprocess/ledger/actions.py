@@ -73,6 +73,16 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("case.message_sent", "a member of the case team sent a message to a party"),
         ),
         *_actions(
+            "parties.renewal",
+            (
+                "receipt.renewal_requested",
+                "a complainant who lost their receipt was e-mailed a one-time link for a new one",
+            ),
+            ("receipt.renewal_refused", "a request for a new receipt was refused (rate limit)"),
+            ("receipt.renewal_failed", "a link for a new receipt was unknown, used or expired"),
+            ("receipt.renewed", "a complainant followed their link; a new receipt replaced theirs"),
+        ),
+        *_actions(
             "web.views.account",
             ("sessions.ended_everywhere", "a person signed out of every session at once"),
         ),

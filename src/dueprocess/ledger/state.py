@@ -71,6 +71,7 @@ COMMITTED: frozenset[str] = frozenset(
         "parties.writtenresponse",
         "oversight.reportpublication",
         "parties.redaction",
+        "parties.receiptrenewal",
         "letters.feedbackgiven",
         "letters.digestsubscription",
     }

@@ -98,3 +98,23 @@ class Redaction(models.Model):
 
     def __str__(self) -> str:
         return f"Redaction on case {self.case_id}"
+
+
+class ReceiptRenewal(models.Model):
+    """A link e-mailed to a complainant who lost their receipt (``parties.renewal``): used once,
+    before it expires, it issues a new receipt for the same way in. Only the SHA-256 of the
+    link's token is kept, so the database cannot be used to follow a link that was sent."""
+
+    access = models.ForeignKey(PartyAccess, on_delete=models.PROTECT, related_name="renewals")
+    # sha256(token), hex: found by equality; the token itself exists only in the e-mail.
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    requested_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    # Set when the link was followed, or when another link issued a new receipt first.
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["access", "used_at"])]
+
+    def __str__(self) -> str:
+        return f"Receipt renewal for access {self.access_id}"

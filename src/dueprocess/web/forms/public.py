@@ -1,4 +1,5 @@
-"""The public pages' forms: a complaint with no account, a receipt, a party's message."""
+"""The public pages' forms: a complaint with no account, a receipt, a party's message, a
+request for a new receipt."""
 
 from __future__ import annotations
 
@@ -94,6 +95,15 @@ class ReceiptForm(Form):
         max_length=40,
         help_text="The 16 digits you were given when you made the complaint.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+
+
+class RenewalForm(Form):
+    email = forms.EmailField(
+        label="Your e-mail address",
+        max_length=254,
+        help_text="The address you gave with your complaint.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
 

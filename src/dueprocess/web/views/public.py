@@ -1,5 +1,6 @@
-"""The public pages: a complaint with no account (``/report/``), and a party's way back in
-with their receipt (``/receipt/``) to their case's status and messages.
+"""The public pages: a complaint with no account (``/report/``), a party's way back in
+with their receipt (``/receipt/``) to their case's status and messages, and a new receipt by
+e-mailed link for a complainant who lost theirs (``/receipt/lost/``).
 
 Thin, like every channel: the forms check shape, ``parties.services`` decides and records.
 Each POST is CSRF-checked (Django's middleware; no exemptions); filing and failed receipts are
@@ -21,7 +22,7 @@ from dueprocess.accounts.models import Organisation
 from dueprocess.errors import DomainError, IdempotencyKeyReused, NotFound
 from dueprocess.ledger.checkpoints import WitnessesUnavailable
 from dueprocess.lib.ids import new_token
-from dueprocess.parties import proof, receipts
+from dueprocess.parties import proof, receipts, renewal
 from dueprocess.parties import services as parties
 from dueprocess.parties.models import PartyAccess
 from dueprocess.web.forms import show_domain_error
@@ -30,6 +31,7 @@ from dueprocess.web.forms.public import (
     PartyMessageForm,
     PartyStepForm,
     ReceiptForm,
+    RenewalForm,
     ReportForm,
     ResponseForm,
 )
@@ -55,6 +57,15 @@ TOO_MANY_RECEIPTS = (
 NO_MATCH = (
     "That receipt does not open a case. Check the 16 digits and try again. A lost receipt "
     "cannot be recovered: only a one-way hash of it is kept."
+)
+#: The one answer to a request for a new receipt, whether or not any case has that address.
+LINK_SENT = (
+    "If a complaint was made with that e-mail address and you agreed to be contacted, we have "
+    "sent a link to it. The link works once, for 24 hours."
+)
+TOO_MANY_RENEWALS = (
+    "Several new receipts have been asked for from this connection or for this address, so "
+    "this request was not sent. Nothing you typed is lost: please try again later."
 )
 
 
@@ -162,6 +173,50 @@ def receipt(request: HttpRequest) -> HttpResponse:
     request.session[PARTY_SESSION] = access.pk
     request.session[PARTY_SINCE] = int(time.time())
     return redirect("web:party-case")
+
+
+@require_http_methods(["GET", "POST"])
+def receipt_lost(request: HttpRequest) -> HttpResponse:
+    """Ask for a new receipt by e-mail. The same answer whether or not any case has the address
+    (``parties.renewal``)."""
+    form = RenewalForm(request.POST or None)
+    if not form.is_bound:
+        return render(request, "web/public/receipt_lost.html", {"form": form})
+    if not form.is_valid():
+        return render(request, "web/public/receipt_lost.html", {"form": form}, status=422)
+    email = form.cleaned_data["email"].strip().lower()
+    if not ratelimit.consume(request, action="receipt_renewal", key=email):
+        renewal.renewal_refused(address=_address(request))
+        form.add_error(None, TOO_MANY_RENEWALS)
+        return render(request, "web/public/receipt_lost.html", {"form": form}, status=429)
+    try:
+        renewal.renewal_request(
+            email=email,
+            link_for=lambda token: request.build_absolute_uri(
+                reverse("web:receipt-renew", args=[token])
+            ),
+        )
+    except DomainError as error:
+        show_domain_error(form, error, {"email": "email"})
+        return render(request, "web/public/receipt_lost.html", {"form": form}, status=error.status)
+    return render(request, "web/public/receipt_lost.html", {"sent": LINK_SENT})
+
+
+@require_http_methods(["GET", "POST"])
+def receipt_renew(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the e-mail: GET asks to confirm (a mail scanner's fetch changes nothing);
+    POST issues the new receipt, shown once."""
+    address = _address(request)
+    try:
+        if request.method == "GET":
+            renewal.renewal_link_check(token=token, address=address)
+            return render(request, "web/public/receipt_renew.html", {"token": token})
+        renewed = renewal.renewal_redeem(token=token, address=address)
+    except renewal.LinkUnusable as unusable:
+        context = {"refusal": renewal.LINK_WORDS[unusable.why]}
+        return render(request, "web/public/receipt_renew.html", context, status=404)
+    shown = {"receipt": receipts.grouped(renewed.receipt), "renewed": True}
+    return render(request, "web/public/filed.html", shown)
 
 
 def _status_page(
