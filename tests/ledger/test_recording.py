@@ -40,6 +40,7 @@ from dueprocess.members import matching
 from dueprocess.members import services as member_services
 from dueprocess.oversight import publication, transparency
 from dueprocess.oversight import queries as oversight
+from dueprocess.parties import letters as party_letters
 from dueprocess.parties import proof as party_proof
 from dueprocess.parties import services as parties
 from dueprocess.parties.models import PartyAccess
@@ -559,6 +560,13 @@ CALLS.update(
             lambda w, a: party_proof.party_proof_for(access=a),
             "case.proof_exported",
         ),
+        "parties.letters.party_letter_pdf": (
+            _respondent,
+            lambda w, a: party_letters.party_letter_pdf(
+                access=a, letter_id=Letter.objects.get(case=a.case, party=a.party).pk
+            ),
+            "party.letter_viewed",
+        ),
         "parties.services.redaction_mark": (
             lambda w: w.case_at("investigation"),
             lambda w, c: parties.redaction_mark(
@@ -625,6 +633,7 @@ WALKED_MODULES = (
     "dueprocess.cases.proofs",
     "dueprocess.parties.services",
     "dueprocess.parties.proof",
+    "dueprocess.parties.letters",
     "dueprocess.letters.services",
     "dueprocess.letters.queries",
     "dueprocess.letters.digest",
@@ -644,6 +653,7 @@ NOT_RECORDED = {
     "interests_to_review": "staff's declarations for the head of complaints, no case data",
     "party_steps_open": "part of status_for, whose entry covers it",
     "party_proof_summary": "part of the party's page, after status_for, whose entry covers it",
+    "letters_to_party": "part of the party's page, after status_for, whose entry covers it",
 }
 
 

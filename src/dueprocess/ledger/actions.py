@@ -67,10 +67,15 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("party.message_sent", "a party sent a message to the case team"),
             ("party.message_read", "a party first read a message from the case team"),
             ("party.allegations_viewed", "a respondent read the allegations (logged before shown)"),
+            ("party.outcome_viewed", "a party's page showed them the outcome (logged first)"),
             ("party.response_submitted", "a respondent sent their written response"),
             ("case.respondent_notified", "the respondent was sent notice of the allegations"),
             ("case.redaction_marked", "staff marked a passage to withhold from the respondent"),
             ("case.message_sent", "a member of the case team sent a message to a party"),
+        ),
+        *_actions(
+            "parties.letters",
+            ("party.letter_viewed", "a party downloaded a letter sent to them (logged first)"),
         ),
         *_actions(
             "web.views.account",
