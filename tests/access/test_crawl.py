@@ -38,8 +38,9 @@ REFERENCE = re.compile(r"\b[CM]-\d{4}-\d{5}\b")
 @dataclass(frozen=True)
 class Route:
     methods: tuple[str, ...]
-    kind: str  # "case" (per case), "letter" (per letter, with its case), "advice", "signoff",
-    # "grant", "figure", "register", "quarter", "token" (a made-up link token) or "plain"
+    kind: str  # "case" (per case), "letter" (per letter, with its case), "party-letter" (per
+    # letter, no case: a party's own page), "advice", "signoff", "grant", "figure", "register",
+    # "quarter", "token" (a made-up link token) or "plain"
 
 
 #: How to request each named route. "case" routes are requested once per demo case.
@@ -103,6 +104,7 @@ ROUTES = {
     "api-v1:get_case_proof": Route(("GET",), "case"),
     "api-v1:list_messages": Route(("GET",), "case"),
     "api-v1:send_message": Route(("POST",), "case"),
+    "api-v1:list_case_parties": Route(("GET",), "case"),
     "api-v1:get_me": Route(("GET",), "plain"),
     "api-v1:get_my_digest": Route(("GET",), "plain"),
     "api-v1:list_figures": Route(("GET",), "plain"),
@@ -158,6 +160,7 @@ ROUTES = {
     "web:party-response": Route(("POST",), "plain"),
     "web:party-step": Route(("POST",), "plain"),
     "web:party-proof": Route(("POST",), "plain"),
+    "web:party-letter": Route(("GET",), "party-letter"),
 }
 #: The public pages (no account): what a signed-out visitor gets from each, by method.
 PARTY_PAGES = {
@@ -171,6 +174,7 @@ PARTY_PAGES = {
     "web:party-response": {"POST": {403}},
     "web:party-step": {"POST": {403}},
     "web:party-proof": {"POST": {403}},
+    "web:party-letter": {"GET": {302}},  # to /receipt/, as the party's page
 }
 #: One demo persona per role and relation that matters (the other panel members and
 #: investigators would repeat what these show).
@@ -370,6 +374,9 @@ def _urls(template: str, route: Route, cases: list[Case]) -> Iterator[tuple[str,
         ):
             values = {"ref": letter.case.reference, "reference": letter.case.reference}
             yield fill(template, values | {"letter_id": letter.pk, "id": letter.pk}), letter.case
+    elif route.kind == "party-letter":  # every letter; a party's own are theirs alone
+        for letter in Letter.objects.filter(case__isnull=False).order_by("pk"):
+            yield fill(template, {"letter_id": letter.pk}), None
     elif route.kind == "signoff":
         for signoff in SignOff.objects.select_related("case"):
             yield fill(template, {"signoff_id": signoff.pk, "id": signoff.pk}), signoff.case

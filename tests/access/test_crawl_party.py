@@ -13,6 +13,7 @@ from django.test import Client
 
 from dueprocess.cases.models import Case, Party
 from dueprocess.ledger.models import LedgerEntry
+from dueprocess.letters.models import Letter
 from tests.access.test_crawl import (
     DOCUMENTATION,
     PARTY_PAGES,
@@ -68,6 +69,7 @@ def _expected(name: str, url: str, method: str) -> set[int]:
             "web:party-response": {422},  # empty; a complainant has no response form anyway
             "web:party-step": {422},  # empty: no request named (and none open to a complainant)
             "web:party-proof": {200},  # the party's own bundle, of their own case only
+            "web:party-letter": {200, 404},  # a letter to them; any other is not found
         }[name]
     if url.startswith("/api/"):
         return {401}
@@ -126,12 +128,17 @@ def test_a_party_reaches_only_their_own_case(
                     if not (to.startswith("/accounts/login/") or to.startswith("/receipt/")):
                         failures.append(f"{method} {url}: redirected to {to}")
                 echoed = set(REFERENCE.findall(url))
-                if name == "web:party-proof":  # a bundle names its case: the party's own
+                if name in ("web:party-proof", "web:party-letter"):  # name their own case
                     echoed.add(own.reference)
                 if name not in DOCUMENTATION and set(REFERENCE.findall(body)) - echoed:
                     failures.append(f"{method} {url}: a case reference in the answer")
                 if [n for n in others if n in body]:
                     failures.append(f"{method} {url}: another party's name in the answer")
+                if name == "web:party-letter":  # only a letter to this very party opens
+                    letter_id = int(url.rstrip("/").rsplit("/", 1)[1])
+                    mine = Letter.objects.filter(pk=letter_id, case=own, party__role=persona)
+                    if (response.status_code == 200) != mine.exists():
+                        failures.append(f"{method} {url}: {response.status_code} for a letter")
                 if name == "web:party-case":
                     viewed = LedgerEntry.objects.filter(seq__gt=before, action="party.case_viewed")
                     if not viewed.exists():

@@ -40,6 +40,7 @@ from dueprocess.members import matching
 from dueprocess.members import services as member_services
 from dueprocess.oversight import publication, transparency
 from dueprocess.oversight import queries as oversight
+from dueprocess.parties import letters as party_letters
 from dueprocess.parties import proof as party_proof
 from dueprocess.parties import renewal
 from dueprocess.parties import services as parties
@@ -560,6 +561,13 @@ CALLS.update(
             lambda w, a: party_proof.party_proof_for(access=a),
             "case.proof_exported",
         ),
+        "parties.letters.party_letter_pdf": (
+            _respondent,
+            lambda w, a: party_letters.party_letter_pdf(
+                access=a, letter_id=Letter.objects.get(case=a.case, party=a.party).pk
+            ),
+            "party.letter_viewed",
+        ),
         "parties.services.redaction_mark": (
             lambda w: w.case_at("investigation"),
             lambda w, c: parties.redaction_mark(
@@ -675,6 +683,7 @@ WALKED_MODULES = (
     "dueprocess.cases.proofs",
     "dueprocess.parties.services",
     "dueprocess.parties.proof",
+    "dueprocess.parties.letters",
     "dueprocess.letters.services",
     "dueprocess.letters.queries",
     "dueprocess.letters.digest",
@@ -697,6 +706,7 @@ NOT_RECORDED = {
     "require_party": "the party gate: it records only a refusal (recorded_party_denials)",
     "party_facts": "part of party_proof_for, whose entry covers it: pseudonyms and row ids",
     "party_selection": "part of party_proof_for, whose entry covers it: the seqs to prove",
+    "letters_to_party": "part of the party's page, after status_for, whose entry covers it",
 }
 
 

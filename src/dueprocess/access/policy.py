@@ -255,9 +255,10 @@ PARTY_ACTIONS = (
     "party.request_hearing",  # ask for a hearing, where the rulebook gives the respondent one
     "party.appeal",  # lodge an appeal within the rulebook's appeal window
     "party.proof",  # download the proof bundle of their own case's ledger entries
+    "party.letter",  # download a letter sent to them on their own case (not the other party's)
 )
 PARTY_PERMITS: dict[str, frozenset[str]] = {
-    COMPLAINANT_OF_CASE: frozenset({"party.view", "party.message", "party.proof"}),
+    COMPLAINANT_OF_CASE: frozenset({"party.view", "party.message", "party.proof", "party.letter"}),
     RESPONDENT_OF_CASE: frozenset(PARTY_ACTIONS),
 }
 

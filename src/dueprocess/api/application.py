@@ -30,6 +30,7 @@ from dueprocess.api.endpoints import (
     members,
     messages,
     oversight,
+    parties,
     parts,
     signoffs,
     staff,
@@ -104,6 +105,7 @@ api.add_router("", parts.router)
 api.add_router("", casework.router)
 api.add_router("", letters.router)
 api.add_router("", messages.router)
+api.add_router("", parties.router)
 api.add_router("", approaches.router)
 api.add_router("", advice.router)
 api.add_router("", signoffs.router)

@@ -291,6 +291,44 @@ THREAD: dict[str, Any] = {
     "parties": [{"id": 3, "role": "complainant", "active": True}],
     "messages": [MESSAGE],
 }
+NEVER: dict[str, Any] = {"count": 0, "first": None, "last": None}
+PARTIES_SEEN: dict[str, Any] = {
+    "parties": [
+        {
+            "id": 3,
+            "role": "complainant",
+            "active": True,
+            "issued_at": "2026-03-02T08:55:00Z",
+            "revoked_at": None,
+            "letters": [
+                {
+                    "id": 7,
+                    "subject": "Your complaint C-2026-00042 has been received",
+                    "template": "acknowledgement",
+                    "status": "sent",
+                    "written_at": "2026-03-02T09:00:00Z",
+                    "sent_at": "2026-03-02T09:01:00Z",
+                    "downloaded": {
+                        "count": 1,
+                        "first": "2026-03-03T18:20:00Z",
+                        "last": "2026-03-03T18:20:00Z",
+                    },
+                }
+            ],
+            "messages": [
+                {"id": 12, "sent_at": "2026-03-04T10:00:00Z", "read_at": "2026-03-04T19:12:00Z"}
+            ],
+            "visits": {"count": 2, "first": "2026-03-03T18:19:00Z", "last": "2026-03-04T19:12:00Z"},
+            "allegations": NEVER,
+            "outcome": NEVER,
+            "letters_downloaded": {
+                "count": 1,
+                "first": "2026-03-03T18:20:00Z",
+                "last": "2026-03-03T18:20:00Z",
+            },
+        }
+    ]
+}
 LETTER: dict[str, Any] = {
     "id": 7,
     "template": "acknowledgement",

@@ -363,6 +363,48 @@ class ThreadOut(Schema):
     messages: list[MessageOut]
 
 
+class SeenOut(Schema):
+    """How often the party saw something, first and last (``null`` while never)."""
+
+    count: int
+    first: dt.datetime | None
+    last: dt.datetime | None
+
+
+class SentLetterOut(Schema):
+    id: int
+    subject: str
+    template: str
+    status: Literal["queued", "sending", "sent", "bounced", "failed", "post"]
+    written_at: dt.datetime
+    sent_at: dt.datetime | None
+    downloaded: SeenOut  # by the party, through their own page
+
+
+class SentMessageOut(Schema):
+    id: int
+    sent_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class PartySeenOut(Schema):
+    id: int  # the id of the party's way in, as in listMessages
+    role: Literal["complainant", "respondent"]
+    active: bool
+    issued_at: dt.datetime
+    revoked_at: dt.datetime | None
+    letters: list[SentLetterOut]
+    messages: list[SentMessageOut]
+    visits: SeenOut
+    allegations: SeenOut
+    outcome: SeenOut
+    letters_downloaded: SeenOut
+
+
+class PartiesSeenOut(Schema):
+    parties: list[PartySeenOut]
+
+
 class LetterOut(Schema):
     id: int
     template: str

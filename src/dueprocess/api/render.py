@@ -29,6 +29,7 @@ from dueprocess.letters.models import FeedbackGiven, Letter, Notice
 from dueprocess.lib import clock
 from dueprocess.members.models import Member
 from dueprocess.parties.models import Message, PartyAccess
+from dueprocess.parties.seen import PartySeen, Tally
 
 if TYPE_CHECKING:
     from dueprocess.accounts.models import User
@@ -354,6 +355,39 @@ def message(item: Message) -> dict[str, Any]:
         "author": person(item.author),
         "sent_at": item.sent_at,
         "read_by_party_at": item.read_by_party_at,
+    }
+
+
+def seen(tally: Tally) -> dict[str, Any]:
+    return {"count": tally.count, "first": tally.first, "last": tally.last}
+
+
+def party_seen(item: PartySeen) -> dict[str, Any]:
+    return {
+        "id": item.access_id,
+        "role": item.role,
+        "active": item.active,
+        "issued_at": item.issued_at,
+        "revoked_at": item.revoked_at,
+        "letters": [
+            {
+                "id": letter.id,
+                "subject": letter.subject,
+                "template": letter.template,
+                "status": letter.status,
+                "written_at": letter.written_at,
+                "sent_at": letter.sent_at,
+                "downloaded": seen(letter.downloads),
+            }
+            for letter in item.letters
+        ],
+        "messages": [
+            {"id": m.id, "sent_at": m.sent_at, "read_at": m.read_at} for m in item.messages
+        ],
+        "visits": seen(item.visits),
+        "allegations": seen(item.allegations),
+        "outcome": seen(item.outcome),
+        "letters_downloaded": seen(item.letters_downloaded),
     }
 
 

@@ -67,6 +67,7 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("party.message_sent", "a party sent a message to the case team"),
             ("party.message_read", "a party first read a message from the case team"),
             ("party.allegations_viewed", "a respondent read the allegations (logged before shown)"),
+            ("party.outcome_viewed", "a party's page showed them the outcome (logged first)"),
             ("party.response_submitted", "a respondent sent their written response"),
             ("case.respondent_notified", "the respondent was sent notice of the allegations"),
             ("case.redaction_marked", "staff marked a passage to withhold from the respondent"),
@@ -81,6 +82,10 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("receipt.renewal_refused", "a request for a new receipt was refused (rate limit)"),
             ("receipt.renewal_failed", "a link for a new receipt was unknown, used or expired"),
             ("receipt.renewed", "a complainant followed their link; a new receipt replaced theirs"),
+        ),
+        *_actions(
+            "parties.letters",
+            ("party.letter_viewed", "a party downloaded a letter sent to them (logged first)"),
         ),
         *_actions(
             "web.views.account",

@@ -286,7 +286,8 @@ class PartyStatus:
 @recorded_party_denials
 def status_for(*, access: PartyAccess) -> PartyStatus:
     """The party's own case: stage, deadlines, messages. The read (and each first read of a
-    message from the team) is committed to the ledger before anything is returned."""
+    message from the team, and the outcome once it is shown) is committed to the ledger before
+    anything is returned."""
     with transaction.atomic():
         case = lock_case(access.case)
         verdict = require_party(access, case, "party.view")
@@ -298,6 +299,16 @@ def status_for(*, access: PartyAccess) -> PartyStatus:
             role=verdict.role,
             details={"stage": case.stage},
         )
+        outcome = _outcome(case)
+        if outcome:  # what the party was told, and when, is read back by ``parties.seen``
+            record(
+                actor=None,
+                party_access_id=access.pk,
+                action="party.outcome_viewed",
+                case=case,
+                role=verdict.role,
+                details={"stage": case.stage},
+            )
         now = clock.now()
         unread = Message.objects.filter(
             access=access, direction=Message.Direction.TO_PARTY, read_by_party_at__isnull=True
@@ -319,7 +330,7 @@ def status_for(*, access: PartyAccess) -> PartyStatus:
         stage_words=_stage_words(case),
         deadlines=_deadlines(case) if access.role == PartyAccess.Role.COMPLAINANT else _due(access),
         messages=list(Message.objects.filter(access=access).select_related("author")),
-        outcome=_outcome(case),
+        outcome=outcome,
         steps=party_steps_open(access=access, case=case),
     )
 

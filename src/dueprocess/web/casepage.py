@@ -18,6 +18,7 @@ from dueprocess.cases.models import Case
 from dueprocess.cases.presenters import case_page_context
 from dueprocess.cases.queries import case_detail_for
 from dueprocess.letters.queries import letters_on
+from dueprocess.parties.seen import seen_for_case
 from dueprocess.parties.services import (
     party_choices,
     redacted,
@@ -65,6 +66,7 @@ def render_case_page(
     context["response_awaited_until"] = response_pending_until(view.case)
     context["response_days"] = view.case.rulebook.rules.parties.response_days
     context["letters"] = letters_on(view.case)
+    context["party_seen"] = seen_for_case(view.case)
     context["forms"] = _forms(context, failed)
     context["failed"] = failed
     context["recommendation"] = (

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from dueprocess.web.views import account, cases, casework, emergency, public, queue, steps
+from dueprocess.web.views import (
+    account,
+    cases,
+    casework,
+    emergency,
+    party_letters,
+    public,
+    queue,
+    steps,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -61,6 +70,7 @@ urlpatterns = [
     path("receipt/case/response/", public.party_response, name="party-response"),
     path("receipt/case/requests/", public.party_step, name="party-step"),
     path("receipt/case/proof/", public.party_proof, name="party-proof"),
+    path("receipt/case/letters/<int:letter_id>/", party_letters.party_letter, name="party-letter"),
     path("receipt/leave/", public.party_leave, name="party-leave"),
     path("account/", account.account, name="account-detail"),
     path("account/sign-out-everywhere/", account.sign_out_everywhere, name="sessions-end"),

@@ -24,6 +24,7 @@ from dueprocess.ledger.checkpoints import WitnessesUnavailable
 from dueprocess.lib.ids import new_token
 from dueprocess.parties import proof, receipts, renewal
 from dueprocess.parties import services as parties
+from dueprocess.parties.letters import letters_to_party
 from dueprocess.parties.models import PartyAccess
 from dueprocess.web.forms import show_domain_error
 from dueprocess.web.forms.public import (
@@ -235,6 +236,7 @@ def _status_page(
         "session_minutes": PARTY_SESSION_SECONDS // 60,
         "record": proof.party_proof_summary(access=access),
         "proof_failed": proof_failed,
+        "letters": letters_to_party(access),
     }
     if access.role == PartyAccess.Role.RESPONDENT:
         context["allegations"] = parties.allegations_for(access=access)
