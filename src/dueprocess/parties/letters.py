@@ -17,7 +17,7 @@ from dueprocess.cases.services.common import lock_case
 from dueprocess.ledger.record import record
 from dueprocess.letters.models import Letter
 from dueprocess.parties.models import PartyAccess
-from dueprocess.parties.services import PartyDenied, _require_party, recorded_party_denials
+from dueprocess.parties.services import PartyDenied, recorded_party_denials, require_party
 
 #: How a letter's delivery reads to the party it was sent to.
 DELIVERY_WORDS = {
@@ -75,7 +75,7 @@ def party_letter_pdf(*, access: PartyAccess, letter_id: int) -> Letter:
     letter not addressed to this party is not found (and the attempt recorded), and the read
     is recorded as ``party.letter_viewed`` under the party's pseudonym before it is returned."""
     # the gate runs outside the read's transaction, so that its refusal stays on the record
-    verdict = _require_party(access, access.case, "party.letter")
+    verdict = require_party(access, access.case, "party.letter")
     letter = Letter.objects.filter(pk=letter_id, **_theirs(access)).first()
     if letter is None:
         raise PartyDenied(
