@@ -105,6 +105,24 @@ def test_accepting_with_a_no_answer_says_the_case_was_not_accepted(world: World,
     assert "Accept for investigation: done" not in html
 
 
+def test_a_duplicate_names_the_case_it_repeats_on_its_page(world: World, signed_in):
+    from dueprocess.cases import services as svc
+
+    original = world.open_case()
+    case = world.case_at("triage")
+    answers = {q.key: True for q in world.rules.triage_questions} | {"not_duplicate": False}
+    svc.case_triage(
+        actor=world.intake,
+        case=case,
+        answers=answers,
+        duplicate_of=original.reference,
+        reason="Repeats an open complaint.",
+    )
+    html = page(signed_in("case_manager"), case)
+    link = f'<a href="/cases/{original.reference}/">{original.reference}</a>'
+    assert f"A duplicate of {link}." in html
+
+
 def test_a_refused_submission_keeps_what_was_typed_and_names_the_field(world: World, signed_in):
     case = world.case_at("triage")
     answers = {f"step-accept-answer_{q.key}": "yes" for q in world.rules.triage_questions}
