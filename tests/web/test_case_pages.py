@@ -257,6 +257,25 @@ def test_the_case_manager_appoints_an_investigator_who_then_finds_it_in_their_qu
     assert case.reference in signed_in("investigator").get("/queue/").content.decode()
 
 
+def test_the_timeline_names_the_person_appointed_and_the_role(world: World, signed_in):
+    from dueprocess.cases import services as svc
+
+    case = world.case_at("investigation")
+    client = signed_in("case_manager")
+    client.post(
+        f"/cases/{case.reference}/assignments/",
+        {"assign-role": "investigator", "assign-assignee": world.investigator.pk},
+    )
+    appointment = case.assignments.get()
+    svc.assignment_end(actor=world.case_manager, assignment=appointment, reason="Moved on.")
+    html = page(client, case)
+    timeline = html[html.index('id="timeline-h"') :]
+    name = world.investigator.full_name
+    assert f"Appointed {name} as investigator" in timeline
+    assert f"Ended the appointment of {name} as investigator" in timeline
+    assert "Appointed someone" not in timeline
+
+
 def test_appointing_a_conflicted_person_is_refused_and_they_are_recused(world: World, signed_in):
     case = world.case_at("investigation")
     response = signed_in("case_manager").post(
