@@ -170,6 +170,17 @@ def test_long_row_labels_are_wrapped_in_full_so_no_two_rows_read_the_same(chart)
     assert "…" not in svg
 
 
+def test_a_chart_whose_bars_link_is_a_group_with_each_link_named_not_an_image():
+    rows = (Row(("Received", 2), filters={"stage": "received"}), Row(("Triage", 3)))
+    figure = Figure("x", "T", "S", ("Stage", "N"), rows)
+    linked = str(charts.render(figure, lambda filters: "/cases/?stage=received"))
+    assert 'role="group"' in linked and 'role="img"' not in linked  # no link inside an image
+    assert re.findall(r"<a [^>]*>", linked) == [
+        '<a href="/cases/?stage=received" aria-label="List the cases: Received (2)">'
+    ]
+    assert 'role="img"' in str(charts.render(figure))  # without links it stays an image
+
+
 def test_chart_text_is_escaped(world):
     figure = Figure("x", "<b>T</b>", "S & T", ("Name", "N"), (Row(("<script>", 2)),))
     svg = str(charts.render(figure))

@@ -54,8 +54,12 @@ def render(figure: Figure, link: Linker = None) -> SafeString:
     else:
         body, height = _bars(figure, link)
     key = escape(figure.key)
+    # A chart whose bars are links is a group, not an image: an image's content is hidden
+    # from assistive technology, so links inside it could be neither found nor followed
+    # (axe's ``nested-interactive``). Each link is named by its row.
+    role = "group" if "<a " in body else "img"
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="{role}" '
         f'viewBox="0 0 {WIDTH} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
         f'aria-labelledby="chart-{key}-title chart-{key}-desc" {FONT}>'
         f'<title id="chart-{key}-title">{escape(figure.title)}</title>'
@@ -115,7 +119,8 @@ def _bars(figure: Figure, link: Linker) -> tuple[str, int]:
         segments.append(f'<text x="{x + 6:.1f}" y="{y + 17}">{totals[index]}</text>')
         href = link(row.filters) if link and row.filters and figure.listable else ""
         if href:
-            parts.append(f'<a href="{escape(href)}">{"".join(segments)}</a>')
+            name = escape(f"List the cases: {label} ({totals[index]})")
+            parts.append(f'<a href="{escape(href)}" aria-label="{name}">{"".join(segments)}</a>')
         else:
             parts.extend(segments)
         y += _row_height(lines, row_height)
