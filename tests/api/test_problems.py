@@ -34,6 +34,15 @@ def test_a_service_refusal_of_input_is_a_validation_problem_with_its_fields(api,
     assert set(problem_of(response)["errors"]) == {"respondent_is_member", "not_duplicate"}
 
 
+def test_a_duplicate_without_the_case_it_repeats_is_refused_naming_the_field(api, world):
+    case = world.case_at("triage")
+    body = {"answers": ALL_YES | {"not_duplicate": False}, "reason": "Repeats another."}
+    response = api.post(f"/cases/{case.reference}/triage", body, "intake")
+    assert response.status_code == 422 and problem_code(response) == "validation"
+    assert set(problem_of(response)["errors"]) == {"duplicate_of"}
+    assert Case.objects.get(pk=case.pk).stage == "triage"
+
+
 def test_a_step_from_the_wrong_stage_is_an_illegal_transition(api, world):
     case = world.case_at("received")
     response = api.post(f"/cases/{case.reference}/transitions/close", {}, "case_manager")

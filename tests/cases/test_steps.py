@@ -67,6 +67,47 @@ def test_a_duplicate_must_name_another_case(world):
         )
 
 
+@pytest.mark.parametrize(
+    ("answers", "ground"),
+    [
+        (ALL_YES | {"not_duplicate": False}, ""),
+        (ALL_YES, "duplicate"),
+    ],
+    ids=["answered-no", "ground-chosen"],
+)
+def test_the_duplicate_ground_needs_the_reference_of_the_case_it_repeats(world, answers, ground):
+    case = world.case_at("triage")
+    with pytest.raises(InvalidInput) as caught:
+        svc.case_triage(
+            actor=world.intake,
+            case=case,
+            reason="Repeats another complaint.",
+            answers=answers,
+            ground=ground,
+            transition="not_investigated" if ground else "",
+        )
+    assert set(caught.value.fields) == {"duplicate_of"}
+    assert "name the case it repeats" in caught.value.message
+    case.refresh_from_db()
+    assert case.stage == "triage" and case.duplicate_of is None
+    assert not Decision.objects.filter(case=case).exists()
+
+
+def test_a_duplicate_decision_links_and_records_the_case_it_repeats(world):
+    original = world.open_case()
+    case = world.case_at("triage")
+    svc.case_triage(
+        actor=world.intake,
+        case=case,
+        reason="Repeats another complaint.",
+        duplicate_of=original.reference,
+        answers=ALL_YES | {"not_duplicate": False},
+    )
+    case.refresh_from_db()
+    assert case.stage == "closed" and case.duplicate_of == original
+    assert Decision.objects.get(case=case).ground == "duplicate"
+
+
 def test_a_step_that_needs_reasons_refuses_blank_ones(world):
     case = world.case_at("panel")
     world.prepare_for(case, "refer_to_hearing")

@@ -148,6 +148,39 @@ def test_a_chart_has_a_title_a_description_and_an_exact_title_per_bar(world, sto
     assert "<script" not in svg and "style=" not in svg
 
 
+def visible_labels(svg: str) -> list[str]:
+    """The text each row label shows (its lines joined), leaving out the hover titles."""
+    labels = re.findall(r'<text x="\d+" y="\d+" text-anchor="end">(.*?)</text>', svg)
+    return [" ".join(re.findall(r"<tspan[^>]*>(.*?)</tspan>", label)) for label in labels]
+
+
+@pytest.mark.parametrize("chart", ["bars", "published"])
+def test_long_row_labels_are_wrapped_in_full_so_no_two_rows_read_the_same(chart):
+    from dueprocess.oversight.suppression import Published, Shown
+
+    first = "Conduct towards another member at a branch meeting, in person"
+    second = "Conduct towards another member at a branch meeting, online"
+    if chart == "bars":
+        figure = Figure("x", "T", "S", ("Category", "N"), (Row((first, 2)), Row((second, 3))))
+        svg = str(charts.render(figure))
+    else:
+        cell = Published(value=7, state=Shown.EXACT)
+        svg = str(charts.published_bars("x", "T", [(first, cell), (second, cell)], "14", 5))
+    assert visible_labels(svg) == [first, second]
+    assert "…" not in svg
+
+
+def test_a_chart_whose_bars_link_is_a_group_with_each_link_named_not_an_image():
+    rows = (Row(("Received", 2), filters={"stage": "received"}), Row(("Triage", 3)))
+    figure = Figure("x", "T", "S", ("Stage", "N"), rows)
+    linked = str(charts.render(figure, lambda filters: "/cases/?stage=received"))
+    assert 'role="group"' in linked and 'role="img"' not in linked  # no link inside an image
+    assert re.findall(r"<a [^>]*>", linked) == [
+        '<a href="/cases/?stage=received" aria-label="List the cases: Received (2)">'
+    ]
+    assert 'role="img"' in str(charts.render(figure))  # without links it stays an image
+
+
 def test_chart_text_is_escaped(world):
     figure = Figure("x", "<b>T</b>", "S & T", ("Name", "N"), (Row(("<script>", 2)),))
     svg = str(charts.render(figure))

@@ -13,12 +13,14 @@ ALL_YES = {"in_scope": True, "respondent_is_member": True, "not_duplicate": True
 def test_not_investigated_decisions_are_on_the_dashboard_by_ground_and_month(
     world: World, client_for
 ):
+    earlier = world.open_case()
     for ground in ("out_of_scope", "out_of_scope", "duplicate"):
         svc.case_triage(
             actor=world.intake,
             case=world.open_case(),
             answers=ALL_YES,
             ground=ground,
+            duplicate_of=earlier.reference if ground == "duplicate" else "",
             reason="Not for this process.",
             transition="not_investigated",
         )

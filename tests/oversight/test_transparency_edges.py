@@ -20,12 +20,13 @@ def _at(moment: dt.datetime, work):  # type: ignore[no-untyped-def]
         return work()
 
 
-def _decline(world: World, case: Case, ground: str = "out_of_scope") -> Case:
+def _decline(world: World, case: Case, ground: str = "out_of_scope", of: str = "") -> Case:
     return svc.case_triage(
         actor=world.intake,
         case=Case.objects.get(pk=case.pk),
         answers=ALL_YES,
         ground=ground,
+        duplicate_of=of,
         reason="Not for us.",
         transition="not_investigated",
     )
@@ -35,14 +36,17 @@ def test_every_case_is_counted_once_whatever_happened_to_it(world: World):
     quarter = tr.Quarter.containing(clock.now() - dt.timedelta(days=200))
     start, end = quarter.start, quarter.end
     second = dt.timedelta(seconds=1)
-    _at(start, world.open_case)  # received at the very first moment: in
+    first = _at(start, world.open_case)  # received at the very first moment: in
     _at(end - second, world.open_case)  # the very last moment: in
     _at(end, world.open_case)  # the first moment of the next quarter: out
     _at(start - second, world.open_case)  # the last moment of the one before: out
     declined = _at(start + dt.timedelta(days=1), world.open_case)
     _at(start + dt.timedelta(days=2), lambda: _decline(world, declined))
     reopened = _at(start + dt.timedelta(days=3), world.open_case)
-    _at(start + dt.timedelta(days=4), lambda: _decline(world, reopened, "duplicate"))
+    _at(
+        start + dt.timedelta(days=4),
+        lambda: _decline(world, reopened, "duplicate", first.reference),
+    )
     _at(
         start + dt.timedelta(days=5),
         lambda: svc.case_transition(

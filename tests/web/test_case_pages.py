@@ -105,6 +105,24 @@ def test_accepting_with_a_no_answer_says_the_case_was_not_accepted(world: World,
     assert "Accept for investigation: done" not in html
 
 
+def test_a_duplicate_names_the_case_it_repeats_on_its_page(world: World, signed_in):
+    from dueprocess.cases import services as svc
+
+    original = world.open_case()
+    case = world.case_at("triage")
+    answers = {q.key: True for q in world.rules.triage_questions} | {"not_duplicate": False}
+    svc.case_triage(
+        actor=world.intake,
+        case=case,
+        answers=answers,
+        duplicate_of=original.reference,
+        reason="Repeats an open complaint.",
+    )
+    html = page(signed_in("case_manager"), case)
+    link = f'<a href="/cases/{original.reference}/">{original.reference}</a>'
+    assert f"A duplicate of {link}." in html
+
+
 def test_a_refused_submission_keeps_what_was_typed_and_names_the_field(world: World, signed_in):
     case = world.case_at("triage")
     answers = {f"step-accept-answer_{q.key}": "yes" for q in world.rules.triage_questions}
@@ -237,6 +255,25 @@ def test_the_case_manager_appoints_an_investigator_who_then_finds_it_in_their_qu
     )
     assert response.status_code == 302
     assert case.reference in signed_in("investigator").get("/queue/").content.decode()
+
+
+def test_the_timeline_names_the_person_appointed_and_the_role(world: World, signed_in):
+    from dueprocess.cases import services as svc
+
+    case = world.case_at("investigation")
+    client = signed_in("case_manager")
+    client.post(
+        f"/cases/{case.reference}/assignments/",
+        {"assign-role": "investigator", "assign-assignee": world.investigator.pk},
+    )
+    appointment = case.assignments.get()
+    svc.assignment_end(actor=world.case_manager, assignment=appointment, reason="Moved on.")
+    html = page(client, case)
+    timeline = html[html.index('id="timeline-h"') :]
+    name = world.investigator.full_name
+    assert f"Appointed {name} as investigator" in timeline
+    assert f"Ended the appointment of {name} as investigator" in timeline
+    assert "Appointed someone" not in timeline
 
 
 def test_appointing_a_conflicted_person_is_refused_and_they_are_recused(world: World, signed_in):

@@ -119,6 +119,22 @@ def test_the_backlog_counts_open_cases_by_stage_and_age_with_overdue_ones_first(
     assert all(row.stage != "closed" for row in backlog.rows)
 
 
+def test_the_backlog_names_who_is_appointed_to_each_case(world: World, signed_in):
+    staffed = world.case_at("investigation")
+    world.prepare_for(staffed, "submit_recommendation")  # appoints the investigator
+    unstaffed = world.case_at("investigation")
+    backlog = {item.reference: item for item in backlog_for(world.case_manager).cases.items}
+    name = world.investigator.full_name
+    assert backlog[staffed.reference].assignees == (f"{name} (investigator)",)
+    assert backlog[unstaffed.reference].assignees == ()
+    html = signed_in("case_manager").get("/backlog/").content.decode()
+    assert '<th scope="col">Assigned to</th>' in html
+    row = html[html.index(f">{staffed.reference}</a>") :]
+    assert f"<td>{name} (investigator)</td>" in row[: row.index("</tr>")]
+    row = html[html.index(f">{unstaffed.reference}</a>") :]
+    assert "<td>Nobody yet</td>" in row[: row.index("</tr>")]
+
+
 def test_search_filters_by_category_stage_age_deadline_and_reference(world: World):
     first = world.open_case(category="antisemitism")
     second = world.case_at("triage", category="islamophobia")

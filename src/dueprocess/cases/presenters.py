@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from dueprocess.access.rules import visible_cases
 from dueprocess.cases.services.common import taken_steps
 from dueprocess.cases.timeline import timeline_page
 from dueprocess.cases.workflow import Workflow
@@ -56,6 +57,9 @@ class CaseFile:
     emergency_accesses: list[EmergencyAccess]
     allowed_steps: list[Transition]
     allowed_actions: dict[str, bool]
+    #: the case this one repeats, when triage found it a duplicate: its reference if this
+    #: viewer may open it, "" if they may not (and None when it is no duplicate)
+    duplicate_of: str | None = None
 
 
 def allowed_steps(view: CaseView) -> list[Transition]:
@@ -91,7 +95,16 @@ def case_file(view: CaseView) -> CaseFile:
         allowed_actions={
             action.replace("case.", ""): view.gate.can(action).allowed for action in PAGE_ACTIONS
         },
+        duplicate_of=_duplicate_of(view),
     )
+
+
+def _duplicate_of(view: CaseView) -> str | None:
+    """The reference of the case this one repeats, if the viewer may open that case."""
+    if view.case.duplicate_of_id is None:
+        return None
+    original = visible_cases(view.gate.actor).filter(pk=view.case.duplicate_of_id)
+    return original.values_list("reference", flat=True).first() or ""
 
 
 def case_page_context(view: CaseView, *, before: int | None = None) -> dict[str, Any]:

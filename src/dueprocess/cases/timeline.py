@@ -33,12 +33,17 @@ class TimelineItem:
     actor_tag: str
     details: dict[str, Any] = field(default_factory=dict)
     sealed: bool = False  # True when the details could not be opened (erased or missing)
+    #: the person an appointment entry is about (appointed, refused, or whose appointment
+    #: ended), when they are of the case's organisation
+    subject: User | None = None
 
 
 #: Ledger entries read for one page of a case's timeline (the page's cost is bounded by this,
 #: never by the number of entries on the case).
 PAGE_ENTRIES = 200
 VIEW_ACTION = "case.viewed"
+#: Entries whose sealed details name a member of staff by id under ``assignee``.
+ASSIGNMENT_ACTIONS = frozenset({"assignment.made", "assignment.refused", "assignment.ended"})
 
 
 @dataclass(frozen=True)
@@ -104,20 +109,39 @@ def timeline_page(
     payloads = {p.seq: p for p in LedgerPayload.objects.filter(seq__in=[s for s, _ in parsed])}
     people = people_for(case.organisation_id, {entry.actor for _, _, entry in entries})
     data_key = sealing.subject_key(f"case:{tag}", create=False)
-    items = []
-    for seq, raw, entry in entries:
-        details, sealed = open_details(payloads.get(seq), data_key, raw, entry.payload)
-        items.append(
-            TimelineItem(
-                seq=seq,
-                at=entry.recorded_at,
-                action=entry.action,
-                role=entry.role if entry.role != "-" else "",
-                actor=people.get(entry.actor),
-                actor_tag=entry.actor,
-                details=details,
-                sealed=sealed,
-            )
+    opened = [
+        (seq, entry, *open_details(payloads.get(seq), data_key, raw, entry.payload))
+        for seq, raw, entry in entries
+    ]
+    subjects = _subjects(case.organisation_id, opened)
+    items = [
+        TimelineItem(
+            seq=seq,
+            at=entry.recorded_at,
+            action=entry.action,
+            role=entry.role if entry.role != "-" else "",
+            actor=people.get(entry.actor),
+            actor_tag=entry.actor,
+            details=details,
+            sealed=sealed,
+            subject=subjects.get(details.get("assignee"))
+            if entry.action in ASSIGNMENT_ACTIONS
+            else None,
         )
+        for seq, entry, details, sealed in opened
+    ]
     older = items[-1].seq if more else None
     return TimelinePage(items=items, before=before, older=older, until=until)
+
+
+def _subjects(organisation_id: int, opened: list[tuple[Any, ...]]) -> dict[Any, User]:
+    """The people the page's appointment entries name, by id: one query, and none at all on
+    a page without such entries."""
+    ids = {
+        details.get("assignee")
+        for _, entry, details, _ in opened
+        if entry.action in ASSIGNMENT_ACTIONS and isinstance(details.get("assignee"), int)
+    }
+    if not ids:
+        return {}
+    return {u.pk: u for u in User.objects.filter(organisation_id=organisation_id, pk__in=ids)}

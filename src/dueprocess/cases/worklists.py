@@ -59,6 +59,8 @@ class WorkItem:
     due_on: dt.date | None
     overdue: bool
     needs: tuple[str, ...] = ()
+    #: who is appointed to the case now: "Sam Reed (investigator)", panel members after
+    assignees: tuple[str, ...] = ()
 
 
 @dataclass
@@ -271,7 +273,11 @@ def _page(
     if not more:
         pages = max(1, -(-total // PAGE_SIZE))
     roles = {role for role, _ in held}
-    items = [_item(case, versions[case.rulebook_id], roles) for case in rows[:PAGE_SIZE]]
+    shown = rows[:PAGE_SIZE]
+    appointed = _assignees([case.pk for case in shown])
+    items = [
+        _item(case, versions[case.rulebook_id], roles, appointed.get(case.pk, ())) for case in shown
+    ]
     return WorkList(items=items, total=total, page=page, pages=pages, more=more)
 
 
@@ -283,7 +289,28 @@ def bounded_count(cases: QuerySet[Case], limit: int = 0) -> tuple[int, bool]:
     return min(counted, limit), counted > limit
 
 
-def _item(case: Case, rules: Rulebook, roles: set[str]) -> WorkItem:
+def _assignees(case_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """Who is appointed to each of the cases shown, investigator first: one query for the
+    page, however many rows it has."""
+    if not case_ids:
+        return {}
+    active = (
+        Assignment.objects.filter(case_id__in=case_ids, ended_at__isnull=True)
+        .select_related("user")
+        .order_by("case_id", "role", "assigned_at", "pk")
+    )
+    found: dict[int, list[str]] = {}
+    for assignment in active:
+        person = assignment.user
+        found.setdefault(assignment.case_id, []).append(
+            f"{person.full_name or person.email} ({assignment.get_role_display().lower()})"
+        )
+    return {case_id: tuple(names) for case_id, names in found.items()}
+
+
+def _item(
+    case: Case, rules: Rulebook, roles: set[str], assignees: tuple[str, ...] = ()
+) -> WorkItem:
     now = clock.now()
     today = now.date()
     category = rules.categories.get(case.category)
@@ -297,6 +324,7 @@ def _item(case: Case, rules: Rulebook, roles: set[str]) -> WorkItem:
         due_on=case.stage_due_on,
         overdue=is_overdue(case, today),
         needs=_needs(case, rules, roles),
+        assignees=assignees,
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
+from dueprocess.access.rules import visible_cases
 from dueprocess.accounts.models import InterestDeclaration, Organisation, Unit, User
 from dueprocess.accounts.services import interest_declare, organisation_create
 from dueprocess.cases import services as svc
@@ -243,13 +244,21 @@ class Builder:
             "withdrawn": "The complainant withdrew the complaint in writing.",
         }[ground]
         explicit = ground if ground in ("no_case_to_answer", "withdrawn") else ""
+        case = self._case(event)
         svc.case_triage(
             actor=self.users["priya"],
-            case=self._case(event),
+            case=case,
             answers=answers,
             ground=explicit,
+            duplicate_of=self._earlier(case) if ground == "duplicate" else "",
             reason=reason,
         )
+
+    def _earlier(self, case: Case) -> str:
+        """The reference of the first case before ``case`` that its intake officer can see:
+        the one it repeats."""
+        earlier = visible_cases(self.users["priya"]).filter(pk__lt=case.pk).order_by("pk")
+        return earlier.values_list("reference", flat=True).first() or ""
 
     def _do_assign_investigator(self, event: Event) -> None:
         svc.case_assign(

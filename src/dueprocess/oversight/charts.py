@@ -9,6 +9,7 @@ SVG attributes, not ``style``, so the strict content security policy needs no ex
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 
 from django.utils.html import escape
@@ -22,6 +23,26 @@ WIDTH = 720
 FONT = 'font-family="system-ui, sans-serif" font-size="12"'
 
 Linker = Callable[[dict[str, str]], str] | None
+LINE_HEIGHT = 14
+
+
+def _label_lines(label: str, width: int) -> list[str]:
+    """A row label in full, wrapped onto as many lines of ``width`` characters as it needs: a
+    label is never cut, so two rows never read the same."""
+    return textwrap.wrap(label, width, break_on_hyphens=False) or [""]
+
+
+def _label(label: str, lines: list[str], x: int, y: int) -> str:
+    """A right-aligned label whose first line sits at ``y``, with the full text as its title."""
+    spans = "".join(
+        f'<tspan x="{x}" dy="{0 if i == 0 else LINE_HEIGHT}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
+    return f'<text x="{x}" y="{y}" text-anchor="end"><title>{escape(label)}</title>{spans}</text>'
+
+
+def _row_height(lines: list[str], least: int) -> int:
+    return max(least, LINE_HEIGHT * len(lines) + 12)
 
 
 def render(figure: Figure, link: Linker = None) -> SafeString:
@@ -33,8 +54,12 @@ def render(figure: Figure, link: Linker = None) -> SafeString:
     else:
         body, height = _bars(figure, link)
     key = escape(figure.key)
+    # A chart whose bars are links is a group, not an image: an image's content is hidden
+    # from assistive technology, so links inside it could be neither found nor followed
+    # (axe's ``nested-interactive``). Each link is named by its row.
+    role = "group" if "<a " in body else "img"
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="{role}" '
         f'viewBox="0 0 {WIDTH} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
         f'aria-labelledby="chart-{key}-title chart-{key}-desc" {FONT}>'
         f'<title id="chart-{key}-title">{escape(figure.title)}</title>'
@@ -74,14 +99,11 @@ def _bars(figure: Figure, link: Linker) -> tuple[str, int]:
     label_width, bar_left, bar_room, row_height = 250, 258, WIDTH - 258 - 60, 26
     totals = [sum(_value(r, c) for c in figure.series) for r in figure.rows]
     scale = bar_room / max(max(totals, default=0), 1)
+    y = top
     for index, row in enumerate(figure.rows):
-        y = top + index * row_height
         label = str(row.cells[figure.label_column])
-        shown = label if len(label) <= 38 else label[:37] + "…"
-        parts.append(
-            f'<text x="{label_width}" y="{y + 16}" text-anchor="end">'
-            f"<title>{escape(label)}</title>{escape(shown)}</text>"
-        )
+        lines = _label_lines(label, 38)
+        parts.append(_label(label, lines, label_width, y + 16))
         segments, x = [], float(bar_left)
         for series, column in enumerate(figure.series):
             value = _value(row, column)
@@ -97,10 +119,12 @@ def _bars(figure: Figure, link: Linker) -> tuple[str, int]:
         segments.append(f'<text x="{x + 6:.1f}" y="{y + 17}">{totals[index]}</text>')
         href = link(row.filters) if link and row.filters and figure.listable else ""
         if href:
-            parts.append(f'<a href="{escape(href)}">{"".join(segments)}</a>')
+            name = escape(f"List the cases: {label} ({totals[index]})")
+            parts.append(f'<a href="{escape(href)}" aria-label="{name}">{"".join(segments)}</a>')
         else:
             parts.extend(segments)
-    return "".join(parts), top + len(figure.rows) * row_height + 8
+        y += _row_height(lines, row_height)
+    return "".join(parts), y + 8
 
 
 def _multiples(figure: Figure) -> tuple[str, int]:
@@ -152,15 +176,11 @@ def published_bars(
     room = WIDTH - bar_left - 130
     shown = [c.value or 0 for _, c in rows if c.state is Shown.EXACT]
     scale = room / max(max(shown, default=0), 1)
-    parts = []
-    for index, (label, cell) in enumerate(rows):
-        y = 8 + index * row_height
+    parts, y = [], 8
+    for label, cell in rows:
         text = cell.text(threshold)
-        short = label if len(label) <= 52 else label[:51] + "…"
-        parts.append(
-            f'<text x="{label_width}" y="{y + 16}" text-anchor="end"><title>{escape(label)}'
-            f"</title>{escape(short)}</text>"
-        )
+        lines = _label_lines(label, 52)
+        parts.append(_label(label, lines, label_width, y + 16))
         end = float(bar_left)
         if cell.state is Shown.EXACT and cell.value:
             width = max(cell.value * scale, 1.5)
@@ -170,7 +190,8 @@ def published_bars(
             )
             end += width
         parts.append(f'<text x="{end + 6:.1f}" y="{y + 17}">{escape(text)}</text>')
-    height = 16 + len(rows) * row_height
+        y += _row_height(lines, row_height)
+    height = y + 8
     ident = escape(key)
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '

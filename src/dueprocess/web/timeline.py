@@ -52,6 +52,12 @@ ACTIONS = {
     "deadline.reminded": "Deadline reminder sent",
     "deadline.escalated": "Deadline passed: escalated to the head of complaints",
 }
+#: Appointment entries, worded with the person they name and the role (their sealed details).
+APPOINTMENT_WORDING = {
+    "assignment.made": "Appointed {name}{role}",
+    "assignment.refused": "Refused to appoint {name}{role}: conflict of interest",
+    "assignment.ended": "Ended the appointment of {name}{role}",
+}
 #: Ledger actions about a letter: their line names the letter, its addressee and its hash.
 LETTER_ACTIONS = frozenset({"letter.queued", "letter.sent", "letter.bounced", "letter.failed"})
 #: Ledger actions that also wrote a stage change, and how to find the step they took.
@@ -172,6 +178,8 @@ def _entry_line(rules: Rulebook, entry: TimelineItem, change: StatusChange | Non
     step = rules.transitions.get(str(details.get("transition", "")))
     if step is not None and entry.action == "case.transitioned":
         what = step.label
+    if entry.action in APPOINTMENT_WORDING and not entry.sealed:
+        what = _appointment(rules, entry)
     return Line(
         at=entry.at,
         what=what,
@@ -183,6 +191,17 @@ def _entry_line(rules: Rulebook, entry: TimelineItem, change: StatusChange | Non
         refused=entry.action in ("access.denied", "assignment.refused"),
         actor_tag=entry.actor_tag,
         viewed=entry.action == VIEW_ACTION,
+    )
+
+
+def _appointment(rules: Rulebook, entry: TimelineItem) -> str:
+    """ "Appointed Sam Reed as Investigator": who was appointed (or refused, or stood down) and
+    in which role. A person no longer of the organisation is "someone"."""
+    person = entry.subject
+    name = (person.full_name or person.email) if person is not None else "someone"
+    role = rules.role_label(str(entry.details.get("as", ""))) if entry.details.get("as") else ""
+    return APPOINTMENT_WORDING[entry.action].format(
+        name=name, role=f" as {role.lower()}" if role else ""
     )
 
 

@@ -28,6 +28,9 @@ from dueprocess.lib import clock
 if TYPE_CHECKING:
     from dueprocess.accounts.models import User
 
+#: The ground "a duplicate of another complaint": a decision on it names the case it repeats.
+DUPLICATE_GROUND = "duplicate"
+
 
 @recorded_denials
 def case_triage(
@@ -73,6 +76,11 @@ def case_triage(
                 raise InvalidInput(
                     f"Unknown ground {chosen!r}.", fields={"ground": "Unknown ground."}
                 )
+            if chosen == DUPLICATE_GROUND and case.duplicate_of is None:
+                raise InvalidInput(
+                    "A duplicate must name the case it repeats.",
+                    fields={"duplicate_of": "Give the reference of the earlier case."},
+                )
             Decision.objects.create(
                 case=case,
                 kind=Decision.Kind.NOT_INVESTIGATED,
@@ -84,6 +92,8 @@ def case_triage(
                 decided_at=clock.now(),
             )
             details["ground"] = chosen
+            if case.duplicate_of is not None:
+                details["duplicate_of"] = case.duplicate_of.reference
         record(
             actor=actor,
             case=case,
@@ -118,7 +128,11 @@ def _duplicate(actor: User, case: Case, reference: str) -> Case | None:
     case they may not know about is answered exactly like one that does not exist."""
     if not reference:
         return None
-    original = visible_cases(actor).filter(reference=reference.strip()[:32]).first()
+    original = (
+        visible_cases(actor)
+        .filter(organisation_id=case.organisation_id, reference=reference.strip()[:32])
+        .first()
+    )
     if original is None or original.pk == case.pk:
         raise InvalidInput(
             "The duplicate must name another case.", fields={"duplicate_of": "Unknown case."}
