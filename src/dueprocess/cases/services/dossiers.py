@@ -158,18 +158,22 @@ def read_dossier(data: bytes, *, filename: str = "", encoding: str = "") -> Doss
     return DossierFile(rows=rows, sha256=hashlib.sha256(data).hexdigest(), filename=filename)
 
 
-def dossier_from_csv(text: str) -> DossierFile:
+def dossier_from_csv(text: str, *, filename: str = "") -> DossierFile:
+    """A dossier sent as CSV text (its SHA-256 is of the text as UTF-8)."""
     return DossierFile(
         rows=parse_dossier_csv(text.removeprefix("\ufeff")),
         sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+        filename=filename,
     )
 
 
-def dossier_from_rows(rows: Sequence[Mapping[str, Any]]) -> DossierFile:
+def dossier_from_rows(rows: Sequence[Mapping[str, Any]], *, filename: str = "") -> DossierFile:
+    """A dossier sent as rows (its SHA-256 is of their canonical JSON)."""
     canonical = json.dumps(list(rows), sort_keys=True, separators=(",", ":"), default=str)
     return DossierFile(
         rows=[dict(r) for r in rows],
         sha256=hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest(),
+        filename=filename,
     )
 
 
