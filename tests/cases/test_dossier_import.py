@@ -135,13 +135,13 @@ def test_encodings_bom_latin1_and_missing_columns(world):
     text = HEADER + "Zoë Example,,other_conduct,Said things,complaints\n"
     with_bom = read_dossier("\ufeff".encode() + text.encode("utf-8"))
     assert with_bom.rows[0]["respondent_name"] == "Zoë Example"
-    with pytest.raises(InvalidInput, match="not UTF-8.*looks like Latin-1"):
+    with pytest.raises(InvalidInput, match=r"not UTF-8.*looks like Latin-1"):
         read_dossier(text.encode("latin-1"))
     named = read_dossier(text.encode("latin-1"), encoding="latin-1")
     assert named.rows[0]["respondent_name"] == "Zoë Example"
-    with pytest.raises(InvalidInput, match="missing column\\(s\\): category"):
+    with pytest.raises(InvalidInput, match=r"missing column\(s\): category"):
         read_dossier(b"respondent_name,summary\nA,B\n")
-    with pytest.raises(InvalidInput, match="unknown column\\(s\\): colour"):
+    with pytest.raises(InvalidInput, match=r"unknown column\(s\): colour"):
         read_dossier(b"respondent_name,category,summary,colour\nA,other_conduct,B,red\n")
     with pytest.raises(InvalidInput, match="list of objects"):
         read_dossier(b'{"respondent_name": "A"}', filename="d.json")
@@ -149,9 +149,7 @@ def test_encodings_bom_latin1_and_missing_columns(world):
 
 
 def test_too_many_rows_are_refused_whole(world):
-    rows = [{"respondent_name": "A", "category": "other_conduct", "summary": "x"}] * (
-        MAX_ROWS + 1
-    )
+    rows = [{"respondent_name": "A", "category": "other_conduct", "summary": "x"}] * (MAX_ROWS + 1)
     with pytest.raises(InvalidInput, match=f"at most {MAX_ROWS} rows"):
         dossier_import(actor=world.intake, dossier=dossier_from_rows(rows))
     assert not Case.objects.exists() and not Dossier.objects.exists()
@@ -184,3 +182,14 @@ def test_permission_is_refused_and_recorded(world):
         dossier_import(actor=world.intake, dossier=dossier_from_rows(rows))
     assert not Case.objects.exists() and not DossierRow.objects.exists()
     assert LedgerEntry.objects.filter(action="access.denied").count() == 5
+
+
+def test_every_row_written_is_committed_by_an_entry(world):
+    from dueprocess.ledger import state
+    from dueprocess.ledger.verify import verify_state
+
+    _register(world, 5)
+    dossier_import(actor=world.intake, dossier=dossier_from_rows(_rows(2, 2)))
+    assert state.noted_rows() == {}
+    reconciled = verify_state()
+    assert reconciled.ok, reconciled.failure
