@@ -193,3 +193,17 @@ def test_every_row_written_is_committed_by_an_entry(world):
     assert state.noted_rows() == {}
     reconciled = verify_state()
     assert reconciled.ok, reconciled.failure
+
+
+def test_a_case_the_reader_may_not_see_is_counted_but_not_named(world):
+    first = dossier_import(actor=world.intake, dossier=dossier_from_rows(_rows(0, 1)))
+    case = Case.objects.get(reference=first.rows[0].reference)
+    world.advance(case, "investigation")  # out of the intake queue: the intake officer's view
+    again = dossier_import(actor=world.intake, dossier=read_dossier(_csv(_rows(0, 1))))
+    assert again.rows[0].status == "already"
+    assert again.rows[0].message == "already imported, as a case you may not see"
+    shown = dossier_for(actor=world.intake, dossier_id=first.dossier.pk)
+    assert (shown.rows[0].reference, shown.rows[0].hidden) == ("", True)
+    assert shown.summary == "1 of 1 respondents are not members"
+    managed = dossier_for(actor=world.case_manager, dossier_id=first.dossier.pk)
+    assert managed.rows[0].reference == case.reference

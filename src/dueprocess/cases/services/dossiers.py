@@ -37,7 +37,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from dueprocess.access.enforcement import recorded_denials
-from dueprocess.access.rules import require, require_open_in
+from dueprocess.access.rules import require, require_open_in, visible_cases
 from dueprocess.accounts.models import Unit
 from dueprocess.cases.models import Case, Dossier, DossierRow
 from dueprocess.cases.services.opening import AllegationInput, PartyInput, case_open
@@ -107,14 +107,17 @@ class RowResult:
     member: str = ""  # the matched member's number, if any
     score: float | None = None
     reason: str = ""  # why the respondent is (or is not) taken to be that member
+    hidden: bool = False  # a case the reader may not see: counted, nothing else shown
 
     @property
     def is_member(self) -> bool | None:
-        return None if self.status == "error" else bool(self.member)
+        return None if self.status == "error" or self.hidden else bool(self.member)
 
     @property
     def message(self) -> str:
         if self.status == "already":
+            if not self.reference:
+                return "already imported, as a case you may not see"
             return f"already imported as case {self.reference}"
         if self.status == "error":
             return "; ".join(f"{k}: {v}" for k, v in self.errors.items())
@@ -132,10 +135,14 @@ class DossierResult:
 
     @property
     def respondents(self) -> int:
+        if self.dossier is not None:
+            return self.dossier.created + self.dossier.already_imported
         return sum(1 for r in self.rows if r.status != "error")
 
     @property
     def non_members(self) -> int:
+        if self.dossier is not None:
+            return self.dossier.non_members
         return sum(1 for r in self.rows if r.is_member is False)
 
     @property
@@ -343,11 +350,12 @@ def _import(actor: User, dossier: DossierFile) -> DossierResult:
                     reason=planned.result.reason,
                 )
             )
-        result = DossierResult(sha256=dossier.sha256, rows=results, dossier=stored)
-        stored.created = result.count("created")
-        stored.already_imported = result.count("already")
-        stored.non_members = result.non_members
+        counted = DossierResult(sha256=dossier.sha256, rows=results)
+        stored.created = counted.count("created")
+        stored.already_imported = counted.count("already")
+        stored.non_members = counted.non_members
         stored.save(update_fields=["created", "already_imported", "non_members"])
+        result = DossierResult(sha256=dossier.sha256, rows=results, dossier=stored)
         record(
             actor=actor,
             action="dossier.imported",
@@ -365,6 +373,8 @@ def dossier_for(*, actor: User, dossier_id: int) -> DossierResult:
         stored = Dossier.objects.filter(organisation=organisation, pk=dossier_id).first()
         if stored is None:
             raise NotFound("No such dossier.")
+        # the rows of cases the reader may not see are counted, and show nothing else
+        visible = set(visible_cases(actor).filter(dossier=stored).values_list("pk", flat=True))
         rows = [
             RowResult(
                 row=r.number,
@@ -374,6 +384,8 @@ def dossier_for(*, actor: User, dossier_id: int) -> DossierResult:
                 score=r.score,
                 reason=r.reason,
             )
+            if r.case_id in visible
+            else RowResult(row=r.number, status="created", hidden=True)
             for r in stored.imported_rows.select_related("case", "member")
         ]
         result = DossierResult(sha256=stored.sha256, rows=rows, dossier=stored)
@@ -476,6 +488,12 @@ def _plan(
             organisation=organisation, fingerprint__in=[c[4] for c in cleaned if c[4]]
         ).values_list("fingerprint", "case__reference")
     )
+    # a row already imported names its case only to someone who may see that case
+    shown = set(
+        visible_cases(actor)
+        .filter(reference__in=already.values())
+        .values_list("reference", flat=True)
+    )
     plan = []
     for index, values, problems, unit, fingerprint in cleaned:
         if problems:
@@ -486,7 +504,7 @@ def _plan(
         result = RowResult(
             row=index,
             status=status,
-            reference=already.get(fingerprint, ""),
+            reference=already[fingerprint] if already.get(fingerprint) in shown else "",
             member=member.number if member else "",
             score=score,
             reason=reason,
