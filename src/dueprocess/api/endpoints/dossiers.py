@@ -26,7 +26,7 @@ _ROW = {
     "summary": "Posted abuse about a volunteer in the branch group chat.",
     "occurred_on": "2026-03-02",
 }
-_RESULT = {
+_RESULT: dict[str, Any] = {
     "id": 1,
     "sha256": "5f2b…",
     "rows": 1,
@@ -52,27 +52,37 @@ _RESULT = {
 }
 
 
-@router.post(
-    "/dossiers",
-    response={200: DossierOut, 201: DossierOut},
-    **documented(
-        "importDossier",
-        "Import a dossier of complaints",
-        "Send either `rows` (one object per complaint) or `csv` (the file, with a header line); "
-        "see the columns in docs/dossiers.md. Each row becomes a case (source `dossier`) and "
-        "its respondent is matched against the register. All or nothing: if any row has a "
-        "problem, nothing is written and the problem's `errors` name each row and field "
-        "(`row 3.category`). The same file twice is refused; a row already imported is "
-        "reported with its case, not opened again. `preview: true` answers row by row and "
-        "writes nothing (200). At most 5000 rows (and 2 MiB) a time.",
-        scope="cases:write",
-        permission="case.open",
-        errors=[403],
-        request={"rows": [_ROW]},
-        response=_RESULT,
-        status=201,
-    ),
+_IMPORT = documented(
+    "importDossier",
+    "Import a dossier of complaints",
+    "Send either `rows` (one object per complaint) or `csv` (the file, with a header line); "
+    "see the columns in docs/dossiers.md. Each row becomes a case (source `dossier`) and "
+    "its respondent is matched against the register. All or nothing: if any row has a "
+    "problem, nothing is written and the problem's `errors` name each row and field "
+    "(`row 3.category`). The same file twice is refused; a row already imported is "
+    "reported with its case, not opened again. `preview: true` answers row by row and "
+    "writes nothing (200). At most 5000 rows (and 2 MiB) a time.",
+    scope="cases:write",
+    permission="case.open",
+    errors=[403],
+    request={"rows": [_ROW]},
+    response=_RESULT,
+    status=201,
 )
+# a preview answers 200, with the rows it would open as "new" and no id
+_IMPORT["openapi_extra"]["responses"][200] = {
+    "description": "The preview: what the import would do, row by row; nothing written.",
+    "content": {
+        "application/json": {
+            "example": _RESULT
+            | {"id": None, "created": 0, "new": 1}
+            | {"items": [_RESULT["items"][0] | {"status": "new", "reference": ""}]}
+        }
+    },
+}
+
+
+@router.post("/dossiers", response={200: DossierOut, 201: DossierOut}, **_IMPORT)
 @allow_body(IMPORT_BODY_BYTES)
 def import_dossier(
     request: HttpRequest, payload: DossierRowsIn | DossierCsvIn
