@@ -130,6 +130,7 @@ ROUTES = {
     "web:backlog": Route(("GET",), "plain"),
     "web:case-list": Route(("GET",), "plain"),
     "web:case-open": Route(("GET", "POST"), "plain"),
+    "web:dossier-import": Route(("GET", "POST"), "plain"),
     "web:case-detail": Route(("GET",), "case"),
     "web:step-take": Route(("POST",), "case"),
     "web:note-add": Route(("POST",), "case"),

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from dueprocess.web.views import account, cases, casework, emergency, public, queue, steps
+from dueprocess.web.views import (
+    account,
+    cases,
+    casework,
+    dossiers,
+    emergency,
+    public,
+    queue,
+    steps,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -11,6 +20,7 @@ urlpatterns = [
     path("backlog/", queue.backlog, name="backlog"),
     path("cases/", cases.case_list, name="case-list"),
     path("cases/new/", cases.case_open, name="case-open"),
+    path("dossiers/import/", dossiers.dossier_import, name="dossier-import"),
     path("cases/<str:reference>/", cases.case_detail, name="case-detail"),
     path("cases/<str:reference>/steps/<slug:key>/", steps.step_take, name="step-take"),
     path("cases/<str:reference>/notes/", casework.note_add, name="note-add"),

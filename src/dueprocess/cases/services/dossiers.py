@@ -134,6 +134,10 @@ class DossierResult:
         return sum(1 for r in self.rows if r.status in statuses)
 
     @property
+    def has_errors(self) -> bool:
+        return self.count("error") > 0
+
+    @property
     def respondents(self) -> int:
         if self.dossier is not None:
             return self.dossier.created + self.dossier.already_imported
