@@ -9,10 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from dueprocess.cases.models import Case, Dossier
 
 CSV = (
-    "respondent_name,category,summary,unit\n"
-    'Rex Example,other_conduct,"=HYPERLINK(""http://evil.example"",""x"")",complaints\n'
-    "Mina Example,other_conduct,Shouted at a meeting.,complaints\n"
-).encode()
+    b"respondent_name,category,summary,unit\n"
+    b'Rex Example,other_conduct,"=HYPERLINK(""http://evil.example"",""x"")",complaints\n'
+    b"Mina Example,other_conduct,Shouted at a meeting.,complaints\n"
+)
 
 
 def test_upload_preview_then_confirm(world, signed_in):
