@@ -55,3 +55,9 @@ def test_the_tile_benchmark_reports_reads_per_proof():
     assert "reads per proof at 3000 entries vs 300: ratio" in out
     assert "faster" in out
     assert "computing every full tile once: 2 tiles" in out and "a kept full level-0 tile" in out
+
+
+def test_the_dossier_benchmark_reports_its_ratio_and_figure():
+    out = run_bench("bench_dossier.py", "--rows", "12", "--register", "10")
+    assert "ratio:" in out and "import (one transaction):" in out
+    assert "9 of 12 respondents are not members" in out

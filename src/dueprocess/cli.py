@@ -12,6 +12,7 @@ from dueprocess.commands import (
     backup,
     bounces,
     demo,
+    dossier,
     init,
     ledger,
     monitor,
@@ -30,7 +31,19 @@ def build_parser() -> argparse.ArgumentParser:
         description="Complaints and disciplinary cases with a record anyone can verify.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (init, demo, serve, rulebook, witness, api, staff, monitor, report, bounces):
+    for module in (
+        init,
+        demo,
+        serve,
+        rulebook,
+        witness,
+        api,
+        staff,
+        monitor,
+        report,
+        bounces,
+        dossier,
+    ):
         module.add_parser(sub)
     ledger.add_parsers(sub)
     backup.add_parsers(sub)

@@ -100,6 +100,7 @@ ROUTES = {
     "api-v1:list_members": Route(("GET",), "plain"),
     "api-v1:match_member": Route(("POST",), "plain"),
     "api-v1:import_members": Route(("POST",), "plain"),
+    "api-v1:import_dossier": Route(("POST",), "plain"),
     "api-v1:get_checkpoint": Route(("GET",), "plain"),
     "api-v1:get_case_proof": Route(("GET",), "case"),
     "api-v1:list_messages": Route(("GET",), "case"),
@@ -131,6 +132,7 @@ ROUTES = {
     "web:backlog": Route(("GET",), "plain"),
     "web:case-list": Route(("GET",), "plain"),
     "web:case-open": Route(("GET", "POST"), "plain"),
+    "web:dossier-import": Route(("GET", "POST"), "plain"),
     "web:case-detail": Route(("GET",), "case"),
     "web:step-take": Route(("POST",), "case"),
     "web:note-add": Route(("POST",), "case"),
@@ -181,6 +183,9 @@ PARTY_PAGES = {
 CRAWLERS = ("priya", "jamie", "morgan", "sam", "judith", "oliver", "gwen", "ines", "felix", "ada")
 DOCUMENTATION = {"api-v1:openapi-json", "api-index", "api-v1:api-root"}
 NOT_CRAWLED = {
+    "api-v1:get_dossier": "the demo imports no dossier; a reader is shown only the cases they may"
+    " see, each persona and the other organisation are covered in tests/api/test_dossiers.py and"
+    " tests/cases/test_dossier_import.py",
     "web:sessions-end": "signs the persona out of every session; covered in tests/web",
     "api-v1:set_my_digest": "the PUT on the path of get_my_digest (crawled): it changes only the"
     " caller's own digest and shows no case data; covered in tests/letters/test_digest.py",

@@ -22,7 +22,7 @@ from dueprocess.cases.filters import CaseFilters
 from dueprocess.cases.models import Case, EvidenceItem, InterimMeasure
 from dueprocess.cases.proofs import case_proof_bundle
 from dueprocess.cases.queries import case_detail_for
-from dueprocess.cases.services import advice, emergency, signoffs
+from dueprocess.cases.services import advice, dossiers, emergency, signoffs
 from dueprocess.cases.timeline import case_timeline
 from dueprocess.evidence.files import evidence_download
 from dueprocess.evidence.interviews import consent_record, interview_record
@@ -342,6 +342,17 @@ def _token(w: World) -> Any:
 
 ROWS = [{"number": "N1", "full_name": "Ann Example", "email": "ann@members.example"}]
 CSV = "number,full_name,email\nN2,Bo Example,bo@members.example\n"
+DOSSIER = [
+    {
+        "respondent_name": "Rex Example",
+        "category": "other_conduct",
+        "summary": "Said things.",
+        "unit": "complaints",
+    }
+]
+DOSSIER_CSV = (
+    "respondent_name,category,summary,unit\nREX  example,other_conduct,Said things.,complaints\n"
+)
 
 CALLS.update(
     {
@@ -464,6 +475,30 @@ CALLS.update(
             lambda w: None,
             lambda w, _: worklists.backlog_for(w.case_manager),
             "case_list.viewed",
+        ),
+        "cases.services.dossiers.dossier_preview": (
+            lambda w: None,
+            lambda w, _: dossiers.dossier_preview(
+                actor=w.intake, dossier=dossiers.dossier_from_rows(DOSSIER)
+            ),
+            "dossier.previewed",
+        ),
+        "cases.services.dossiers.dossier_import": (
+            # every row already imported (from another file): the dossier is its only entry
+            lambda w: dossiers.dossier_import(
+                actor=w.intake, dossier=dossiers.dossier_from_rows(DOSSIER)
+            ),
+            lambda w, _: dossiers.dossier_import(
+                actor=w.intake, dossier=dossiers.dossier_from_csv(DOSSIER_CSV)
+            ),
+            "dossier.imported",
+        ),
+        "cases.services.dossiers.dossier_for": (
+            lambda w: dossiers.dossier_import(
+                actor=w.intake, dossier=dossiers.dossier_from_rows(DOSSIER)
+            ),
+            lambda w, result: dossiers.dossier_for(actor=w.intake, dossier_id=result.dossier.pk),
+            "dossier.viewed",
         ),
         "members.services.members_import": (
             lambda w: None,
@@ -668,6 +703,7 @@ CALLS["oversight.publication.publish_report"] = (
 WALKED_MODULES = (
     "dueprocess.cases.services",
     "dueprocess.cases.services.advice",
+    "dueprocess.cases.services.dossiers",
     "dueprocess.cases.services.signoffs",
     "dueprocess.cases.queries",
     "dueprocess.cases.worklists",

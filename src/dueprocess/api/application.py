@@ -23,6 +23,7 @@ from dueprocess.api.endpoints import (
     approaches,
     cases,
     casework,
+    dossiers,
     emergency,
     ledger,
     letters,
@@ -111,6 +112,7 @@ api.add_router("", advice.router)
 api.add_router("", signoffs.router)
 api.add_router("", emergency.router)
 api.add_router("", members.router)
+api.add_router("", dossiers.router)
 api.add_router("", ledger.router)
 api.add_router("", oversight.router)
 api.add_router("", me.router)

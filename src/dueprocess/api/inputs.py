@@ -249,6 +249,50 @@ class MemberCsvIn(Strict):
     )
 
 
+Cell10 = Annotated[str, StringConstraints(max_length=10, pattern=NO_NUL)]
+Cell12 = Annotated[str, StringConstraints(max_length=12, pattern=NO_NUL)]
+Cell40 = Annotated[str, StringConstraints(max_length=40, pattern=NO_NUL)]
+Cell60 = Annotated[str, StringConstraints(max_length=60, pattern=NO_NUL)]
+Cell200 = Annotated[str, StringConstraints(max_length=200, pattern=NO_NUL)]
+Cell254 = Annotated[str, StringConstraints(max_length=254, pattern=NO_NUL)]
+Cell500 = Annotated[str, StringConstraints(max_length=500, pattern=NO_NUL)]
+Cell20000 = Annotated[str, StringConstraints(max_length=20000, pattern=NO_NUL)]
+
+
+class DossierRowIn(Strict):
+    """One complaint of a dossier (the columns of ``docs/dossiers.md``); what each must say is
+    checked by the import, which names the row and field of every problem."""
+
+    respondent_name: Cell200 = ""
+    respondent_email: Cell254 = ""
+    respondent_postcode: Cell12 = ""
+    respondent_member_number: Cell40 = ""
+    category: Cell60 = ""
+    summary: Cell20000 = ""
+    occurred_on: Cell10 = Field("", description="YYYY-MM-DD")
+    evidence: Cell500 = ""
+    complainant_name: Cell200 = Field("", description="Empty: an anonymous complainant.")
+    complainant_email: Cell254 = ""
+    unit: UnitSlug = Field("", description="May be left out when the organisation has one unit.")
+
+
+DossierFilename = Cell200
+
+
+class DossierRowsIn(Strict):
+    rows: list[DossierRowIn] = Field(min_length=1, max_length=5000)
+    preview: Flag = Field(False, description="Check and match every row; write nothing.")
+    filename: DossierFilename = ""
+
+
+class DossierCsvIn(Strict):
+    csv: Annotated[str, StringConstraints(min_length=1, max_length=2_000_000, pattern=NO_NUL)] = (
+        Field(description="The dossier as CSV, with a header line: respondent_name,category,…")
+    )
+    preview: Flag = Field(False, description="Check and match every row; write nothing.")
+    filename: DossierFilename = ""
+
+
 __all__ = [
     "AdviceIn",
     "AllegationIn",
@@ -258,6 +302,8 @@ __all__ = [
     "BriefReasonIn",
     "CaseOpenIn",
     "DecisionIn",
+    "DossierCsvIn",
+    "DossierRowsIn",
     "Email",
     "EvidenceIn",
     "GrantIn",

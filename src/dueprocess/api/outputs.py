@@ -341,6 +341,31 @@ class ImportOut(Schema):
     rows: int
 
 
+class DossierRowOut(Schema):
+    row: int  # 1 = the first row after the header
+    status: Literal["new", "created", "already", "error"]
+    reference: str  # the case the row opened, or was already imported as
+    errors: dict[str, str]  # field -> what is wrong with it
+    member: str  # the number of the member taken to be the respondent, if any
+    score: float | None
+    reason: str  # why the respondent is (or is not) taken to be that member
+    is_member: bool | None
+
+
+class DossierOut(Schema):
+    id: int | None  # None for a preview
+    sha256: str
+    rows: int
+    created: int
+    new: int  # in a preview: the cases the import would open
+    already: int
+    errors: int
+    respondents: int
+    non_members: int
+    summary: str
+    items: list[DossierRowOut]
+
+
 class PartyAccessOut(Schema):
     id: int
     role: Literal["complainant", "respondent"]

@@ -34,6 +34,7 @@ from dueprocess.parties.seen import PartySeen, Tally
 if TYPE_CHECKING:
     from dueprocess.accounts.models import User
     from dueprocess.cases.queries import CaseView
+    from dueprocess.cases.services.dossiers import DossierResult
     from dueprocess.members.matching import Candidate
     from dueprocess.rulebook.schema import Transition
 
@@ -403,4 +404,32 @@ def notice(item: Notice) -> dict[str, Any]:
         "due_on": item.due_on,
         "text": item.text,
         "created_at": item.created_at,
+    }
+
+
+def dossier(result: DossierResult) -> dict[str, Any]:
+    return {
+        "id": result.dossier.pk if result.dossier is not None else None,
+        "sha256": result.sha256,
+        "rows": len(result.rows),
+        "created": result.count("created"),
+        "new": result.count("new"),
+        "already": result.count("already"),
+        "errors": result.count("error"),
+        "respondents": result.respondents,
+        "non_members": result.non_members,
+        "summary": result.summary,
+        "items": [
+            {
+                "row": r.row,
+                "status": r.status,
+                "reference": r.reference,
+                "errors": r.errors,
+                "member": r.member,
+                "score": r.score,
+                "reason": r.reason,
+                "is_member": r.is_member,
+            }
+            for r in result.rows
+        ],
     }

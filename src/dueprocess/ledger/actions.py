@@ -165,6 +165,12 @@ CATALOGUE: dict[str, LedgerAction] = {
             ),
         ),
         *_actions(
+            "cases.services.dossiers",
+            ("dossier.imported", "a dossier of complaints was imported (file hash, row counts)"),
+            ("dossier.previewed", "a dossier was checked against the register, nothing written"),
+            ("dossier.viewed", "an imported dossier's rows and matches were read"),
+        ),
+        *_actions(
             "members.services",
             ("members.imported", "the membership register was imported"),
             ("members.matched", "a respondent was matched against the register"),

@@ -2,6 +2,7 @@
 
 from dueprocess.cases.models.advice import AdviceRequest, Approach
 from dueprocess.cases.models.case import Case, ReferenceCounter, StatusChange
+from dueprocess.cases.models.dossiers import Dossier, DossierRow
 from dueprocess.cases.models.measures import InterimMeasure
 from dueprocess.cases.models.outcomes import Decision, Recommendation
 from dueprocess.cases.models.parties import Allegation, Party
@@ -16,6 +17,8 @@ __all__ = [
     "Assignment",
     "Case",
     "Decision",
+    "Dossier",
+    "DossierRow",
     "EvidenceItem",
     "InterimMeasure",
     "Note",

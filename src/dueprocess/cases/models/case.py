@@ -39,6 +39,9 @@ class Case(models.Model):
     in_scope = models.BooleanField(null=True)
     respondent_is_member = models.BooleanField(null=True)
     duplicate_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True)
+    dossier = models.ForeignKey(
+        "cases.Dossier", on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
