@@ -60,6 +60,7 @@ ROUTES = {
     "api-v1:add_note": Route(("POST",), "case"),
     "api-v1:list_redactions": Route(("GET",), "case"),
     "api-v1:mark_redaction": Route(("POST",), "case"),
+    "api-v1:withdraw_redaction": Route(("POST",), "case"),
     "api-v1:list_assignments": Route(("GET",), "case"),
     "api-v1:assign_person": Route(("POST",), "case"),
     "api-v1:end_assignment": Route(("POST",), "case"),
@@ -153,6 +154,7 @@ ROUTES = {
     "web:party-leave": Route(("POST",), "plain"),
     "web:respondent-notify": Route(("POST",), "case"),
     "web:redaction-mark": Route(("POST",), "case"),
+    "web:redaction-withdraw": Route(("POST",), "case"),
     "web:party-response": Route(("POST",), "plain"),
     "web:party-step": Route(("POST",), "plain"),
     "web:party-proof": Route(("POST",), "plain"),
@@ -384,6 +386,7 @@ def _urls(template: str, route: Route, cases: list[Case]) -> Iterator[tuple[str,
                 "id": measure_id if "measure" in template else assignment_id,
                 "measure_id": measure_id,
                 "item_id": evidence_id,
+                "redaction_id": 1,
                 "number": latest.number if latest else 1,
             }
             yield fill(template, values), case

@@ -41,8 +41,9 @@ from dueprocess.members import services as member_services
 from dueprocess.oversight import publication, transparency
 from dueprocess.oversight import queries as oversight
 from dueprocess.parties import proof as party_proof
+from dueprocess.parties import redactions
 from dueprocess.parties import services as parties
-from dueprocess.parties.models import PartyAccess
+from dueprocess.parties.models import PartyAccess, Redaction
 from tests.signing_in import enrol
 from tests.triggers import drop_append_only
 from tests.world import World
@@ -518,6 +519,18 @@ def _respondent(w: World, stage: str = "investigation") -> PartyAccess:
     return notice.access
 
 
+def _marked(w: World) -> Redaction:
+    """A case at investigation with a passage of its allegation marked for redaction."""
+    case = w.case_at("investigation")
+    return redactions.redaction_mark(
+        actor=w.case_manager,
+        case=case,
+        allegation_id=case.allegations.get().pk,
+        passage="3 March",
+        reason="Dates the complainant's presence.",
+    )
+
+
 CALLS.update(
     {
         "parties.services.respondent_notify": (
@@ -559,9 +572,9 @@ CALLS.update(
             lambda w, a: party_proof.party_proof_for(access=a),
             "case.proof_exported",
         ),
-        "parties.services.redaction_mark": (
+        "parties.redactions.redaction_mark": (
             lambda w: w.case_at("investigation"),
-            lambda w, c: parties.redaction_mark(
+            lambda w, c: redactions.redaction_mark(
                 actor=w.case_manager,
                 case=c,
                 allegation_id=c.allegations.get().pk,
@@ -569,6 +582,13 @@ CALLS.update(
                 reason="Dates the complainant's presence.",
             ),
             "case.redaction_marked",
+        ),
+        "parties.redactions.redaction_withdraw": (
+            lambda w: _marked(w),
+            lambda w, r: redactions.redaction_withdraw(
+                actor=w.case_manager, case=r.case, redaction_id=r.pk, reason="Agreed to be named."
+            ),
+            "case.redaction_withdrawn",
         ),
         "parties.services.party_step_take": (
             lambda w: _respondent(w, "notified"),
@@ -625,6 +645,7 @@ WALKED_MODULES = (
     "dueprocess.cases.proofs",
     "dueprocess.parties.services",
     "dueprocess.parties.proof",
+    "dueprocess.parties.redactions",
     "dueprocess.letters.services",
     "dueprocess.letters.queries",
     "dueprocess.letters.digest",

@@ -69,8 +69,12 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("party.allegations_viewed", "a respondent read the allegations (logged before shown)"),
             ("party.response_submitted", "a respondent sent their written response"),
             ("case.respondent_notified", "the respondent was sent notice of the allegations"),
-            ("case.redaction_marked", "staff marked a passage to withhold from the respondent"),
             ("case.message_sent", "a member of the case team sent a message to a party"),
+        ),
+        *_actions(
+            "parties.redactions",
+            ("case.redaction_marked", "staff marked a passage to withhold from the respondent"),
+            ("case.redaction_withdrawn", "staff withdrew a redaction mark, with a reason"),
         ),
         *_actions(
             "web.views.account",

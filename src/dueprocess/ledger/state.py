@@ -71,6 +71,7 @@ COMMITTED: frozenset[str] = frozenset(
         "parties.writtenresponse",
         "oversight.reportpublication",
         "parties.redaction",
+        "parties.redactionwithdrawal",
         "letters.feedbackgiven",
         "letters.digestsubscription",
     }

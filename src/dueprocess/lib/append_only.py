@@ -32,6 +32,8 @@ APPEND_ONLY_TABLES = (
     "evidence_interview",
     "evidence_consent",
     "evidence_recordedperson",
+    "parties_redaction",
+    "parties_redactionwithdrawal",
 )
 
 

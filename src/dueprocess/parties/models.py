@@ -80,7 +80,9 @@ class WrittenResponse(models.Model):
 class Redaction(models.Model):
     """A passage of an allegation that staff marked to be withheld from the respondent before
     the file is shared: every occurrence of ``passage`` in that allegation's text is shown to
-    the respondent as "[redacted]". Never edited; the case text itself is never changed."""
+    the respondent as "[redacted]". Never edited (append-only); the case text itself is never
+    changed. A mark is withdrawn by a ``RedactionWithdrawal``, after which the respondent reads
+    the passage again."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="redactions")
     allegation = models.ForeignKey(
@@ -98,3 +100,21 @@ class Redaction(models.Model):
 
     def __str__(self) -> str:
         return f"Redaction on case {self.case_id}"
+
+
+class RedactionWithdrawal(models.Model):
+    """The withdrawal of one redaction mark, with who, when and why: from then on the respondent
+    reads the passage again. Never edited (append-only); a mark is withdrawn at most once."""
+
+    redaction = models.OneToOneField(Redaction, on_delete=models.PROTECT, related_name="withdrawal")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="redaction_withdrawals"
+    )
+    reason = models.TextField()
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Withdrawal of redaction {self.redaction_id}"

@@ -18,13 +18,8 @@ from dueprocess.cases.models import Case
 from dueprocess.cases.presenters import case_page_context
 from dueprocess.cases.queries import case_detail_for
 from dueprocess.letters.queries import letters_on
-from dueprocess.parties.services import (
-    party_choices,
-    redacted,
-    redactions_for_case,
-    responses_for_case,
-    thread_for_case,
-)
+from dueprocess.parties.redactions import active, redacted, redactions_for_case
+from dueprocess.parties.services import party_choices, responses_for_case, thread_for_case
 from dueprocess.parties.windows import response_pending_until
 from dueprocess.web.case_panel import oversight_context_for_case
 from dueprocess.web.forms.casework import (
@@ -36,7 +31,12 @@ from dueprocess.web.forms.casework import (
     LiftMeasureForm,
     NoteForm,
 )
-from dueprocess.web.forms.public import RedactionForm, RespondentNoticeForm, StaffMessageForm
+from dueprocess.web.forms.public import (
+    RedactionForm,
+    RedactionWithdrawForm,
+    RespondentNoticeForm,
+    StaffMessageForm,
+)
 from dueprocess.web.forms.steps import step_form
 from dueprocess.web.timeline import before_param, case_history
 
@@ -61,7 +61,7 @@ def render_case_page(
     context["party_accesses"], context["party_messages"] = thread_for_case(view.case)
     context["responses"] = responses_for_case(view.case)
     context["redactions"] = redactions_for_case(view.case)
-    context["respondent_sees"] = _as_the_respondent_sees(context["redactions"])
+    context["respondent_sees"] = _as_the_respondent_sees(active(context["redactions"]))
     context["response_awaited_until"] = response_pending_until(view.case)
     context["response_days"] = view.case.rulebook.rules.parties.response_days
     context["letters"] = letters_on(view.case)
@@ -85,6 +85,11 @@ def _forms(context: dict[str, Any], failed: Failed | None) -> dict[str, Any]:
         "message": _message_form(case) if allowed["note"] else None,
         "notice": RespondentNoticeForm() if allowed["note"] else None,
         "redaction": RedactionForm(choices=allegation_choices(case)) if allowed["note"] else None,
+        "unredact": {
+            r.pk: RedactionWithdrawForm(redaction_id=r.pk)
+            for r in active(context["redactions"])
+            if allowed["note"]
+        },
         "lift": {
             m.pk: LiftMeasureForm(measure_id=m.pk)
             for m in context["measures"]
@@ -132,6 +137,8 @@ def _swap_in(built: dict[str, Any], failed: Failed) -> None:
         ]
     elif failed.form_id.startswith("lift-"):
         built["lift"][int(failed.form_id.removeprefix("lift-"))] = failed.form
+    elif failed.form_id.startswith("unredact-"):
+        built["unredact"][int(failed.form_id.removeprefix("unredact-"))] = failed.form
     elif failed.form_id.startswith("continue-"):
         built["continue"][int(failed.form_id.removeprefix("continue-"))] = failed.form
     else:

@@ -52,6 +52,11 @@ urlpatterns = [
         name="respondent-notify",
     ),
     path("cases/<str:reference>/redactions/", casework.redaction_mark, name="redaction-mark"),
+    path(
+        "cases/<str:reference>/redactions/<int:redaction_id>/withdraw/",
+        casework.redaction_withdraw,
+        name="redaction-withdraw",
+    ),
     path("report/", public.report, name="report"),
     path("receipt/", public.receipt, name="receipt"),
     path("receipt/case/", public.party_case, name="party-case"),

@@ -167,3 +167,13 @@ class RedactionForm(Form):
         kwargs.setdefault("prefix", "redaction")
         super().__init__(*args, **kwargs)
         cast(forms.TypedChoiceField, self.fields["allegation"]).choices = choices
+
+
+class RedactionWithdrawForm(Form):
+    """Withdraw a redaction mark: the respondent then reads the passage again."""
+
+    reason = forms.CharField(label="Why withdraw it", widget=text_area(2), max_length=MESSAGE_LIMIT)
+
+    def __init__(self, *args: Any, redaction_id: int, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"unredact-{redaction_id}")
+        super().__init__(*args, **kwargs)
