@@ -39,7 +39,8 @@ REFERENCE = re.compile(r"\b[CM]-\d{4}-\d{5}\b")
 class Route:
     methods: tuple[str, ...]
     kind: str  # "case" (per case), "letter" (per letter, with its case), "advice", "signoff",
-    # "grant", "figure", "register", "quarter" or "plain"
+    # "grant", "figure", "register", "quarter", "evidence" (a party's: per case, by item id, with
+    # no reference) or "plain"
 
 
 #: How to request each named route. "case" routes are requested once per demo case.
@@ -155,6 +156,9 @@ ROUTES = {
     "web:respondent-notify": Route(("POST",), "case"),
     "web:redaction-mark": Route(("POST",), "case"),
     "web:redaction-withdraw": Route(("POST",), "case"),
+    "web:evidence-withhold": Route(("POST",), "case"),
+    "web:evidence-release": Route(("POST",), "case"),
+    "web:party-evidence": Route(("GET",), "evidence"),
     "web:party-response": Route(("POST",), "plain"),
     "web:party-step": Route(("POST",), "plain"),
     "web:party-proof": Route(("POST",), "plain"),
@@ -169,6 +173,7 @@ PARTY_PAGES = {
     "web:party-response": {"POST": {403}},
     "web:party-step": {"POST": {403}},
     "web:party-proof": {"POST": {403}},
+    "web:party-evidence": {"GET": {302}},  # to /receipt/: no receipt typed in this session
 }
 #: One demo persona per role and relation that matters (the other panel members and
 #: investigators would repeat what these show).
@@ -387,6 +392,7 @@ def _urls(template: str, route: Route, cases: list[Case]) -> Iterator[tuple[str,
                 "measure_id": measure_id,
                 "item_id": evidence_id,
                 "redaction_id": 1,
+                "withholding_id": 1,
                 "number": latest.number if latest else 1,
             }
             yield fill(template, values), case

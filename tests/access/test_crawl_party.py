@@ -66,6 +66,7 @@ def _expected(name: str, url: str, method: str) -> set[int]:
             "web:party-response": {422},  # empty; a complainant has no response form anyway
             "web:party-step": {422},  # empty: no request named (and none open to a complainant)
             "web:party-proof": {200},  # the party's own bundle, of their own case only
+            "web:party-evidence": {404},  # every demo item is another case's
         }[name]
     if url.startswith("/api/"):
         return {401}

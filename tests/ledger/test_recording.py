@@ -43,7 +43,7 @@ from dueprocess.oversight import queries as oversight
 from dueprocess.parties import proof as party_proof
 from dueprocess.parties import redactions
 from dueprocess.parties import services as parties
-from dueprocess.parties.models import PartyAccess, Redaction
+from dueprocess.parties.models import EvidenceWithholding, PartyAccess, Redaction
 from tests.signing_in import enrol
 from tests.triggers import drop_append_only
 from tests.world import World
@@ -531,6 +531,35 @@ def _marked(w: World) -> Redaction:
     )
 
 
+def _withheld(w: World) -> EvidenceWithholding:
+    item = _with_evidence(w)
+    return redactions.evidence_withhold(
+        actor=w.case_manager, case=item.case, item_id=item.pk, reason="Names a witness."
+    )
+
+
+def _respondent_with_evidence(w: World) -> tuple[PartyAccess, EvidenceItem]:
+    """A notified respondent on a case whose rulebook shows them screenshots, with one."""
+    import tempfile
+    from pathlib import Path
+
+    from dueprocess.rulebook.versions import rulebook_install
+    from dueprocess.rulebooks import bundled
+
+    text = bundled("party").read_text(encoding="utf-8")
+    shown = text.replace("[parties]\n", '[parties]\nrespondent_evidence = ["screenshot"]\n', 1)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "party.toml"
+        path.write_text(shown, encoding="utf-8")
+        w.organisation.rulebook = rulebook_install(path=path)
+    w.organisation.save(update_fields=["rulebook"])
+    item = _with_evidence(w)
+    notice = parties.respondent_notify(
+        actor=w.case_manager, case=item.case, email="rex@example.org"
+    )
+    return notice.access, item
+
+
 CALLS.update(
     {
         "parties.services.respondent_notify": (
@@ -582,6 +611,27 @@ CALLS.update(
                 reason="Dates the complainant's presence.",
             ),
             "case.redaction_marked",
+        ),
+        "parties.redactions.evidence_withhold": (
+            _with_evidence,
+            lambda w, item: redactions.evidence_withhold(
+                actor=w.case_manager, case=item.case, item_id=item.pk, reason="Names a witness."
+            ),
+            "case.evidence_withheld",
+        ),
+        "parties.redactions.evidence_release": (
+            lambda w: _withheld(w),
+            lambda w, held: redactions.evidence_release(
+                actor=w.case_manager, case=held.case, withholding_id=held.pk, reason="Agreed."
+            ),
+            "case.evidence_released",
+        ),
+        "parties.redactions.respondent_evidence_download": (
+            lambda w: _respondent_with_evidence(w),
+            lambda w, pair: redactions.respondent_evidence_download(
+                access=pair[0], item_id=pair[1].pk
+            ),
+            "evidence.downloaded",
         ),
         "parties.redactions.redaction_withdraw": (
             lambda w: _marked(w),

@@ -255,6 +255,7 @@ PARTY_ACTIONS = (
     "party.request_hearing",  # ask for a hearing, where the rulebook gives the respondent one
     "party.appeal",  # lodge an appeal within the rulebook's appeal window
     "party.proof",  # download the proof bundle of their own case's ledger entries
+    "party.evidence",  # download an evidence item the rulebook shows and staff did not withhold
 )
 PARTY_PERMITS: dict[str, frozenset[str]] = {
     COMPLAINANT_OF_CASE: frozenset({"party.view", "party.message", "party.proof"}),

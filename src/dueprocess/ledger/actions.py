@@ -75,6 +75,17 @@ CATALOGUE: dict[str, LedgerAction] = {
             "parties.redactions",
             ("case.redaction_marked", "staff marked a passage to withhold from the respondent"),
             ("case.redaction_withdrawn", "staff withdrew a redaction mark, with a reason"),
+            ("case.evidence_withheld", "staff withheld an evidence item from the respondent"),
+            ("case.evidence_released", "staff ended the withholding of an evidence item"),
+        ),
+        *_actions(
+            "evidence.files, parties.redactions",
+            (
+                "evidence.downloaded",
+                "an evidence file was downloaded, by staff or the respondent (logged before"
+                " served)",
+            ),
+            ("evidence.corrupted", "an evidence file failed its SHA-256 check and was not served"),
         ),
         *_actions(
             "web.views.account",
@@ -101,8 +112,6 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("interim_measure.lapsed", "an unreviewed interim measure lapsed at its review date"),
             ("note.added", "a note was added to the case file"),
             ("evidence.added", "an item of evidence was added to the case file"),
-            ("evidence.downloaded", "an evidence file was downloaded (logged before served)"),
-            ("evidence.corrupted", "an evidence file failed its SHA-256 check and was not served"),
             ("interview.recorded", "an interview was recorded, with its statement"),
             ("consent.recorded", "a person's consent (to being recorded) was recorded"),
             ("recommendation.submitted", "the investigator's recommendation was frozen"),

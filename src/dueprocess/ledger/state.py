@@ -72,6 +72,8 @@ COMMITTED: frozenset[str] = frozenset(
         "oversight.reportpublication",
         "parties.redaction",
         "parties.redactionwithdrawal",
+        "parties.evidencewithholding",
+        "parties.evidencerelease",
         "letters.feedbackgiven",
         "letters.digestsubscription",
     }

@@ -34,6 +34,8 @@ APPEND_ONLY_TABLES = (
     "evidence_recordedperson",
     "parties_redaction",
     "parties_redactionwithdrawal",
+    "parties_evidencewithholding",
+    "parties_evidencerelease",
 )
 
 

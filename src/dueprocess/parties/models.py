@@ -118,3 +118,48 @@ class RedactionWithdrawal(models.Model):
 
     def __str__(self) -> str:
         return f"Withdrawal of redaction {self.redaction_id}"
+
+
+class EvidenceWithholding(models.Model):
+    """An evidence item staff withheld from the respondent's own file, with who, when and why:
+    the respondent sees that an item is withheld, and nothing of it. Never edited
+    (append-only); it ends with an ``EvidenceRelease``, after which the item may be withheld
+    again by a new row."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="evidence_withholdings"
+    )
+    item = models.ForeignKey(
+        "cases.EvidenceItem", on_delete=models.PROTECT, related_name="withholdings"
+    )
+    reason = models.TextField()
+    withheld_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    withheld_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("withheld_at", "pk")
+
+    def __str__(self) -> str:
+        return f"Evidence {self.item_id} withheld on case {self.case_id}"
+
+
+class EvidenceRelease(models.Model):
+    """The end of one withholding, with who, when and why: the respondent's file lists the
+    item again. Never edited (append-only); a withholding ends at most once."""
+
+    withholding = models.OneToOneField(
+        EvidenceWithholding, on_delete=models.PROTECT, related_name="release"
+    )
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="evidence_releases"
+    )
+    reason = models.TextField()
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Release of withholding {self.withholding_id}"
