@@ -267,3 +267,14 @@ def test_the_complainant_does_not_get_the_respondents_file(showing):
     assert complainant.get(f"/receipt/case/evidence/{letter.pk}/").status_code == 404
     [(_, details)] = entries_since(start, "access.denied")
     assert details["attempted"] == "party.evidence"
+
+
+def test_the_case_page_offers_to_withhold_only_what_the_respondent_would_see(showing, signed_in):
+    world = showing
+    case = _case(world)
+    letter = _add(world, case, "Minutes", "document", LETTER)
+    photo = _add(world, case, "Photo", "screenshot", PHOTO)
+    page = signed_in("case_manager").get(f"/cases/{case.reference}/").content.decode()
+    assert f"/evidence/{letter.pk}/withhold/" in page
+    assert f"/evidence/{photo.pk}/withhold/" not in page
+    assert "lets them download it, unless it is withheld: document, statement." in page

@@ -118,15 +118,16 @@ def _forms(context: dict[str, Any], failed: Failed | None) -> dict[str, Any]:
 
 
 def _withholding_forms(context: dict[str, Any], allowed: bool) -> dict[str, Any]:
-    """A form to withhold each evidence item not withheld now, and one to end each current
-    withholding."""
+    """A form to withhold each evidence item the respondent's file would list and that is not
+    withheld now, and one to end each current withholding."""
     current = [w for w in context["withholdings"] if not _ended(w)]
     held = {w.item_id for w in current}
+    shown = context["respondent_evidence_kinds"]
     return {
         "withhold": {
             e.pk: WithholdEvidenceForm(item_id=e.pk)
             for e in context["evidence"]
-            if allowed and e.pk not in held
+            if allowed and e.kind in shown and e.pk not in held
         },
         "release": {w.pk: ReleaseEvidenceForm(withholding_id=w.pk) for w in current if allowed},
     }
