@@ -40,7 +40,8 @@ class Route:
     methods: tuple[str, ...]
     kind: str  # "case" (per case), "letter" (per letter, with its case), "party-letter" (per
     # letter, no case: a party's own page), "advice", "signoff", "grant", "figure", "register",
-    # "quarter", "token" (a made-up link token) or "plain"
+    # "quarter", "token" (a made-up link token), "evidence" (a party's: per case, by item id,
+    # with no reference) or "plain"
 
 
 #: How to request each named route. "case" routes are requested once per demo case.
@@ -61,6 +62,7 @@ ROUTES = {
     "api-v1:add_note": Route(("POST",), "case"),
     "api-v1:list_redactions": Route(("GET",), "case"),
     "api-v1:mark_redaction": Route(("POST",), "case"),
+    "api-v1:withdraw_redaction": Route(("POST",), "case"),
     "api-v1:list_assignments": Route(("GET",), "case"),
     "api-v1:assign_person": Route(("POST",), "case"),
     "api-v1:end_assignment": Route(("POST",), "case"),
@@ -159,6 +161,10 @@ ROUTES = {
     "web:party-leave": Route(("POST",), "plain"),
     "web:respondent-notify": Route(("POST",), "case"),
     "web:redaction-mark": Route(("POST",), "case"),
+    "web:redaction-withdraw": Route(("POST",), "case"),
+    "web:evidence-withhold": Route(("POST",), "case"),
+    "web:evidence-release": Route(("POST",), "case"),
+    "web:party-evidence": Route(("GET",), "evidence"),
     "web:party-response": Route(("POST",), "plain"),
     "web:party-step": Route(("POST",), "plain"),
     "web:party-proof": Route(("POST",), "plain"),
@@ -177,6 +183,7 @@ PARTY_PAGES = {
     "web:party-step": {"POST": {403}},
     "web:party-proof": {"POST": {403}},
     "web:party-letter": {"GET": {302}},  # to /receipt/, as the party's page
+    "web:party-evidence": {"GET": {302}},  # to /receipt/: no receipt typed in this session
 }
 #: One demo persona per role and relation that matters (the other panel members and
 #: investigators would repeat what these show).
@@ -402,6 +409,8 @@ def _urls(template: str, route: Route, cases: list[Case]) -> Iterator[tuple[str,
                 "id": measure_id if "measure" in template else assignment_id,
                 "measure_id": measure_id,
                 "item_id": evidence_id,
+                "redaction_id": 1,
+                "withholding_id": 1,
                 "number": latest.number if latest else 1,
             }
             yield fill(template, values), case

@@ -70,6 +70,7 @@ def _expected(name: str, url: str, method: str) -> set[int]:
             "web:party-step": {422},  # empty: no request named (and none open to a complainant)
             "web:party-proof": {200},  # the party's own bundle, of their own case only
             "web:party-letter": {200, 404},  # a letter to them; any other is not found
+            "web:party-evidence": {404},  # every demo item is another case's
         }[name]
     if url.startswith("/api/"):
         return {401}

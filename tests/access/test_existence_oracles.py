@@ -249,6 +249,8 @@ def test_every_route_taking_a_reference_answers_a_hidden_case_like_a_missing_one
                 "letter_id": 1,
                 "number": 1,
                 "item_id": 1,
+                "redaction_id": 1,
+                "withholding_id": 1,
             }
             url = fill(template, values)
             if url.startswith("/api/"):

@@ -42,9 +42,9 @@ from dueprocess.oversight import publication, transparency
 from dueprocess.oversight import queries as oversight
 from dueprocess.parties import letters as party_letters
 from dueprocess.parties import proof as party_proof
-from dueprocess.parties import renewal
+from dueprocess.parties import redactions, renewal
 from dueprocess.parties import services as parties
-from dueprocess.parties.models import PartyAccess
+from dueprocess.parties.models import EvidenceWithholding, PartyAccess, Redaction
 from tests.signing_in import enrol
 from tests.triggers import drop_append_only
 from tests.world import World
@@ -555,6 +555,47 @@ def _respondent(w: World, stage: str = "investigation") -> PartyAccess:
     return notice.access
 
 
+def _marked(w: World) -> Redaction:
+    """A case at investigation with a passage of its allegation marked for redaction."""
+    case = w.case_at("investigation")
+    return redactions.redaction_mark(
+        actor=w.case_manager,
+        case=case,
+        allegation_id=case.allegations.get().pk,
+        passage="3 March",
+        reason="Dates the complainant's presence.",
+    )
+
+
+def _withheld(w: World) -> EvidenceWithholding:
+    item = _with_evidence(w)
+    return redactions.evidence_withhold(
+        actor=w.case_manager, case=item.case, item_id=item.pk, reason="Names a witness."
+    )
+
+
+def _respondent_with_evidence(w: World) -> tuple[PartyAccess, EvidenceItem]:
+    """A notified respondent on a case whose rulebook shows them screenshots, with one."""
+    import tempfile
+    from pathlib import Path
+
+    from dueprocess.rulebook.versions import rulebook_install
+    from dueprocess.rulebooks import bundled
+
+    text = bundled("party").read_text(encoding="utf-8")
+    shown = text.replace("[parties]\n", '[parties]\nrespondent_evidence = ["screenshot"]\n', 1)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "party.toml"
+        path.write_text(shown, encoding="utf-8")
+        w.organisation.rulebook = rulebook_install(path=path)
+    w.organisation.save(update_fields=["rulebook"])
+    item = _with_evidence(w)
+    notice = parties.respondent_notify(
+        actor=w.case_manager, case=item.case, email="rex@example.org"
+    )
+    return notice.access, item
+
+
 CALLS.update(
     {
         "parties.services.respondent_notify": (
@@ -603,9 +644,9 @@ CALLS.update(
             ),
             "party.letter_viewed",
         ),
-        "parties.services.redaction_mark": (
+        "parties.redactions.redaction_mark": (
             lambda w: w.case_at("investigation"),
-            lambda w, c: parties.redaction_mark(
+            lambda w, c: redactions.redaction_mark(
                 actor=w.case_manager,
                 case=c,
                 allegation_id=c.allegations.get().pk,
@@ -613,6 +654,34 @@ CALLS.update(
                 reason="Dates the complainant's presence.",
             ),
             "case.redaction_marked",
+        ),
+        "parties.redactions.evidence_withhold": (
+            _with_evidence,
+            lambda w, item: redactions.evidence_withhold(
+                actor=w.case_manager, case=item.case, item_id=item.pk, reason="Names a witness."
+            ),
+            "case.evidence_withheld",
+        ),
+        "parties.redactions.evidence_release": (
+            lambda w: _withheld(w),
+            lambda w, held: redactions.evidence_release(
+                actor=w.case_manager, case=held.case, withholding_id=held.pk, reason="Agreed."
+            ),
+            "case.evidence_released",
+        ),
+        "parties.redactions.respondent_evidence_download": (
+            lambda w: _respondent_with_evidence(w),
+            lambda w, pair: redactions.respondent_evidence_download(
+                access=pair[0], item_id=pair[1].pk
+            ),
+            "evidence.downloaded",
+        ),
+        "parties.redactions.redaction_withdraw": (
+            lambda w: _marked(w),
+            lambda w, r: redactions.redaction_withdraw(
+                actor=w.case_manager, case=r.case, redaction_id=r.pk, reason="Agreed to be named."
+            ),
+            "case.redaction_withdrawn",
         ),
         "parties.services.party_step_take": (
             lambda w: _respondent(w, "notified"),
@@ -720,6 +789,7 @@ WALKED_MODULES = (
     "dueprocess.parties.services",
     "dueprocess.parties.proof",
     "dueprocess.parties.letters",
+    "dueprocess.parties.redactions",
     "dueprocess.letters.services",
     "dueprocess.letters.queries",
     "dueprocess.letters.digest",

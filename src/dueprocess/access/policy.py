@@ -256,6 +256,7 @@ PARTY_ACTIONS = (
     "party.appeal",  # lodge an appeal within the rulebook's appeal window
     "party.proof",  # download the proof bundle of their own case's ledger entries
     "party.letter",  # download a letter sent to them on their own case (not the other party's)
+    "party.evidence",  # download an evidence item the rulebook shows and staff did not withhold
 )
 PARTY_PERMITS: dict[str, frozenset[str]] = {
     COMPLAINANT_OF_CASE: frozenset({"party.view", "party.message", "party.proof", "party.letter"}),

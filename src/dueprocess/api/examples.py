@@ -47,6 +47,14 @@ REDACTION: dict[str, Any] = {
     "reason": "Names a witness who has not agreed to be named to the respondent.",
     "marked_by": PERSON,
     "marked_at": "2026-03-21T09:30:00Z",
+    "withdrawn": None,
+}
+REDACTION_WITHDRAWN: dict[str, Any] = REDACTION | {
+    "withdrawn": {
+        "by": PERSON,
+        "at": "2026-03-28T14:00:00Z",
+        "reason": "The witness has agreed to be named to the respondent.",
+    }
 }
 ASSIGNMENT: dict[str, Any] = {
     "id": 12,

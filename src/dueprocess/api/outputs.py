@@ -60,6 +60,12 @@ class AllegationOut(Schema):
     source: str
 
 
+class RedactionWithdrawalOut(Schema):
+    by: Person
+    at: dt.datetime
+    reason: str
+
+
 class RedactionOut(Schema):
     id: int
     allegation: int
@@ -67,6 +73,7 @@ class RedactionOut(Schema):
     reason: str
     marked_by: Person
     marked_at: dt.datetime
+    withdrawn: RedactionWithdrawalOut | None  # null while the passage is withheld
 
 
 class NoteOut(Schema):

@@ -320,6 +320,21 @@ def redaction(item: Any) -> dict[str, Any]:
         "reason": item.reason,
         "marked_by": person(item.marked_by),
         "marked_at": item.marked_at,
+        "withdrawn": _withdrawn(item),
+    }
+
+
+def _withdrawn(item: Any) -> dict[str, Any] | None:
+    from dueprocess.parties.models import RedactionWithdrawal
+
+    try:
+        withdrawal = item.withdrawal
+    except RedactionWithdrawal.DoesNotExist:
+        return None
+    return {
+        "by": person(withdrawal.withdrawn_by),
+        "at": withdrawal.withdrawn_at,
+        "reason": withdrawal.reason,
     }
 
 

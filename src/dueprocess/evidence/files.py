@@ -191,9 +191,59 @@ def evidence_download(
 ) -> Download:
     """The file of evidence ``item_id`` on ``case``, after recording the download and checking
     that it still has the SHA-256 recorded when it was received."""
-    store = store or default_store()
     gate = Gate(actor, case)
     decision = gate.require("case.view")
+    checked = checked_file(case, item_id, store)
+    with transaction.atomic():
+        record(
+            actor=actor,
+            action=checked.action,
+            case=case,
+            role=decision.role,
+            details={"evidence": checked.item.pk, "sha256": checked.item.sha256},
+        )
+    return checked.download()
+
+
+@dataclass(frozen=True)
+class Checked:
+    """An evidence file read back from the store and checked against its recorded SHA-256
+    (``content`` is None if it no longer decrypts or matches), not yet recorded or served."""
+
+    case: Case
+    stored: EvidenceFile
+    content: bytes | None
+
+    @property
+    def item(self) -> EvidenceItem:
+        return self.stored.item
+
+    @property
+    def action(self) -> str:
+        """The entry the download is recorded as, before anything is served."""
+        return "evidence.downloaded" if self.content is not None else "evidence.corrupted"
+
+    def download(self) -> Download:
+        """The file to serve; ``EvidenceCorrupted`` (after the entry) if it failed its check."""
+        if self.content is None:
+            raise EvidenceCorrupted(
+                "The stored file does not match the SHA-256 recorded when it was received; "
+                "it is not served."
+            )
+        extension = _EXTENSIONS.get(self.stored.media_type, "bin")
+        return Download(
+            item=self.item,
+            content=self.content,
+            media_type=self.stored.media_type,
+            filename=f"{self.case.reference}-evidence-{self.item.pk}.{extension}",
+        )
+
+
+def checked_file(case: Case, item_id: int, store: EvidenceStore | None = None) -> Checked:
+    """Read evidence ``item_id``'s file on ``case`` and check it (``NotFound`` if the item has
+    no file on this case). For a download service that has decided access and records the
+    download before it calls ``Checked.download``."""
+    store = store or default_store()
     stored = (
         EvidenceFile.objects.select_related("item").filter(item_id=item_id, item__case=case).first()
     )
@@ -201,7 +251,6 @@ def evidence_download(
         from dueprocess.errors import NotFound
 
         raise NotFound("No such evidence file on this case.")
-    item = stored.item
     try:
         data_key = _case_key(case, create=False)
         sealed = store.get(stored.blob)
@@ -210,27 +259,9 @@ def evidence_download(
         content = AESGCM(data_key).decrypt(sealed[:12], sealed[12:], _aad(case, stored.blob))
     except (InvalidTag, OSError, ValueError):
         content = None
-    ok = content is not None and hashlib.sha256(content).hexdigest() == item.sha256
-    with transaction.atomic():
-        record(
-            actor=actor,
-            action="evidence.downloaded" if ok else "evidence.corrupted",
-            case=case,
-            role=decision.role,
-            details={"evidence": item.pk, "sha256": item.sha256},
-        )
-    if not ok or content is None:
-        raise EvidenceCorrupted(
-            "The stored file does not match the SHA-256 recorded when it was received; "
-            "it is not served."
-        )
-    extension = _EXTENSIONS.get(stored.media_type, "bin")
-    return Download(
-        item=item,
-        content=content,
-        media_type=stored.media_type,
-        filename=f"{case.reference}-evidence-{item.pk}.{extension}",
-    )
+    if content is not None and hashlib.sha256(content).hexdigest() != stored.item.sha256:
+        content = None
+    return Checked(case=case, stored=stored, content=content)
 
 
 def orphan_blobs(store: EvidenceStore | None = None) -> list[str]:

@@ -70,7 +70,6 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("party.outcome_viewed", "a party's page showed them the outcome (logged first)"),
             ("party.response_submitted", "a respondent sent their written response"),
             ("case.respondent_notified", "the respondent was sent notice of the allegations"),
-            ("case.redaction_marked", "staff marked a passage to withhold from the respondent"),
             ("case.message_sent", "a member of the case team sent a message to a party"),
         ),
         *_actions(
@@ -86,6 +85,22 @@ CATALOGUE: dict[str, LedgerAction] = {
         *_actions(
             "parties.letters",
             ("party.letter_viewed", "a party downloaded a letter sent to them (logged first)"),
+        ),
+        *_actions(
+            "parties.redactions",
+            ("case.redaction_marked", "staff marked a passage to withhold from the respondent"),
+            ("case.redaction_withdrawn", "staff withdrew a redaction mark, with a reason"),
+            ("case.evidence_withheld", "staff withheld an evidence item from the respondent"),
+            ("case.evidence_released", "staff ended the withholding of an evidence item"),
+        ),
+        *_actions(
+            "evidence.files, parties.redactions",
+            (
+                "evidence.downloaded",
+                "an evidence file was downloaded, by staff or the respondent (logged before"
+                " served)",
+            ),
+            ("evidence.corrupted", "an evidence file failed its SHA-256 check and was not served"),
         ),
         *_actions(
             "web.views.account",
@@ -112,8 +127,6 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("interim_measure.lapsed", "an unreviewed interim measure lapsed at its review date"),
             ("note.added", "a note was added to the case file"),
             ("evidence.added", "an item of evidence was added to the case file"),
-            ("evidence.downloaded", "an evidence file was downloaded (logged before served)"),
-            ("evidence.corrupted", "an evidence file failed its SHA-256 check and was not served"),
             ("interview.recorded", "an interview was recorded, with its statement"),
             ("consent.recorded", "a person's consent (to being recorded) was recorded"),
             ("recommendation.submitted", "the investigator's recommendation was frozen"),

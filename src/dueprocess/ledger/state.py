@@ -74,6 +74,9 @@ COMMITTED: frozenset[str] = frozenset(
         "oversight.reportpublication",
         "parties.redaction",
         "parties.receiptrenewal",
+        "parties.redactionwithdrawal",
+        "parties.evidencewithholding",
+        "parties.evidencerelease",
         "letters.feedbackgiven",
         "letters.digestsubscription",
     }

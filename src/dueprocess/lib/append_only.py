@@ -32,6 +32,10 @@ APPEND_ONLY_TABLES = (
     "evidence_interview",
     "evidence_consent",
     "evidence_recordedperson",
+    "parties_redaction",
+    "parties_redactionwithdrawal",
+    "parties_evidencewithholding",
+    "parties_evidencerelease",
 )
 
 

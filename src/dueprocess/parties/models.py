@@ -80,7 +80,9 @@ class WrittenResponse(models.Model):
 class Redaction(models.Model):
     """A passage of an allegation that staff marked to be withheld from the respondent before
     the file is shared: every occurrence of ``passage`` in that allegation's text is shown to
-    the respondent as "[redacted]". Never edited; the case text itself is never changed."""
+    the respondent as "[redacted]". Never edited (append-only); the case text itself is never
+    changed. A mark is withdrawn by a ``RedactionWithdrawal``, after which the respondent reads
+    the passage again."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="redactions")
     allegation = models.ForeignKey(
@@ -118,3 +120,66 @@ class ReceiptRenewal(models.Model):
 
     def __str__(self) -> str:
         return f"Receipt renewal for access {self.access_id}"
+
+
+class RedactionWithdrawal(models.Model):
+    """The withdrawal of one redaction mark, with who, when and why: from then on the respondent
+    reads the passage again. Never edited (append-only); a mark is withdrawn at most once."""
+
+    redaction = models.OneToOneField(Redaction, on_delete=models.PROTECT, related_name="withdrawal")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="redaction_withdrawals"
+    )
+    reason = models.TextField()
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Withdrawal of redaction {self.redaction_id}"
+
+
+class EvidenceWithholding(models.Model):
+    """An evidence item staff withheld from the respondent's own file, with who, when and why:
+    the respondent sees that an item is withheld, and nothing of it. Never edited
+    (append-only); it ends with an ``EvidenceRelease``, after which the item may be withheld
+    again by a new row."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="evidence_withholdings"
+    )
+    item = models.ForeignKey(
+        "cases.EvidenceItem", on_delete=models.PROTECT, related_name="withholdings"
+    )
+    reason = models.TextField()
+    withheld_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    withheld_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("withheld_at", "pk")
+
+    def __str__(self) -> str:
+        return f"Evidence {self.item_id} withheld on case {self.case_id}"
+
+
+class EvidenceRelease(models.Model):
+    """The end of one withholding, with who, when and why: the respondent's file lists the
+    item again. Never edited (append-only); a withholding ends at most once."""
+
+    withholding = models.OneToOneField(
+        EvidenceWithholding, on_delete=models.PROTECT, related_name="release"
+    )
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="evidence_releases"
+    )
+    reason = models.TextField()
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Release of withholding {self.withholding_id}"

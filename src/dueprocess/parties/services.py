@@ -27,7 +27,7 @@ from dueprocess.errors import InvalidInput, NotFound
 from dueprocess.ledger.record import record
 from dueprocess.lib import clock
 from dueprocess.parties import receipts
-from dueprocess.parties.models import Message, PartyAccess, Redaction, WrittenResponse
+from dueprocess.parties.models import Message, PartyAccess, WrittenResponse
 
 if TYPE_CHECKING:
     from dueprocess.accounts.models import Unit, User
@@ -593,9 +593,9 @@ def allegations_for(*, access: PartyAccess) -> Allegations:
         )
     complainant = Party.objects.filter(case=case, role=Party.Role.COMPLAINANT).first()
     shown = complainant.display_name if complainant and not complainant.anonymous else ""
-    marked: dict[int, list[str]] = {}
-    for redaction in Redaction.objects.filter(case=case):
-        marked.setdefault(redaction.allegation_id, []).append(redaction.passage)
+    from dueprocess.parties.redactions import passages_withheld, redacted
+
+    marked = passages_withheld(case)
     return Allegations(
         complainant=shown or "Withheld: the complaint was made anonymously",
         items=[
@@ -687,68 +687,3 @@ def party_step_take(*, access: PartyAccess, kind: str, reason: str) -> Case:
             party_access_id=access.pk,
         )
         return case
-
-
-REDACTED = "[redacted]"
-
-
-def redacted(text: str, passages: list[str]) -> str:
-    """``text`` with every occurrence of each marked passage replaced by "[redacted]" (the
-    longest passages first, so that a passage inside another is not left half-shown)."""
-    for passage in sorted(passages, key=len, reverse=True):
-        text = text.replace(passage, REDACTED)
-    return text
-
-
-@recorded_denials
-def redaction_mark(
-    *, actor: User, case: Case, allegation_id: int, passage: str, reason: str
-) -> Redaction:
-    """Mark a passage of an allegation to be withheld from the respondent (a witness's name, a
-    detail that would identify an anonymous complainant): the respondent's view shows it as
-    "[redacted]" wherever it occurs in that allegation. The case text is not changed, so the
-    team and the panel still read it whole. Who may: whoever may add a note to the case."""
-    with transaction.atomic():
-        case = lock_case(case)
-        require(actor, "case.view", case)
-        decision = require(actor, "case.note", case)
-        allegation = case.allegations.filter(pk=allegation_id).first()
-        if allegation is None:
-            raise InvalidInput(
-                "No such allegation on this case.", fields={"allegation": "Choose one."}
-            )
-        text = clean_text(passage, "passage", limit=REPORT_LIMIT)
-        why = clean_text(reason, "reason", limit=MESSAGE_LIMIT)
-        count = allegation.summary.count(text)
-        if count == 0:
-            raise InvalidInput(
-                "That passage is not in the allegation's text: copy it exactly as it stands.",
-                fields={"passage": "Not found in the allegation."},
-            )
-        redaction = Redaction.objects.create(
-            case=case,
-            allegation=allegation,
-            passage=text,
-            reason=why,
-            marked_by=actor,
-            marked_at=clock.now(),
-        )
-        record(
-            actor=actor,
-            action="case.redaction_marked",
-            case=case,
-            role=decision.role,
-            details={
-                "redaction": redaction.pk,
-                "allegation": allegation.pk,
-                "sha256": _body_digest(text),
-                "occurrences": count,
-                "reason": why,
-            },
-        )
-        return redaction
-
-
-def redactions_for_case(case: Case) -> list[Redaction]:
-    """The marked passages, for a page that has recorded its read of the case."""
-    return list(Redaction.objects.filter(case=case).select_related("marked_by", "allegation"))

@@ -570,7 +570,7 @@ def _parties(
             stage_words={key: stage.label for key, stage in stages.items()},
         )
     table = root.table("parties")
-    table.only("response_days", "stage_words", "hearing_request", "appeal")
+    table.only("response_days", "stage_words", "hearing_request", "appeal", "respondent_evidence")
     words_table = table.table("stage_words")
     words: dict[str, str] = {}
     for key in words_table.data:
@@ -596,11 +596,19 @@ def _parties(
                         name, f"{step!r} starts at {source!r}, a stage with no window to close"
                     )
         steps[name] = step
+    kinds = tuple(table.text_list("respondent_evidence", required=False))
+    for kind in kinds:
+        if kind not in s.EVIDENCE_KINDS:
+            table.error(
+                "respondent_evidence",
+                f"unknown kind of evidence {kind!r}; known: {', '.join(s.EVIDENCE_KINDS)}",
+            )
     return s.PartyRules(
         response_days=table.number("response_days", minimum=1),
         stage_words=words,
         hearing_request=steps["hearing_request"],
         appeal=steps["appeal"],
+        respondent_evidence=kinds,
     )
 
 

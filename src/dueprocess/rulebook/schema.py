@@ -218,6 +218,19 @@ class LetterTemplate:
     sanctions: tuple[str, ...] = ()
 
 
+#: The kinds of evidence item (``cases.EvidenceItem.Kind``), which ``[parties]
+#: respondent_evidence`` may name (a test keeps the two equal).
+EVIDENCE_KINDS = (
+    "document",
+    "screenshot",
+    "social_media",
+    "email",
+    "statement",
+    "recording",
+    "other",
+)
+
+
 @dataclass(frozen=True)
 class PartyRules:
     """What the parties are told and given (``[parties]``): how many days a respondent has to
@@ -229,6 +242,10 @@ class PartyRules:
     stage_words: dict[str, str]
     hearing_request: str = ""
     appeal: str = ""
+    #: The kinds of evidence item the respondent's own file lists and lets them download
+    #: (``respondent_evidence``; none unless the rulebook names them). Staff can still withhold
+    #: any one item.
+    respondent_evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

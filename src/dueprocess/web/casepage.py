@@ -18,14 +18,14 @@ from dueprocess.cases.models import Case
 from dueprocess.cases.presenters import case_page_context
 from dueprocess.cases.queries import case_detail_for
 from dueprocess.letters.queries import letters_on
-from dueprocess.parties.seen import seen_for_case
-from dueprocess.parties.services import (
-    party_choices,
+from dueprocess.parties.redactions import (
+    active,
     redacted,
     redactions_for_case,
-    responses_for_case,
-    thread_for_case,
+    withholdings_for_case,
 )
+from dueprocess.parties.seen import seen_for_case
+from dueprocess.parties.services import party_choices, responses_for_case, thread_for_case
 from dueprocess.parties.windows import response_pending_until
 from dueprocess.web.case_panel import oversight_context_for_case
 from dueprocess.web.forms.casework import (
@@ -37,7 +37,14 @@ from dueprocess.web.forms.casework import (
     LiftMeasureForm,
     NoteForm,
 )
-from dueprocess.web.forms.public import RedactionForm, RespondentNoticeForm, StaffMessageForm
+from dueprocess.web.forms.public import (
+    RedactionForm,
+    RedactionWithdrawForm,
+    ReleaseEvidenceForm,
+    RespondentNoticeForm,
+    StaffMessageForm,
+    WithholdEvidenceForm,
+)
 from dueprocess.web.forms.steps import step_form
 from dueprocess.web.timeline import before_param, case_history
 
@@ -62,7 +69,9 @@ def render_case_page(
     context["party_accesses"], context["party_messages"] = thread_for_case(view.case)
     context["responses"] = responses_for_case(view.case)
     context["redactions"] = redactions_for_case(view.case)
-    context["respondent_sees"] = _as_the_respondent_sees(context["redactions"])
+    context["respondent_sees"] = _as_the_respondent_sees(active(context["redactions"]))
+    context["withholdings"] = withholdings_for_case(view.case)
+    context["respondent_evidence_kinds"] = view.case.rulebook.rules.parties.respondent_evidence
     context["response_awaited_until"] = response_pending_until(view.case)
     context["response_days"] = view.case.rulebook.rules.parties.response_days
     context["letters"] = letters_on(view.case)
@@ -87,6 +96,12 @@ def _forms(context: dict[str, Any], failed: Failed | None) -> dict[str, Any]:
         "message": _message_form(case) if allowed["note"] else None,
         "notice": RespondentNoticeForm() if allowed["note"] else None,
         "redaction": RedactionForm(choices=allegation_choices(case)) if allowed["note"] else None,
+        "unredact": {
+            r.pk: RedactionWithdrawForm(redaction_id=r.pk)
+            for r in active(context["redactions"])
+            if allowed["note"]
+        },
+        **_withholding_forms(context, allowed["note"]),
         "lift": {
             m.pk: LiftMeasureForm(measure_id=m.pk)
             for m in context["measures"]
@@ -102,6 +117,31 @@ def _forms(context: dict[str, Any], failed: Failed | None) -> dict[str, Any]:
     if failed is not None:
         _swap_in(built, failed)
     return built
+
+
+def _withholding_forms(context: dict[str, Any], allowed: bool) -> dict[str, Any]:
+    """A form to withhold each evidence item the respondent's file would list and that is not
+    withheld now, and one to end each current withholding."""
+    current = [w for w in context["withholdings"] if not _ended(w)]
+    held = {w.item_id for w in current}
+    shown = context["respondent_evidence_kinds"]
+    return {
+        "withhold": {
+            e.pk: WithholdEvidenceForm(item_id=e.pk)
+            for e in context["evidence"]
+            if allowed and e.kind in shown and e.pk not in held
+        },
+        "release": {w.pk: ReleaseEvidenceForm(withholding_id=w.pk) for w in current if allowed},
+    }
+
+
+def _ended(withholding: Any) -> bool:
+    from dueprocess.parties.models import EvidenceRelease
+
+    try:
+        return withholding.release is not None
+    except EvidenceRelease.DoesNotExist:
+        return False
 
 
 def allegation_choices(case: Case) -> list[tuple[int, str]]:
@@ -134,6 +174,11 @@ def _swap_in(built: dict[str, Any], failed: Failed) -> None:
         ]
     elif failed.form_id.startswith("lift-"):
         built["lift"][int(failed.form_id.removeprefix("lift-"))] = failed.form
+    elif failed.form_id.startswith(("withhold-", "release-")):
+        kind, _, key = failed.form_id.partition("-")
+        built[kind][int(key)] = failed.form
+    elif failed.form_id.startswith("unredact-"):
+        built["unredact"][int(failed.form_id.removeprefix("unredact-"))] = failed.form
     elif failed.form_id.startswith("continue-"):
         built["continue"][int(failed.form_id.removeprefix("continue-"))] = failed.form
     else:

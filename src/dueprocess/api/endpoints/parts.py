@@ -81,14 +81,15 @@ def add_note(request: HttpRequest, ref: Ref, payload: NoteIn) -> Status[dict[str
     **documented(
         "listRedactions",
         "List the passages withheld from the respondent",
-        "Oldest first. Each marked passage is shown to the respondent as [redacted] wherever"
-        " it occurs in its allegation. A recorded view of the case file.",
+        "Oldest first, active and withdrawn. Each active mark's passage is shown to the"
+        " respondent as [redacted] wherever it occurs in its allegation; a withdrawn mark's"
+        " passage is shown again. A recorded view of the case file.",
         response=[ex.REDACTION],
         **_READ,
     ),
 )
 def list_redactions(request: HttpRequest, ref: Ref) -> list[dict[str, Any]]:
-    from dueprocess.parties.services import redactions_for_case
+    from dueprocess.parties.redactions import redactions_for_case
 
     case = case_detail_for(actor(request), ref).case
     return [render.redaction(r) for r in redactions_for_case(case)]
@@ -101,7 +102,8 @@ def list_redactions(request: HttpRequest, ref: Ref) -> list[dict[str, Any]]:
         "markRedaction",
         "Mark a passage to withhold from the respondent",
         "Before the file is shared: the passage must occur in the allegation's text. Marks are"
-        " never edited; the case text itself is not changed.",
+        " never edited (a mark is withdrawn, not changed); the case text itself is not"
+        " changed.",
         scope="cases:write",
         errors=_WRITE_ERRORS,
         status=201,
@@ -115,7 +117,7 @@ def list_redactions(request: HttpRequest, ref: Ref) -> list[dict[str, Any]]:
     ),
 )
 def mark_redaction(request: HttpRequest, ref: Ref, payload: RedactionIn) -> Status[dict[str, Any]]:
-    from dueprocess.parties.services import redaction_mark
+    from dueprocess.parties.redactions import redaction_mark
 
     user = actor(request)
     made = redaction_mark(
@@ -126,6 +128,36 @@ def mark_redaction(request: HttpRequest, ref: Ref, payload: RedactionIn) -> Stat
         reason=payload.reason,
     )
     return Status(201, render.redaction(made))
+
+
+@router.post(
+    "/cases/{ref}/redactions/{id}/withdraw",
+    response=RedactionOut,
+    **documented(
+        "withdrawRedaction",
+        "Withdraw a redaction mark",
+        "The respondent reads the passage again. The mark stays on the record with when, by"
+        " whom and why it was withdrawn; a mark is withdrawn at most once (422 the second"
+        " time), and an id that is not a mark on this case is 404.",
+        scope="cases:write",
+        errors=_WRITE_ERRORS,
+        request={"reason": ex.REDACTION_WITHDRAWN["withdrawn"]["reason"]},
+        response=ex.REDACTION_WITHDRAWN,
+        links={
+            "ListRedactionsAgain": link(
+                "listRedactions", "The marked passages.", ref="$request.path.ref"
+            )
+        },
+    ),
+)
+def withdraw_redaction(request: HttpRequest, ref: Ref, id: Id, payload: ReasonIn) -> dict[str, Any]:
+    from dueprocess.parties.redactions import redaction_withdraw
+
+    user = actor(request)
+    withdrawal = redaction_withdraw(
+        actor=user, case=case_to_change(user, ref), redaction_id=id, reason=payload.reason
+    )
+    return render.redaction(withdrawal.redaction)
 
 
 @router.get(

@@ -177,3 +177,37 @@ class RedactionForm(Form):
         kwargs.setdefault("prefix", "redaction")
         super().__init__(*args, **kwargs)
         cast(forms.TypedChoiceField, self.fields["allegation"]).choices = choices
+
+
+class RedactionWithdrawForm(Form):
+    """Withdraw a redaction mark: the respondent then reads the passage again."""
+
+    reason = forms.CharField(label="Why withdraw it", widget=text_area(2), max_length=MESSAGE_LIMIT)
+
+    def __init__(self, *args: Any, redaction_id: int, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"unredact-{redaction_id}")
+        super().__init__(*args, **kwargs)
+
+
+class WithholdEvidenceForm(Form):
+    """Withhold an evidence item from the respondent's file."""
+
+    reason = forms.CharField(
+        label="Why withhold it from the respondent", widget=text_area(2), max_length=MESSAGE_LIMIT
+    )
+
+    def __init__(self, *args: Any, item_id: int, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"withhold-{item_id}")
+        super().__init__(*args, **kwargs)
+
+
+class ReleaseEvidenceForm(Form):
+    """End the withholding of an evidence item: the respondent's file lists it again."""
+
+    reason = forms.CharField(
+        label="Why show it to the respondent now", widget=text_area(2), max_length=MESSAGE_LIMIT
+    )
+
+    def __init__(self, *args: Any, withholding_id: int, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"release-{withholding_id}")
+        super().__init__(*args, **kwargs)

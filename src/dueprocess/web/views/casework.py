@@ -194,7 +194,7 @@ def respondent_notify(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 @domain_errors
 def redaction_mark(request: HttpRequest, reference: str) -> HttpResponse:
-    from dueprocess.parties.services import redaction_mark as mark
+    from dueprocess.parties.redactions import redaction_mark as mark
     from dueprocess.web.casepage import allegation_choices
     from dueprocess.web.forms.public import RedactionForm
 
@@ -212,6 +212,70 @@ def redaction_mark(request: HttpRequest, reference: str) -> HttpResponse:
         )
 
     return submit(request, case, "redaction", form, act, "Passage marked for redaction.")
+
+
+@login_required
+@require_POST
+@domain_errors
+def redaction_withdraw(request: HttpRequest, reference: str, redaction_id: int) -> HttpResponse:
+    from dueprocess.parties.redactions import redaction_withdraw as withdraw
+    from dueprocess.web.forms.public import RedactionWithdrawForm
+
+    case = case_to_change(staff(request), reference)
+    form = RedactionWithdrawForm(request.POST, redaction_id=redaction_id)
+
+    def act() -> object:
+        return withdraw(
+            actor=staff(request),
+            case=case,
+            redaction_id=redaction_id,
+            reason=form.cleaned_data["reason"],
+        )
+
+    return submit(request, case, f"unredact-{redaction_id}", form, act, "Redaction withdrawn.")
+
+
+@login_required
+@require_POST
+@domain_errors
+def evidence_withhold(request: HttpRequest, reference: str, item_id: int) -> HttpResponse:
+    from dueprocess.parties.redactions import evidence_withhold as withhold
+    from dueprocess.web.forms.public import WithholdEvidenceForm
+
+    case = case_to_change(staff(request), reference)
+    form = WithholdEvidenceForm(request.POST, item_id=item_id)
+
+    def act() -> object:
+        return withhold(
+            actor=staff(request), case=case, item_id=item_id, reason=form.cleaned_data["reason"]
+        )
+
+    return submit(
+        request, case, f"withhold-{item_id}", form, act, "Evidence withheld from the respondent."
+    )
+
+
+@login_required
+@require_POST
+@domain_errors
+def evidence_release(request: HttpRequest, reference: str, withholding_id: int) -> HttpResponse:
+    from dueprocess.parties.redactions import evidence_release as release
+    from dueprocess.web.forms.public import ReleaseEvidenceForm
+
+    case = case_to_change(staff(request), reference)
+    form = ReleaseEvidenceForm(request.POST, withholding_id=withholding_id)
+
+    def act() -> object:
+        return release(
+            actor=staff(request),
+            case=case,
+            withholding_id=withholding_id,
+            reason=form.cleaned_data["reason"],
+        )
+
+    return submit(
+        request, case, f"release-{withholding_id}", form, act, "Evidence no longer withheld."
+    )
 
 
 @login_required

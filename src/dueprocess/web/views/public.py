@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 
 from allauth.core import ratelimit
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,6 +26,7 @@ from dueprocess.parties import proof, receipts, renewal
 from dueprocess.parties import services as parties
 from dueprocess.parties.letters import letters_to_party
 from dueprocess.parties.models import PartyAccess
+from dueprocess.parties.redactions import respondent_evidence
 from dueprocess.web.forms import show_domain_error
 from dueprocess.web.forms.public import (
     REPORT_ALIASES,
@@ -240,6 +241,7 @@ def _status_page(
     }
     if access.role == PartyAccess.Role.RESPONDENT:
         context["allegations"] = parties.allegations_for(access=access)
+        context["evidence"] = respondent_evidence(access.case)
         context["response_form"] = response_form or ResponseForm()
         failed_kind = step_form.data.get("kind") if step_form is not None else None
         context["step_forms"] = [
@@ -338,6 +340,29 @@ def party_proof(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(bundle, content_type="application/json")
     filename = proof.proof_filename(access.case)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_http_methods(["GET"])
+def party_evidence(request: HttpRequest, item_id: int) -> HttpResponse:
+    """An evidence file in the respondent's own file, recorded before it is sent."""
+    from dueprocess.evidence.files import EvidenceCorrupted
+    from dueprocess.parties.redactions import respondent_evidence_download
+
+    access = _party_access(request)
+    if access is None:
+        return redirect("web:receipt")
+    try:
+        got = respondent_evidence_download(access=access, item_id=item_id)
+    except NotFound:
+        raise Http404("No such evidence in your file.") from None
+    except EvidenceCorrupted as error:
+        return HttpResponse(error.message, status=error.status, content_type="text/plain")
+    response = HttpResponse(got.content, content_type=got.media_type)
+    extension = got.filename.rsplit(".", 1)[-1]  # the case's reference stays off a party's page
+    response["Content-Disposition"] = f'attachment; filename="evidence-{got.item.pk}.{extension}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
     return response
 
 
