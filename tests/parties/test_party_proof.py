@@ -32,11 +32,11 @@ from dueprocess.parties import proof as proof_module
 from dueprocess.parties import receipts
 from dueprocess.parties.models import PartyAccess
 from dueprocess.parties.proof import party_proof_for, party_proof_summary, party_selection
+from dueprocess.parties.redactions import redaction_mark
 from dueprocess.parties.services import (
     allegations_for,
     party_message_send,
     recorded_party_denials,
-    redaction_mark,
     require_party,
     respondent_notify,
     response_submit,
