@@ -596,6 +596,33 @@ CALLS["oversight.queries.figure_cases_for"] = (
     lambda w, _: oversight.figure_cases_for(w.case_manager, "backlog", {}),
     "case_list.viewed",
 )
+def _summarised(w: World) -> Case:
+    case = w.case_at("notified")
+    svc.summary_write(actor=w.investigator, case=case, text="A post; a breach; a warning.")
+    return case
+
+
+CALLS.update(
+    {
+        "cases.services.summary_write": (
+            lambda w: w.case_at("notified"),
+            lambda w, c: svc.summary_write(actor=w.investigator, case=c, text="A post; a breach."),
+            "summary.written",
+        ),
+        "cases.services.summary_approve": (
+            _summarised,
+            lambda w, c: svc.summary_approve(actor=w.case_manager, case=c, version=1),
+            "summary.approved",
+        ),
+        "cases.services.summary_return": (
+            _summarised,
+            lambda w, c: svc.summary_return(
+                actor=w.case_manager, case=c, version=1, reason="Too detailed."
+            ),
+            "summary.returned",
+        ),
+    }
+)
 CALLS["oversight.publication.publish_report"] = (
     lambda w: None,
     lambda w, _: publication.publish_report(
@@ -611,6 +638,7 @@ WALKED_MODULES = (
     "dueprocess.cases.services",
     "dueprocess.cases.services.advice",
     "dueprocess.cases.services.signoffs",
+    "dueprocess.cases.services.summaries",
     "dueprocess.cases.queries",
     "dueprocess.cases.worklists",
     "dueprocess.accounts.services",

@@ -62,6 +62,8 @@ COMMITTED: frozenset[str] = frozenset(
         "cases.signoff",
         "cases.advicerequest",
         "cases.approach",
+        "cases.decisionsummary",
+        "cases.summaryreview",
         "access.emergencyaccess",
         "accounts.rolemembership",
         "accounts.trainingrecord",
