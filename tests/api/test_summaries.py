@@ -55,7 +55,7 @@ def test_bad_input_is_refused_with_field_errors_and_nothing_is_written(api, worl
     assert extra.status_code == 422
     wrong = api.post(f"{path}/approve", {"version": "1"}, persona="case_manager")
     assert wrong.status_code == 422
-    assert api.get(f"/cases/C-1999-99999/summary", persona="investigator").status_code == 404
+    assert api.get("/cases/C-1999-99999/summary", persona="investigator").status_code == 404
     assert "summary.written" not in actions_since(start)
     early = world.case_at("investigation")
     too_soon = api.post(f"/cases/{early.reference}/summary", {"text": TEXT}, persona="case_manager")

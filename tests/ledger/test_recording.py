@@ -596,6 +596,8 @@ CALLS["oversight.queries.figure_cases_for"] = (
     lambda w, _: oversight.figure_cases_for(w.case_manager, "backlog", {}),
     "case_list.viewed",
 )
+
+
 def _summarised(w: World) -> Case:
     case = w.case_at("notified")
     svc.summary_write(actor=w.investigator, case=case, text="A post; a breach; a warning.")

@@ -139,9 +139,7 @@ def test_a_summary_that_names_someone_is_refused_with_a_field_error(world, text,
     case = _decided(world)
     before = _last_seq()
     with pytest.raises(InvalidInput) as refused:
-        svc.summary_write(
-            actor=world.investigator, case=case, text=text.format(ref=case.reference)
-        )
+        svc.summary_write(actor=world.investigator, case=case, text=text.format(ref=case.reference))
     assert found in refused.value.fields["text"]
     assert not DecisionSummary.objects.exists() and _actions(before) == []
 

@@ -33,8 +33,8 @@ from dueprocess.parties.models import Message, PartyAccess
 if TYPE_CHECKING:
     from dueprocess.accounts.models import User
     from dueprocess.cases.models import DecisionSummary
-    from dueprocess.cases.services.summaries import SummaryState
     from dueprocess.cases.queries import CaseView
+    from dueprocess.cases.services.summaries import SummaryState
     from dueprocess.members.matching import Candidate
     from dueprocess.rulebook.schema import Transition
 

@@ -46,9 +46,7 @@ class SummaryReview(ImmutableModel):
         APPROVED = "approved", "Approved for the public report"
         RETURNED = "returned", "Sent back"
 
-    summary = models.OneToOneField(
-        DecisionSummary, on_delete=models.PROTECT, related_name="review"
-    )
+    summary = models.OneToOneField(DecisionSummary, on_delete=models.PROTECT, related_name="review")
     verdict = models.CharField(max_length=20, choices=Verdict.choices)
     reason = models.TextField(blank=True, help_text="Why it was sent back (required then).")
     reviewed_by = models.ForeignKey(
