@@ -41,7 +41,8 @@ def test_the_case_page_offers_write_then_approve_to_the_right_people(world: Worl
     manager = signed_in("case_manager")
     page = manager.get(f"{base}/").content.decode()
     assert f'action="{base}/summary/approve/"' in page and "Send it back" in page
-    assert manager.post(f"{base}/summary/approve/", {"summary_approve-version": "1"}).status_code == 302
+    approved = manager.post(f"{base}/summary/approve/", {"summary_approve-version": "1"})
+    assert approved.status_code == 302
     assert SummaryReview.objects.get().verdict == "approved"
     page = manager.get(f"{base}/").content.decode()
     assert "Version 1: approved" in page and f'action="{base}/summary/"' not in page

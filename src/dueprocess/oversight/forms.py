@@ -113,4 +113,6 @@ class PublishForm(forms.Form):
     def __init__(self, *args: Any, quarters: list[str], **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "publish")
         super().__init__(*args, **kwargs)
-        self.fields["quarter"].choices = [(q, q) for q in quarters]
+        field = self.fields["quarter"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(q, q) for q in quarters]

@@ -21,9 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dueprocess.accounts.models import User
 from dueprocess.errors import InvalidInput
 from dueprocess.oversight import publication
-from dueprocess.oversight.forms import PublishForm
 from dueprocess.oversight import report_formats as formats
 from dueprocess.oversight import transparency as tr
+from dueprocess.oversight.forms import PublishForm
 from dueprocess.web.errors import domain_errors
 
 _TYPES = {
