@@ -673,6 +673,7 @@ NOT_RECORDED = {
     "staff_of": "the organisation's accounts and roles for its administrator, no case data",
     "interests_to_review": "staff's declarations for the head of complaints, no case data",
     "party_steps_open": "part of status_for, whose entry covers it",
+    "may_publish": "whether to show the publish form; publish_report asks again and records",
     "party_proof_summary": "part of the party's page, after status_for, whose entry covers it",
 }
 
