@@ -100,6 +100,8 @@ _PHRASES = {
     "case.advice": "ask for advice on this case",
     "case.approach": "log approaches on this case",
     "case.emergency": "ask for emergency access to this case",
+    "summary.write": "write this case's summary",
+    "summary.approve": "approve or send back this case's summary (never your own)",
     "oversight.view": "see the oversight reports",
     "accounts.manage": "manage accounts",
     "ledger.verify": "verify the ledger",

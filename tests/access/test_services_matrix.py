@@ -248,6 +248,9 @@ CALLS: dict[str, Callable[[World, Scene], Any]] = {
     "case.emergency": lambda w, s: emergency.emergency_access_request(
         actor=s.actor, case=s.case, reason="Cover for sick leave."
     ),
+    # gate first, then the case's state: a case not yet decided is refused after access
+    "summary.write": lambda w, s: svc.summary_write(actor=s.actor, case=s.case, text="A post."),
+    "summary.approve": lambda w, s: svc.summary_approve(actor=s.actor, case=s.case, version=1),
     "advice.view": lambda w, s: advice_request_for(s.actor, s.advice.pk),
     "advice.answer": lambda w, s: svc.advice_request_answer(
         actor=s.actor, request=s.advice, answer="No."

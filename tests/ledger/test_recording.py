@@ -758,6 +758,35 @@ CALLS["oversight.queries.figure_cases_for"] = (
     lambda w, _: oversight.figure_cases_for(w.case_manager, "backlog", {}),
     "case_list.viewed",
 )
+
+
+def _summarised(w: World) -> Case:
+    case = w.case_at("notified")
+    svc.summary_write(actor=w.investigator, case=case, text="A post; a breach; a warning.")
+    return case
+
+
+CALLS.update(
+    {
+        "cases.services.summary_write": (
+            lambda w: w.case_at("notified"),
+            lambda w, c: svc.summary_write(actor=w.investigator, case=c, text="A post; a breach."),
+            "summary.written",
+        ),
+        "cases.services.summary_approve": (
+            _summarised,
+            lambda w, c: svc.summary_approve(actor=w.case_manager, case=c, version=1),
+            "summary.approved",
+        ),
+        "cases.services.summary_return": (
+            _summarised,
+            lambda w, c: svc.summary_return(
+                actor=w.case_manager, case=c, version=1, reason="Too detailed."
+            ),
+            "summary.returned",
+        ),
+    }
+)
 CALLS["oversight.publication.publish_report"] = (
     lambda w: None,
     lambda w, _: publication.publish_report(
@@ -774,6 +803,7 @@ WALKED_MODULES = (
     "dueprocess.cases.services.advice",
     "dueprocess.cases.services.dossiers",
     "dueprocess.cases.services.signoffs",
+    "dueprocess.cases.services.summaries",
     "dueprocess.cases.queries",
     "dueprocess.cases.worklists",
     "dueprocess.accounts.services",
@@ -808,6 +838,7 @@ NOT_RECORDED = {
     "staff_of": "the organisation's accounts and roles for its administrator, no case data",
     "interests_to_review": "staff's declarations for the head of complaints, no case data",
     "party_steps_open": "part of status_for, whose entry covers it",
+    "may_publish": "whether to show the publish form; publish_report asks again and records",
     "party_proof_summary": "part of the party's page, after status_for, whose entry covers it",
     "require_party": "the party gate: it records only a refusal (recorded_party_denials)",
     "party_facts": "part of party_proof_for, whose entry covers it: pseudonyms and row ids",

@@ -59,6 +59,8 @@ CASE_ACTIONS = (
     "case.approach",  # log an approach (contact from outside the case team)
     "case.emergency",  # ask for emergency access to this case
     "case.redecide",  # a step deciding again after an earlier decision (an appeal, a rehearing)
+    "summary.write",  # write the anonymised summary of a decided case (for the public report)
+    "summary.approve",  # approve someone else's summary for publication, or send it back
 )
 ADVICE_ACTIONS = ("advice.view", "advice.answer")  # an adviser's view of the extract only
 SIGNOFF_ACTIONS = ("signoff.view", "signoff.record")  # a signer's view of the sign-off request only
@@ -103,17 +105,21 @@ PERMITS: tuple[Permit, ...] = (
             "case.prove",
             "case.advice",
             "case.approach",
+            "summary.write",
+            "summary.approve",
         },
     ),
     Permit(StaffRole.INTAKE_OFFICER, INTAKE_QUEUE, CASE_WORKER | {"case.interim", "case.approach"}),
     Permit(
         StaffRole.INVESTIGATOR,
         ASSIGNED_INVESTIGATOR,
-        CASE_WORKER | {"case.advice", "case.approach"},
+        CASE_WORKER | {"case.advice", "case.approach", "summary.write"},
     ),
-    Permit(StaffRole.PANEL_MEMBER, PANEL_MEMBER, CASE_WORKER | {"case.approach"}),
+    Permit(StaffRole.PANEL_MEMBER, PANEL_MEMBER, CASE_WORKER | {"case.approach", "summary.write"}),
     Permit(
-        StaffRole.INDEPENDENT_REVIEWER, SAME_ORGANISATION, frozenset({"case.view", "case.prove"})
+        StaffRole.INDEPENDENT_REVIEWER,
+        SAME_ORGANISATION,
+        frozenset({"case.view", "case.prove", "summary.approve"}),
     ),
     Permit(ANY_ROLE, EMERGENCY, frozenset({"case.view"})),
     Permit(ANY_ROLE, ADVISER, frozenset(ADVICE_ACTIONS)),

@@ -36,6 +36,7 @@ from dueprocess.api.endpoints import (
     signoffs,
     staff,
     steps,
+    summaries,
 )
 from dueprocess.api.limits import guard_body
 from dueprocess.api.tokens import SCOPES
@@ -107,6 +108,7 @@ api.add_router("", casework.router)
 api.add_router("", letters.router)
 api.add_router("", messages.router)
 api.add_router("", parties.router)
+api.add_router("", summaries.router)
 api.add_router("", approaches.router)
 api.add_router("", advice.router)
 api.add_router("", signoffs.router)

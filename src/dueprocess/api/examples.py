@@ -353,6 +353,26 @@ LETTER: dict[str, Any] = {
     "bounced_at": None,
     "pdf": "/api/v1/cases/C-2026-00042/letters/7/pdf",
 }
+SUMMARY_REVIEW: dict[str, Any] = {
+    "verdict": "approved",
+    "reason": "",
+    "by": MANAGER,
+    "at": "2026-06-03T09:00:00Z",
+}
+SUMMARY_VERSION: dict[str, Any] = {
+    "version": 1,
+    "text": "A member shared a post repeating an antisemitic trope. The panel found a breach; "
+    "an early apology lightened the sanction.",
+    "written_by": PERSON,
+    "written_at": "2026-06-02T15:00:00Z",
+    "review": None,
+}
+SUMMARY_STATE: dict[str, Any] = {
+    "status": "pending",
+    "open": True,
+    "decision": {"kind": "panel", "decided_at": "2026-05-30T11:00:00Z"},
+    "versions": [SUMMARY_VERSION],
+}
 FEEDBACK: dict[str, Any] = {
     "id": 3,
     "text": "The investigation is under way; the investigator expects to report in April.",

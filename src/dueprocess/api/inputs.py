@@ -327,6 +327,24 @@ class MessageIn(Strict):
     body: Text
 
 
+SummaryText = Annotated[str, StringConstraints(max_length=4000, pattern=NOT_BLANK)]
+
+
+class SummaryIn(Strict):
+    text: SummaryText = Field(
+        description="The anonymised summary: no party's name or address, no case reference."
+    )
+
+
+class SummaryVersionIn(Strict):
+    version: Version = Field(description="The version awaiting approval (from `getSummary`).")
+
+
+class SummaryReturnIn(Strict):
+    version: Version = Field(description="The version awaiting approval (from `getSummary`).")
+    reason: BriefReason = Field(description="Why it goes back, for the case team.")
+
+
 class FeedbackIn(Strict):
     text: Text = Field(description="What the complainant is told about how the complaint stands.")
 

@@ -437,6 +437,33 @@ class PartiesSeenOut(Schema):
     parties: list[PartySeenOut]
 
 
+class SummaryReviewOut(Schema):
+    verdict: Literal["approved", "returned"]
+    reason: str
+    by: Person
+    at: dt.datetime
+
+
+class SummaryVersionOut(Schema):
+    version: int
+    text: str
+    written_by: Person
+    written_at: dt.datetime
+    review: SummaryReviewOut | None
+
+
+class SummaryDecisionOut(Schema):
+    kind: Literal["panel", "appeal"]
+    decided_at: dt.datetime
+
+
+class SummaryOut(Schema):
+    status: Literal["none", "pending", "returned", "approved"]
+    open: bool  # decided and past the decision phase: a summary may be written
+    decision: SummaryDecisionOut | None
+    versions: list[SummaryVersionOut]
+
+
 class LetterOut(Schema):
     id: int
     template: str

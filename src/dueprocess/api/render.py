@@ -33,8 +33,10 @@ from dueprocess.parties.seen import PartySeen, Tally
 
 if TYPE_CHECKING:
     from dueprocess.accounts.models import User
+    from dueprocess.cases.models import DecisionSummary
     from dueprocess.cases.queries import CaseView
     from dueprocess.cases.services.dossiers import DossierResult
+    from dueprocess.cases.services.summaries import SummaryState
     from dueprocess.members.matching import Candidate
     from dueprocess.rulebook.schema import Transition
 
@@ -404,6 +406,36 @@ def party_seen(item: PartySeen) -> dict[str, Any]:
         "allegations": seen(item.allegations),
         "outcome": seen(item.outcome),
         "letters_downloaded": seen(item.letters_downloaded),
+    }
+
+
+def summary_version(item: DecisionSummary) -> dict[str, Any]:
+    review = getattr(item, "review", None)  # None: not reviewed yet
+    return {
+        "version": item.version,
+        "text": item.text,
+        "written_by": person(item.written_by),
+        "written_at": item.written_at,
+        "review": None
+        if review is None
+        else {
+            "verdict": review.verdict,
+            "reason": review.reason,
+            "by": person(review.reviewed_by),
+            "at": review.reviewed_at,
+        },
+    }
+
+
+def summary_state(state: SummaryState) -> dict[str, Any]:
+    decision = state.decision
+    return {
+        "status": state.status,
+        "open": state.open,
+        "decision": None
+        if decision is None
+        else {"kind": decision.kind, "decided_at": decision.decided_at},
+        "versions": [summary_version(v) for v in state.versions],
     }
 
 

@@ -144,6 +144,9 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("signoff.objected", "a signer objected, with reasons (never blocks)"),
             ("signoff.withdrawn", "a sign-off request was withdrawn"),
             ("signoff_list.viewed", "a signer's inbox of sign-offs was read"),
+            ("summary.written", "a version of a decided case's anonymised summary was written"),
+            ("summary.approved", "a second person approved a summary for the public report"),
+            ("summary.returned", "a second person sent a summary back, with a reason"),
         ),
         *_actions(
             "cases.queries",

@@ -64,6 +64,8 @@ COMMITTED: frozenset[str] = frozenset(
         "cases.approach",
         "cases.dossier",
         "cases.dossierrow",
+        "cases.decisionsummary",
+        "cases.summaryreview",
         "access.emergencyaccess",
         "accounts.rolemembership",
         "accounts.trainingrecord",

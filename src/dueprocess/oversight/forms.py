@@ -96,3 +96,23 @@ class SignOffForm(forms.Form):
         required=False,
         max_length=20000,
     )
+
+
+class PublishForm(forms.Form):
+    """Which quarter's report to fix, and — for a new version — what changed and why."""
+
+    quarter = forms.ChoiceField(label="Quarter")
+    correction = forms.CharField(
+        label="What changed, and why",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs=TEXT),
+        help_text="Required when the quarter has been published before (a correction).",
+    )
+
+    def __init__(self, *args: Any, quarters: list[str], **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "publish")
+        super().__init__(*args, **kwargs)
+        field = self.fields["quarter"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(q, q) for q in quarters]

@@ -21,7 +21,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Length
 
 from dueprocess.access.enforcement import recorded_denials
-from dueprocess.access.rules import require
+from dueprocess.access.rules import can, require
 from dueprocess.errors import AccessDenied, InvalidInput
 from dueprocess.ledger.models import LedgerRowState
 from dueprocess.ledger.record import record
@@ -53,6 +53,27 @@ def published_file(organisation: Organisation, quarter: transparency.Quarter) ->
     """The bytes that would be published for ``quarter`` now (the public JSON)."""
     report = transparency.build(organisation, quarter)
     return report_formats.as_json(transparency.publish(report)).encode("utf-8")
+
+
+def may_publish(actor: User) -> bool:
+    """Whether ``actor`` may publish the report: the policy's permission, and a role the
+    rulebook names (what ``publish_report`` asks; for showing the form, nothing recorded)."""
+    verdict = can(actor, "transparency.publish")
+    organisation = actor.organisation
+    return (
+        verdict.allowed
+        and organisation is not None
+        and verdict.role in organisation.rulebook.rules.report_publishers
+    )
+
+
+def publishable_quarters(organisation: Organisation) -> list[transparency.Quarter]:
+    """The quarters that have ended, newest first (the ones a report can be published for): from
+    the first complaint received, and at least the last quarter (as the public page shows)."""
+    now = clock.now()
+    ended = [q for q in transparency.quarters_with_data(organisation) if q.end <= now]
+    latest = transparency.latest_complete(organisation)
+    return ended if latest in ended else [latest, *ended]
 
 
 @recorded_denials

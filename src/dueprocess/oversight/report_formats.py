@@ -27,7 +27,30 @@ def _measure(value: float | None, threshold: int) -> str:
     return f"{value:g} days" if value is not None else f"not shown (fewer than {threshold})"
 
 
+SUMMARIES_TITLE = "Decisions in brief"
+SUMMARIES_NOTE = (
+    "Anonymised summaries of decisions made in the quarter, each written by the case team and "
+    "approved by a second person. A summary is shown only where the figures above already show "
+    "its category and its outcome exactly."
+)
+
+
+def summaries(published: PublishedReport) -> list[dict[str, Any]]:
+    return [
+        {
+            "decision": "appeal" if row.kind == "appeal" else "panel",
+            "category": row.category,
+            "outcome": row.outcome,
+            "sanctions": list(row.sanctions),
+            "summary": row.text,
+        }
+        for row in published.summaries
+    ]
+
+
 def as_dict(published: PublishedReport) -> dict[str, Any]:
+    """The report as the public JSON document. The ``decision_summaries`` key is there only when
+    a summary is shown, so a quarter without any publishes exactly the bytes it always did."""
     report = published.report
     k = report.threshold
     sections = []
@@ -77,7 +100,11 @@ def as_dict(published: PublishedReport) -> dict[str, Any]:
             "suppressed": "hidden so that a smaller count cannot be worked out from the others",
         },
         "sections": sections,
-    }
+    } | (
+        {"decision_summaries": {"note": SUMMARIES_NOTE, "summaries": summaries(published)}}
+        if published.summaries
+        else {}
+    )
 
 
 def as_json(published: PublishedReport) -> str:
@@ -124,7 +151,14 @@ def html_context(published: PublishedReport) -> dict[str, Any]:
             )
         measures = [(m.label, _measure(m.value, k), m.deadline) for m in section.measures]
         sections.append({"title": section.title, "tables": views, "measures": measures})
-    return {"report": report, "sections": sections, "threshold": k}
+    return {
+        "report": report,
+        "sections": sections,
+        "threshold": k,
+        "summaries": summaries(published),
+        "summaries_title": SUMMARIES_TITLE,
+        "summaries_note": SUMMARIES_NOTE,
+    }
 
 
 def as_html(published: PublishedReport, *, standalone: bool = True) -> str:
@@ -183,6 +217,20 @@ def as_pdf(published: PublishedReport) -> bytes:
             shown = f"{value:g} days" if value is not None else "not shown (too few)"
             pdf.cell(140, 5, text(f"{measure['label']} (deadline {measure['deadline']})"))
             pdf.cell(0, 5, text(shown), new_x="LMARGIN", new_y="NEXT", align="R")
+    if "decision_summaries" in data:
+        pdf.ln(3)
+        pdf.set_font("Helvetica", "B", 13)
+        para(7, SUMMARIES_TITLE)
+        pdf.set_font("Helvetica", "", 9)
+        para(5, SUMMARIES_NOTE)
+        for item in data["decision_summaries"]["summaries"]:
+            pdf.ln(2)
+            pdf.set_font("Helvetica", "B", 10)
+            sanctions = f" ({', '.join(item['sanctions'])})" if item["sanctions"] else ""
+            kind = "Appeal" if item["decision"] == "appeal" else "Panel decision"
+            para(6, f"{kind}: {item['category']}. {item['outcome']}{sanctions}")
+            pdf.set_font("Helvetica", "", 9)
+            para(5, item["summary"])
     return bytes(pdf.output())
 
 

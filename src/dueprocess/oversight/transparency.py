@@ -36,6 +36,7 @@ from dueprocess.cases.models import (
     InterimMeasure,
     SignOff,
     StatusChange,
+    SummaryReview,
 )
 from dueprocess.errors import InvalidInput
 from dueprocess.lib import clock
@@ -134,6 +135,17 @@ class Section:
 
 
 @dataclass(frozen=True)
+class DecisionSummaryRow:
+    """An approved, anonymised summary of one decision made in the quarter."""
+
+    kind: str  # "panel" or "appeal"
+    category: str  # the category's label
+    outcome: str  # the finding, as the outcome table labels it
+    sanctions: tuple[str, ...]  # every sanction's label, most severe first
+    text: str
+
+
+@dataclass(frozen=True)
 class Report:
     organisation: str
     quarter: Quarter
@@ -141,6 +153,7 @@ class Report:
     complete: bool  # the quarter has ended
     threshold: int
     sections: tuple[Section, ...]
+    summaries: tuple[DecisionSummaryRow, ...] = ()  # approved ones only
 
     def tables(self) -> list[Table]:
         return [t for s in self.sections for t in s.tables]
@@ -160,6 +173,8 @@ class PublishedTableView:
 class PublishedReport:
     report: Report
     tables: dict[str, PublishedTableView] = field(default_factory=dict)
+    #: The approved summaries that may be shown beside these figures (``shown_summaries``).
+    summaries: tuple[DecisionSummaryRow, ...] = ()
 
 
 def threshold_of(organisation: Organisation) -> int:
@@ -319,18 +334,8 @@ def _decisions(organisation: Organisation, quarter: Quarter, k: int) -> Section:
         labels=tuple(rules.categories[c].label if c in rules.categories else c for c in categories),
         counts=tuple(sum(1 for d in panel if d["case__category"] == c) for c in categories),
     )
-    ladder = rules.ladder()
-
-    def outcome(decision: Any) -> str:
-        if decision["finding"] != "breach":
-            return "no_breach"
-        ranked = [s for s in ladder if s.key in (decision["sanctions"] or [])]
-        return ranked[-1].key if ranked else "none"
-
-    outcomes = [("no_breach", "No breach found")]
-    outcomes += [(s.key, f"Breach: {s.label.lower()}") for s in ladder]
-    outcomes += [("none", "Breach: no sanction")]
-    tally = Counter(outcome(d) for d in panel)
+    outcomes = _outcomes(organisation)
+    tally = Counter(_outcome(organisation, d) for d in panel)
     by_sanction = Table(
         key="outcome_sanction",
         title="Panel decisions, by outcome (the most severe sanction)",
@@ -393,6 +398,68 @@ def _decisions(organisation: Organisation, quarter: Quarter, k: int) -> Section:
         (not_investigated, by_category, by_sanction, departures, guideline, timely),
         measures,
     )
+
+
+def _outcomes(organisation: Organisation) -> list[tuple[str, str]]:
+    """The outcome table's rows: no breach, each sanction on the ladder, breach and none."""
+    ladder = organisation.rulebook.rules.ladder()
+    outcomes = [("no_breach", "No breach found")]
+    outcomes += [(s.key, f"Breach: {s.label.lower()}") for s in ladder]
+    return [*outcomes, ("none", "Breach: no sanction")]
+
+
+def _outcome(organisation: Organisation, decision: Any) -> str:
+    """A decision's outcome: no breach, or the most severe sanction (``none`` if none)."""
+    if decision["finding"] != "breach":
+        return "no_breach"
+    ladder = organisation.rulebook.rules.ladder()
+    ranked = [s for s in ladder if s.key in (decision["sanctions"] or [])]
+    return ranked[-1].key if ranked else "none"
+
+
+def _summaries(organisation: Organisation, quarter: Quarter) -> tuple[DecisionSummaryRow, ...]:
+    """The approved summaries of the decisions on the merits made in ``quarter``, by category
+    then date. Only an approved version is ever read here."""
+    rules = organisation.rulebook.rules
+    labels = dict(_outcomes(organisation))
+    rows = (
+        SummaryReview.objects.filter(
+            verdict=SummaryReview.Verdict.APPROVED,
+            summary__case__organisation=organisation,
+            summary__decision__decided_at__gte=quarter.start,
+            summary__decision__decided_at__lt=quarter.end,
+        )
+        .order_by("summary__case__category", "summary__decision__decided_at", "summary__pk")
+        .values(
+            "summary__text",
+            "summary__case__category",
+            "summary__decision__kind",
+            "summary__decision__finding",
+            "summary__decision__sanctions",
+        )
+    )
+    found = []
+    for row in rows:
+        category = row["summary__case__category"]
+        chosen = row["summary__decision__sanctions"] or []
+        decision = {"finding": row["summary__decision__finding"], "sanctions": chosen}
+        ranked = sorted(
+            (s for s in chosen if s in rules.sanctions),
+            key=lambda key: (not rules.sanctions[key].combinable, rules.sanctions[key].severity),
+            reverse=True,
+        )
+        found.append(
+            DecisionSummaryRow(
+                kind=str(row["summary__decision__kind"]),
+                category=rules.categories[category].label
+                if category in rules.categories
+                else category,
+                outcome=labels[_outcome(organisation, decision)],
+                sanctions=tuple(rules.sanctions[s].label for s in ranked),
+                text=row["summary__text"],
+            )
+        )
+    return tuple(found)
 
 
 def _appeals(organisation: Organisation, quarter: Quarter) -> Section:
@@ -587,6 +654,7 @@ def build(
             _appeals(organisation, quarter),
             _register(organisation, quarter),
         ),
+        summaries=_summaries(organisation, quarter),
     )
 
 
@@ -604,8 +672,41 @@ def publish(report: Report) -> PublishedReport:
             v.table.population for v in views.values() if v.total.state is Shown.SECONDARY
         }
         if now_hidden <= hidden:
-            return PublishedReport(report=report, tables=views)
+            return PublishedReport(
+                report=report, tables=views, summaries=shown_summaries(report, views)
+            )
         hidden |= now_hidden
+
+
+def shown_summaries(
+    report: Report, views: dict[str, PublishedTableView]
+) -> tuple[DecisionSummaryRow, ...]:
+    """The approved summaries that tell a reader nothing the published figures hide.
+
+    A summary is one case, so showing it says "at least one" of its category and its outcome.
+    It is shown only where the figures say as much already: a panel decision's summary when
+    its category's and its outcome's counts are both shown exactly (so at least the threshold,
+    or else zero, which a summary cannot be); an appeal's when the appeals' total is shown
+    exactly. Otherwise it is held back, with nothing said about how many were."""
+
+    def exact(key: str, label: str) -> bool:
+        view = views.get(key)
+        if view is None or label not in view.table.labels:
+            return False
+        return view.cells[view.table.labels.index(label)].state is Shown.EXACT
+
+    shown = []
+    for row in report.summaries:
+        if row.kind == Decision.Kind.APPEAL:
+            appeals = views.get("appeals")
+            visible = appeals is not None and appeals.total.state is Shown.EXACT
+        else:
+            visible = exact("outcome_category", row.category) and exact(
+                "outcome_sanction", row.outcome
+            )
+        if visible:
+            shown.append(row)
+    return tuple(shown)
 
 
 def quarters_with_data(
@@ -645,7 +746,7 @@ def unsuppressed(report: Report) -> PublishedReport:
         )
         for t in report.tables()
     }
-    return PublishedReport(report=report, tables=views)
+    return PublishedReport(report=report, tables=views, summaries=report.summaries)
 
 
 @recorded_denials

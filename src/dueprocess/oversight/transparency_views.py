@@ -3,18 +3,28 @@
 Only the suppressed figures are shown (``transparency.publish``), so the page reveals no
 more than the published report does; it is public data and its reads are not recorded (like
 the public ledger checkpoint). The exact counts are for oversight, through the API.
+
+``publish`` is the staff page that fixes a quarter's report, the same service as the command
+(``dueprocess report --publish``): who may, a correction's reason, an unchanged report refused.
 """
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from typing import cast
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dueprocess.accounts.models import User
 from dueprocess.errors import InvalidInput
 from dueprocess.oversight import publication
 from dueprocess.oversight import report_formats as formats
 from dueprocess.oversight import transparency as tr
+from dueprocess.oversight.forms import PublishForm
+from dueprocess.web.errors import domain_errors
 
 _TYPES = {
     "json": "application/json",
@@ -67,3 +77,43 @@ def published(request: HttpRequest, quarter: str, version: int) -> HttpResponse:
         f'attachment; filename="transparency-{chosen}-v{version}.json"'
     )
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def publish(request: HttpRequest) -> HttpResponse:
+    """The quarters that have ended, their published versions, and (for those the rulebook lets
+    publish) the form that fixes one as its next version."""
+    user = cast(User, request.user)
+    organisation = user.organisation
+    if organisation is None:
+        raise Http404("No organisation.")
+    quarters = publication.publishable_quarters(organisation)[:8]
+    form = PublishForm(
+        request.POST if request.method == "POST" else None, quarters=[str(q) for q in quarters]
+    )
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            quarter = tr.Quarter.parse(form.cleaned_data["quarter"])
+            try:
+                version = publication.publish_report(
+                    actor=user, quarter=quarter, correction=form.cleaned_data["correction"]
+                )
+            except InvalidInput as error:
+                form.add_error(None, error.message)
+                for field, message in error.fields.items():
+                    if field in form.fields:
+                        form.add_error(field, message)
+            else:
+                messages.success(request, f"Version {version} of the {quarter} report published.")
+                return redirect("oversight:transparency-publish")
+    context = {
+        "form": form,
+        "may_publish": publication.may_publish(user),
+        "publishers": organisation.rulebook.rules.report_publishers,
+        "quarters": [(q, publication.publications(organisation, q)) for q in quarters],
+    }
+    return render(request, "oversight/transparency_publish.html", context, status=status)

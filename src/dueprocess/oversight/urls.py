@@ -3,7 +3,7 @@
 from django.urls import path
 
 from dueprocess.oversight import register_views as register
-from dueprocess.oversight import views
+from dueprocess.oversight import transparency_views, views
 
 app_name = "oversight"
 urlpatterns = [
@@ -17,4 +17,5 @@ urlpatterns = [
     path("advice/<int:request_id>/close/", register.advice_close, name="advice-close"),
     path("sign-offs/", register.signoff_inbox, name="signoff-inbox"),
     path("sign-offs/<int:signoff_id>/", register.signoff_detail, name="signoff-detail"),
+    path("transparency/", transparency_views.publish, name="transparency-publish"),
 ]

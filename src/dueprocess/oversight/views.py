@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from dueprocess.accounts.models import User
-from dueprocess.oversight import charts, queries
+from dueprocess.oversight import charts, publication, queries
 from dueprocess.oversight.exports import figure_csv
 from dueprocess.oversight.figure import Cell, Figure
 from dueprocess.web.errors import domain_errors
@@ -135,6 +135,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "alerts": board.alerts,
         "may_list_cases": board.may_list_cases,
         "generated_at": board.generated_at,
+        "may_publish": publication.may_publish(_user(request)),
     }
     return render(request, "oversight/dashboard.html", context)
 

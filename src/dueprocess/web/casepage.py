@@ -17,6 +17,7 @@ from django.shortcuts import render
 from dueprocess.cases.models import Case
 from dueprocess.cases.presenters import case_page_context
 from dueprocess.cases.queries import case_detail_for
+from dueprocess.cases.services.summaries import summary_state
 from dueprocess.letters.queries import letters_on
 from dueprocess.parties.redactions import (
     active,
@@ -36,6 +37,9 @@ from dueprocess.web.forms.casework import (
     ImposeMeasureForm,
     LiftMeasureForm,
     NoteForm,
+    SummaryApproveForm,
+    SummaryForm,
+    SummaryReturnForm,
 )
 from dueprocess.web.forms.public import (
     RedactionForm,
@@ -76,6 +80,7 @@ def render_case_page(
     context["response_days"] = view.case.rulebook.rules.parties.response_days
     context["letters"] = letters_on(view.case)
     context["party_seen"] = seen_for_case(view.case)
+    context["summary"] = _summary_context(view)
     context["forms"] = _forms(context, failed)
     context["failed"] = failed
     context["recommendation"] = (
@@ -114,6 +119,15 @@ def _forms(context: dict[str, Any], failed: Failed | None) -> dict[str, Any]:
         },
         "feedback": FeedbackForm() if allowed["note"] and case.closed_at is None else None,
     }
+    summary = context["summary"]
+    current = summary["state"].current
+    built["summary"] = SummaryForm() if summary["may_write"] else None
+    built["summary_approve"] = (
+        SummaryApproveForm(initial={"version": current.version}) if summary["may_review"] else None
+    )
+    built["summary_return"] = (
+        SummaryReturnForm(initial={"version": current.version}) if summary["may_review"] else None
+    )
     if failed is not None:
         _swap_in(built, failed)
     return built
@@ -142,6 +156,19 @@ def _ended(withholding: Any) -> bool:
         return withholding.release is not None
     except EvidenceRelease.DoesNotExist:
         return False
+
+
+def _summary_context(view: Any) -> dict[str, Any]:
+    """The decision summary, and what this viewer may do with it now."""
+    state = summary_state(view.case)
+    current = state.current
+    own = current is not None and current.written_by_id == view.gate.actor.pk
+    return {
+        "state": state,
+        "may_write": state.writable and view.gate.can("summary.write").allowed,
+        "may_review": state.reviewable and not own and view.gate.can("summary.approve").allowed,
+        "own_pending": state.reviewable and own,
+    }
 
 
 def allegation_choices(case: Case) -> list[tuple[int, str]]:

@@ -39,6 +39,11 @@ urlpatterns = [
         name="measure-continue",
     ),
     path("cases/<str:reference>/feedback/", casework.feedback_add, name="feedback-add"),
+    path("cases/<str:reference>/summary/", casework.summary_write, name="summary-write"),
+    path(
+        "cases/<str:reference>/summary/approve/", casework.summary_approve, name="summary-approve"
+    ),
+    path("cases/<str:reference>/summary/return/", casework.summary_return, name="summary-return"),
     path(
         "cases/<str:reference>/letters/<int:letter_id>.pdf",
         casework.letter_pdf,

@@ -8,6 +8,7 @@ from dueprocess.cases.models.outcomes import Decision, Recommendation
 from dueprocess.cases.models.parties import Allegation, Party
 from dueprocess.cases.models.records import EvidenceItem, Note
 from dueprocess.cases.models.signoffs import SignOff
+from dueprocess.cases.models.summaries import DecisionSummary, SummaryReview
 from dueprocess.cases.models.work import Assignment, Recusal
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "Assignment",
     "Case",
     "Decision",
+    "DecisionSummary",
     "Dossier",
     "DossierRow",
     "EvidenceItem",
@@ -28,4 +30,5 @@ __all__ = [
     "ReferenceCounter",
     "SignOff",
     "StatusChange",
+    "SummaryReview",
 ]

@@ -21,6 +21,7 @@ from dueprocess.cases.services.outcomes import (
     recommendation_submit,
 )
 from dueprocess.cases.services.signoffs import signoff_record
+from dueprocess.cases.services.summaries import summary_approve, summary_return, summary_write
 from dueprocess.cases.services.transitions import case_close, case_reopen, case_transition
 from dueprocess.cases.services.triage import case_triage
 
@@ -47,4 +48,7 @@ __all__ = [
     "recommendation_submit",
     "recusal_declare",
     "signoff_record",
+    "summary_approve",
+    "summary_return",
+    "summary_write",
 ]

@@ -126,3 +126,39 @@ class FeedbackForm(Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "feedback")
         super().__init__(*args, **kwargs)
+
+
+class SummaryForm(Form):
+    """A version of the anonymised summary of the decision, for the public report."""
+
+    text = forms.CharField(
+        label="Anonymised summary",
+        widget=text_area(6),
+        max_length=4000,
+        help_text=(
+            "What the case was about and why it was decided so, with nothing that identifies "
+            "anyone: no names, places, dates or roles that point to a person. A second person "
+            "checks it before it is published."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "summary")
+        super().__init__(*args, **kwargs)
+
+
+class SummaryApproveForm(Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "summary_approve")
+        super().__init__(*args, **kwargs)
+
+
+class SummaryReturnForm(Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    reason = reason_field(True, label="Why it goes back", help_text="For the case team.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "summary_return")
+        super().__init__(*args, **kwargs)

@@ -22,6 +22,9 @@ from dueprocess.web.forms.casework import (
     ImposeMeasureForm,
     LiftMeasureForm,
     NoteForm,
+    SummaryApproveForm,
+    SummaryForm,
+    SummaryReturnForm,
 )
 from dueprocess.web.people import staff
 from dueprocess.web.views.common import submit
@@ -301,3 +304,53 @@ def letter_pdf(request: HttpRequest, reference: str, letter_id: int) -> HttpResp
     name = f"{case.reference}-{letter.template}-{letter.pk}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+@require_POST
+@domain_errors
+def summary_write(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_to_change(staff(request), reference)
+    form = SummaryForm(request.POST)
+
+    def act() -> object:
+        return svc.summary_write(actor=staff(request), case=case, text=form.cleaned_data["text"])
+
+    return submit(
+        request, case, "summary", form, act, "Summary written; a second person approves it."
+    )
+
+
+@login_required
+@require_POST
+@domain_errors
+def summary_approve(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_to_change(staff(request), reference)
+    form = SummaryApproveForm(request.POST)
+
+    def act() -> object:
+        return svc.summary_approve(
+            actor=staff(request), case=case, version=form.cleaned_data["version"]
+        )
+
+    return submit(
+        request, case, "summary_approve", form, act, "Summary approved for the public report."
+    )
+
+
+@login_required
+@require_POST
+@domain_errors
+def summary_return(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_to_change(staff(request), reference)
+    form = SummaryReturnForm(request.POST)
+
+    def act() -> object:
+        return svc.summary_return(
+            actor=staff(request),
+            case=case,
+            version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+        )
+
+    return submit(request, case, "summary_return", form, act, "Summary sent back.")
