@@ -25,13 +25,17 @@ def test_upload_preview_then_confirm(world, signed_in):
     assert html.count("a case is opened") == 2
     assert "2 of 2 respondents are not members" in html
     assert not Case.objects.exists()
-    data = re.search(r'name="data" value="([^"]+)"', html).group(1)
-    done = intake.post("/dossiers/import/", {"data": data, "filename": "d.csv", "encoding": ""})
+    data = re.search(r'name="previewed" value="([^"]+)"', html).group(1)
+    done = intake.post(
+        "/dossiers/import/", {"previewed": data, "filename": "d.csv", "encoding": ""}
+    )
     assert done.status_code == 302
     assert Case.objects.filter(source="dossier").count() == 2
     assert Dossier.objects.get().filename == "d.csv"
     # sent again: refused, nothing more written
-    again = intake.post("/dossiers/import/", {"data": data, "filename": "d.csv", "encoding": ""})
+    again = intake.post(
+        "/dossiers/import/", {"previewed": data, "filename": "d.csv", "encoding": ""}
+    )
     assert again.status_code == 422 and "already imported as dossier" in again.content.decode()
     assert Case.objects.count() == 2
 
@@ -42,8 +46,8 @@ def test_a_bad_row_is_shown_and_cannot_be_confirmed(world, signed_in):
     upload = SimpleUploadedFile("d.csv", bad, content_type="text/csv")
     html = intake.post("/dossiers/import/", {"file": upload}).content.decode()
     assert "problem: category: Unknown category" in html
-    assert 'name="data"' not in html
-    tampered = intake.post("/dossiers/import/", {"data": "not base64!", "encoding": ""})
+    assert 'name="previewed"' not in html
+    tampered = intake.post("/dossiers/import/", {"previewed": "not base64!", "encoding": ""})
     assert tampered.status_code == 422
     assert not Case.objects.exists()
 

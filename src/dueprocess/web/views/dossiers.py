@@ -35,7 +35,7 @@ class UploadForm(Form):
 class ConfirmForm(Form):
     """The previewed file, sent back unchanged: the import checks it again from the start."""
 
-    data = forms.CharField(widget=forms.HiddenInput, max_length=4 * MAX_UPLOAD)
+    previewed = forms.CharField(widget=forms.HiddenInput, max_length=4 * MAX_UPLOAD)
     filename = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
     encoding = forms.ChoiceField(widget=forms.HiddenInput, choices=ENCODINGS, required=False)
 
@@ -54,7 +54,7 @@ def dossier_import(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"upload": UploadForm(), "columns": dossiers.COLUMNS}
     if request.method != "POST":
         return render(request, "web/dossier_import.html", context)
-    if "data" in request.POST:
+    if "previewed" in request.POST:
         return _confirm(request, user, context)
     upload = UploadForm(request.POST, request.FILES)
     context["upload"] = upload
@@ -74,7 +74,7 @@ def dossier_import(request: HttpRequest) -> HttpResponse:
         return _refused(request, context, error)
     context["confirm"] = ConfirmForm(
         initial={
-            "data": base64.b64encode(data).decode(),
+            "previewed": base64.b64encode(data).decode(),
             "filename": file.name[:200],
             "encoding": encoding,
         }
@@ -86,7 +86,9 @@ def _confirm(request: HttpRequest, user: User, context: dict[str, Any]) -> HttpR
     form = ConfirmForm(request.POST)
     try:
         data = (
-            base64.b64decode(form.data.get("data", ""), validate=True) if form.is_valid() else b""
+            base64.b64decode(form.cleaned_data["previewed"], validate=True)
+            if form.is_valid()
+            else b""
         )
     except (binascii.Error, ValueError):
         data = b""
