@@ -53,7 +53,7 @@ class Download:
     filename: str
 
 
-_EXTENSIONS = {
+EXTENSIONS = {
     "application/pdf": "pdf",
     "image/png": "png",
     "image/jpeg": "jpg",
@@ -69,6 +69,31 @@ def _aad(case: Case, blob: str) -> bytes:
 
 def _case_key(case: Case, *, create: bool) -> bytes | None:
     return sealing.subject_key(f"case:{case_pseudonym(case.pk)}", create=create)
+
+
+def seal_blob(case: Case, content: bytes, store: EvidenceStore) -> str:
+    """Seal ``content`` under the case's key and write it to ``store`` under a new random
+    name, which is returned (the caller deletes it again if its transaction fails)."""
+    data_key = _case_key(case, create=True)
+    assert data_key is not None
+    name = secrets.token_hex(32)
+    nonce = os.urandom(12)
+    store.put(name, nonce + AESGCM(data_key).encrypt(nonce, content, _aad(case, name)))
+    return name
+
+
+def open_blob(case: Case, blob: str, sha256: str, store: EvidenceStore) -> bytes | None:
+    """The content of ``blob`` on ``case``, or None if it no longer decrypts (a destroyed key,
+    a blob moved to another name or case) or no longer has the SHA-256 recorded on receipt."""
+    try:
+        data_key = _case_key(case, create=False)
+        sealed = store.get(blob)
+        if data_key is None:
+            raise InvalidTag
+        content = AESGCM(data_key).decrypt(sealed[:12], sealed[12:], _aad(case, blob))
+    except (InvalidTag, OSError, ValueError):
+        return None
+    return content if hashlib.sha256(content).hexdigest() == sha256 else None
 
 
 def check_content(case: Case, content: bytes) -> str:
@@ -154,14 +179,8 @@ def evidence_add(
                 received_at=clock.now(),
                 added_by=actor,
             )
-            data_key = _case_key(case, create=True)
-            assert data_key is not None
-            name = secrets.token_hex(32)
-            nonce = os.urandom(12)
-            sealed = nonce + AESGCM(data_key).encrypt(nonce, content, _aad(case, name))
-            blob = name
-            store.put(name, sealed)
-            EvidenceFile.objects.create(item=item, media_type=media_type, blob=name)
+            blob = seal_blob(case, content, store)
+            EvidenceFile.objects.create(item=item, media_type=media_type, blob=blob)
             for consent in allowed:
                 RecordedPerson.objects.create(item=item, consent=consent)
             record(
@@ -230,7 +249,7 @@ class Checked:
                 "The stored file does not match the SHA-256 recorded when it was received; "
                 "it is not served."
             )
-        extension = _EXTENSIONS.get(self.stored.media_type, "bin")
+        extension = EXTENSIONS.get(self.stored.media_type, "bin")
         return Download(
             item=self.item,
             content=self.content,
@@ -251,16 +270,7 @@ def checked_file(case: Case, item_id: int, store: EvidenceStore | None = None) -
         from dueprocess.errors import NotFound
 
         raise NotFound("No such evidence file on this case.")
-    try:
-        data_key = _case_key(case, create=False)
-        sealed = store.get(stored.blob)
-        if data_key is None:
-            raise InvalidTag
-        content = AESGCM(data_key).decrypt(sealed[:12], sealed[12:], _aad(case, stored.blob))
-    except (InvalidTag, OSError, ValueError):
-        content = None
-    if content is not None and hashlib.sha256(content).hexdigest() != stored.item.sha256:
-        content = None
+    content = open_blob(case, stored.blob, stored.item.sha256, store)
     return Checked(case=case, stored=stored, content=content)
 
 
