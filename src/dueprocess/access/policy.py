@@ -263,9 +263,12 @@ PARTY_ACTIONS = (
     "party.proof",  # download the proof bundle of their own case's ledger entries
     "party.letter",  # download a letter sent to them on their own case (not the other party's)
     "party.evidence",  # download an evidence item the rulebook shows and staff did not withhold
+    "party.upload",  # send a file to the case team, with a message
 )
 PARTY_PERMITS: dict[str, frozenset[str]] = {
-    COMPLAINANT_OF_CASE: frozenset({"party.view", "party.message", "party.proof", "party.letter"}),
+    COMPLAINANT_OF_CASE: frozenset(
+        {"party.view", "party.message", "party.proof", "party.letter", "party.upload"}
+    ),
     RESPONDENT_OF_CASE: frozenset(PARTY_ACTIONS),
 }
 

@@ -83,6 +83,18 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("receipt.renewed", "a complainant followed their link; a new receipt replaced theirs"),
         ),
         *_actions(
+            "parties.files",
+            ("party.file_sent", "a party sent a file to the case team, with a message"),
+            (
+                "party_file.downloaded",
+                "a file a party sent was downloaded by staff (logged before served)",
+            ),
+            (
+                "party_file.corrupted",
+                "a file a party sent failed its SHA-256 check and was not served",
+            ),
+        ),
+        *_actions(
             "parties.letters",
             ("party.letter_viewed", "a party downloaded a letter sent to them (logged first)"),
         ),

@@ -79,6 +79,7 @@ COMMITTED: frozenset[str] = frozenset(
         "parties.redactionwithdrawal",
         "parties.evidencewithholding",
         "parties.evidencerelease",
+        "parties.partyfile",
         "letters.feedbackgiven",
         "letters.digestsubscription",
     }

@@ -36,6 +36,7 @@ APPEND_ONLY_TABLES = (
     "parties_redactionwithdrawal",
     "parties_evidencewithholding",
     "parties_evidencerelease",
+    "parties_partyfile",
 )
 
 

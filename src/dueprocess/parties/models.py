@@ -183,3 +183,25 @@ class EvidenceRelease(models.Model):
 
     def __str__(self) -> str:
         return f"Release of withholding {self.withholding_id}"
+
+
+class PartyFile(models.Model):
+    """A file a party sent to the case team from their own page, with the message it came
+    with. Like evidence, the server computed its SHA-256 and size, detected its type from the
+    content, and stored it sealed under the case's key (``evidence.files.seal_blob``). Never
+    edited (append-only): staff read it, and may add it to the evidence themselves."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="party_files")
+    access = models.ForeignKey(PartyAccess, on_delete=models.PROTECT, related_name="files")
+    message = models.OneToOneField(Message, on_delete=models.PROTECT, related_name="file")
+    media_type = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    size_bytes = models.PositiveBigIntegerField()
+    blob = models.CharField(max_length=64, unique=True)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("received_at", "pk")
+
+    def __str__(self) -> str:
+        return f"File from a party on case {self.case_id}"

@@ -329,7 +329,7 @@ def status_for(*, access: PartyAccess) -> PartyStatus:
         role=access.role,
         stage_words=_stage_words(case),
         deadlines=_deadlines(case) if access.role == PartyAccess.Role.COMPLAINANT else _due(access),
-        messages=list(Message.objects.filter(access=access).select_related("author")),
+        messages=list(Message.objects.filter(access=access).select_related("author", "file")),
         outcome=outcome,
         steps=party_steps_open(access=access, case=case),
     )
@@ -444,7 +444,7 @@ def thread_for_case(case: Case) -> tuple[list[PartyAccess], list[Message]]:
     """The parties' ways in and the messages of a case, for a page that has already recorded
     its read of the case (the staff case page)."""
     accesses = list(PartyAccess.objects.filter(case=case).select_related("party"))
-    messages = list(Message.objects.filter(case=case).select_related("author", "access"))
+    messages = list(Message.objects.filter(case=case).select_related("author", "access", "file"))
     return accesses, messages
 
 
