@@ -145,6 +145,7 @@ ROUTES = {
     "web:note-add": Route(("POST",), "case"),
     "web:evidence-add": Route(("POST",), "case"),
     "web:evidence-download": Route(("GET",), "case"),
+    "web:party-file-download": Route(("GET",), "case"),
     "web:assignment-add": Route(("POST",), "case"),
     "web:measure-impose": Route(("POST",), "case"),
     "web:measure-lift": Route(("POST",), "case"),
@@ -166,6 +167,7 @@ ROUTES = {
     "web:receipt-renew": Route(("GET", "POST"), "token"),
     "web:party-case": Route(("GET",), "plain"),
     "web:party-message": Route(("POST",), "plain"),
+    "web:party-file": Route(("POST",), "plain"),
     "web:party-leave": Route(("POST",), "plain"),
     "web:respondent-notify": Route(("POST",), "case"),
     "web:redaction-mark": Route(("POST",), "case"),
@@ -186,6 +188,7 @@ PARTY_PAGES = {
     "web:receipt-renew": {"GET": {404}, "POST": {403}},  # a made-up link opens nothing
     "web:party-case": {"GET": {302}},  # to /receipt/: no receipt typed in this session
     "web:party-message": {"POST": {403}},
+    "web:party-file": {"POST": {403}},
     "web:party-leave": {"POST": {403}},
     "web:party-response": {"POST": {403}},
     "web:party-step": {"POST": {403}},
@@ -419,6 +422,7 @@ def _urls(template: str, route: Route, cases: list[Case]) -> Iterator[tuple[str,
                 "item_id": evidence_id,
                 "redaction_id": 1,
                 "withholding_id": 1,
+                "file_id": 1,
                 "number": latest.number if latest else 1,
             }
             yield fill(template, values), case

@@ -65,6 +65,7 @@ def _expected(name: str, url: str, method: str) -> set[int]:
             "web:receipt-renew": {404},  # a made-up link opens nothing
             "web:party-case": {200},
             "web:party-message": {302, 422},
+            "web:party-file": {422},  # an empty post sends no file
             "web:party-leave": {302},
             "web:party-response": {422},  # empty; a complainant has no response form anyway
             "web:party-step": {422},  # empty: no request named (and none open to a complainant)

@@ -251,6 +251,7 @@ def test_every_route_taking_a_reference_answers_a_hidden_case_like_a_missing_one
                 "item_id": 1,
                 "redaction_id": 1,
                 "withholding_id": 1,
+                "file_id": 1,
             }
             url = fill(template, values)
             if url.startswith("/api/"):

@@ -40,6 +40,7 @@ from dueprocess.members import matching
 from dueprocess.members import services as member_services
 from dueprocess.oversight import publication, transparency
 from dueprocess.oversight import queries as oversight
+from dueprocess.parties import files as party_files
 from dueprocess.parties import letters as party_letters
 from dueprocess.parties import proof as party_proof
 from dueprocess.parties import redactions, renewal
@@ -637,6 +638,20 @@ CALLS.update(
             lambda w, a: party_proof.party_proof_for(access=a),
             "case.proof_exported",
         ),
+        "parties.files.party_file_send": (
+            _respondent,
+            lambda w, a: party_files.party_file_send(access=a, content=b"%PDF-1.7\nMinutes.\n"),
+            "party.file_sent",
+        ),
+        "parties.files.party_file_download": (
+            lambda w: party_files.party_file_send(
+                access=_respondent(w), content=b"%PDF-1.7\nMinutes.\n"
+            ),
+            lambda w, sent: party_files.party_file_download(
+                actor=w.case_manager, case=sent.case, file_id=sent.pk
+            ),
+            "party_file.downloaded",
+        ),
         "parties.letters.party_letter_pdf": (
             _respondent,
             lambda w, a: party_letters.party_letter_pdf(
@@ -819,6 +834,7 @@ WALKED_MODULES = (
     "dueprocess.parties.services",
     "dueprocess.parties.proof",
     "dueprocess.parties.letters",
+    "dueprocess.parties.files",
     "dueprocess.parties.redactions",
     "dueprocess.letters.services",
     "dueprocess.letters.queries",

@@ -31,6 +31,11 @@ urlpatterns = [
         casework.evidence_download,
         name="evidence-download",
     ),
+    path(
+        "cases/<str:reference>/party-files/<int:file_id>/",
+        casework.party_file_download,
+        name="party-file-download",
+    ),
     path("cases/<str:reference>/assignments/", casework.assignment_add, name="assignment-add"),
     path("cases/<str:reference>/measures/", casework.measure_impose, name="measure-impose"),
     path(
@@ -89,6 +94,7 @@ urlpatterns = [
     path("receipt/renew/<str:token>/", public.receipt_renew, name="receipt-renew"),
     path("receipt/case/", public.party_case, name="party-case"),
     path("receipt/case/messages/", public.party_message, name="party-message"),
+    path("receipt/case/files/", public.party_file, name="party-file"),
     path("receipt/case/response/", public.party_response, name="party-response"),
     path("receipt/case/requests/", public.party_step, name="party-step"),
     path("receipt/case/proof/", public.party_proof, name="party-proof"),

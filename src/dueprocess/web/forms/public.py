@@ -113,6 +113,19 @@ class PartyMessageForm(Form):
     )
 
 
+class PartyFileForm(Form):
+    file = forms.FileField(
+        label="A file for the complaints team",
+        help_text="A document, picture or screenshot; the accepted types and size are checked.",
+    )
+    note = forms.CharField(
+        label="What it is (optional)",
+        widget=text_area(2),
+        max_length=MESSAGE_LIMIT,
+        required=False,
+    )
+
+
 class StaffMessageForm(Form):
     access = forms.TypedChoiceField(label="To", coerce=int)
     body = forms.CharField(label="Message", widget=text_area(4), max_length=MESSAGE_LIMIT)

@@ -80,6 +80,21 @@ def evidence_download(request: HttpRequest, reference: str, item_id: int) -> Htt
 
 
 @login_required
+@require_GET
+@domain_errors
+def party_file_download(request: HttpRequest, reference: str, file_id: int) -> HttpResponse:
+    from dueprocess.parties.files import party_file_download as download
+
+    case = case_gate(staff(request), reference)
+    got = download(actor=staff(request), case=case, file_id=file_id)
+    response = HttpResponse(got.content, content_type=got.media_type)
+    response["Content-Disposition"] = f'attachment; filename="{got.filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
 @require_POST
 @domain_errors
 def assignment_add(request: HttpRequest, reference: str) -> HttpResponse:

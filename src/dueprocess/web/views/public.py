@@ -24,12 +24,14 @@ from dueprocess.ledger.checkpoints import WitnessesUnavailable
 from dueprocess.lib.ids import new_token
 from dueprocess.parties import proof, receipts, renewal
 from dueprocess.parties import services as parties
+from dueprocess.parties.files import party_file_send
 from dueprocess.parties.letters import letters_to_party
 from dueprocess.parties.models import PartyAccess
 from dueprocess.parties.redactions import respondent_evidence
 from dueprocess.web.forms import show_domain_error
 from dueprocess.web.forms.public import (
     REPORT_ALIASES,
+    PartyFileForm,
     PartyMessageForm,
     PartyStepForm,
     ReceiptForm,
@@ -229,11 +231,13 @@ def _status_page(
     response_form: ResponseForm | None = None,
     step_form: PartyStepForm | None = None,
     proof_failed: bool = False,
+    file_form: PartyFileForm | None = None,
 ) -> HttpResponse:
     view = parties.status_for(access=access)
     context = {
         "status": view,
         "form": form or PartyMessageForm(),
+        "file_form": file_form or PartyFileForm(auto_id="file_%s"),
         "session_minutes": PARTY_SESSION_SECONDS // 60,
         "record": proof.party_proof_summary(access=access),
         "proof_failed": proof_failed,
@@ -284,6 +288,26 @@ def party_message(request: HttpRequest) -> HttpResponse:
     except DomainError as error:
         show_domain_error(form, error, {"body": "body"})
         return _status_page(request, access, form, status=error.status)
+    return redirect(reverse("web:party-case") + "#messages")
+
+
+@require_POST
+def party_file(request: HttpRequest) -> HttpResponse:
+    access = _party_access(request)
+    if access is None:
+        return redirect("web:receipt")
+    form = PartyFileForm(request.POST, request.FILES, auto_id="file_%s")
+    if not form.is_valid():
+        return _status_page(request, access, status=422, file_form=form)
+    try:
+        party_file_send(
+            access=access, content=form.cleaned_data["file"].read(), note=form.cleaned_data["note"]
+        )
+    except NotFound:
+        return redirect("web:receipt")
+    except DomainError as error:
+        show_domain_error(form, error, {"file": "file", "note": "note"})
+        return _status_page(request, access, status=error.status, file_form=form)
     return redirect(reverse("web:party-case") + "#messages")
 
 
