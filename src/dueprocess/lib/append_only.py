@@ -27,6 +27,8 @@ APPEND_ONLY_TABLES = (
     "cases_note",
     "cases_evidenceitem",
     "cases_approach",
+    "cases_decisionsummary",
+    "cases_summaryreview",
     "oversight_reportpublication",
     "evidence_evidencefile",
     "evidence_interview",
