@@ -231,6 +231,10 @@ class Builder:
 
     def _do_not_investigated(self, event: Event) -> None:
         ground = event.params["ground"]
+        case = self._case(event)
+        actor, earlier = self._duplicate_triage(case) if ground == "duplicate" else (None, "")
+        if ground == "duplicate" and not earlier:
+            ground = "no_case_to_answer"  # the first case of all repeats nothing
         answers = self._answers(
             respondent_is_member=ground != "not_a_member",
             in_scope=ground != "out_of_scope",
@@ -244,21 +248,26 @@ class Builder:
             "withdrawn": "The complainant withdrew the complaint in writing.",
         }[ground]
         explicit = ground if ground in ("no_case_to_answer", "withdrawn") else ""
-        case = self._case(event)
         svc.case_triage(
-            actor=self.users["priya"],
+            actor=actor or self.users["priya"],
             case=case,
             answers=answers,
             ground=explicit,
-            duplicate_of=self._earlier(case) if ground == "duplicate" else "",
+            duplicate_of=earlier,
             reason=reason,
         )
 
-    def _earlier(self, case: Case) -> str:
-        """The reference of the first case before ``case`` that its intake officer can see:
-        the one it repeats."""
-        earlier = visible_cases(self.users["priya"]).filter(pk__lt=case.pk).order_by("pk")
-        return earlier.values_list("reference", flat=True).first() or ""
+    def _duplicate_triage(self, case: Case) -> tuple[User, str]:
+        """Who closes ``case`` as a duplicate, and the reference of the case it repeats: the
+        first earlier case its intake officer can see, or else (when every earlier case has
+        left intake) the first its head of complaints can, who triages it instead."""
+        for key in ("priya", "morgan"):
+            person = self.users[key]
+            earlier = visible_cases(person).filter(pk__lt=case.pk).order_by("pk")
+            reference = earlier.values_list("reference", flat=True).first()
+            if reference:
+                return person, reference
+        return self.users["priya"], ""
 
     def _do_assign_investigator(self, event: Event) -> None:
         svc.case_assign(
