@@ -91,11 +91,22 @@ def test_an_anonymous_complainant_files_follows_and_answers(visitor, as_persona)
     later.page.get_by_label("Your message to the complaints team").fill("Yes, two members.")
     later.submit("Send the message")
     expect(later.page.locator("#messages")).to_contain_text("Yes, two members.")
+    # and adds a file later, from the same page
+    later.page.get_by_label("A file for the complaints team").set_input_files(
+        files=[{"name": "minutes.pdf", "mimeType": "application/pdf", "buffer": MINUTES}]
+    )
+    later.page.get_by_label("What it is (optional)").fill("The minutes of that meeting.")
+    later.submit("Send the file")
+    expect(later.page.locator("#messages")).to_contain_text("With a file (application/pdf")
 
-    # the team sees the answer and that its message was read
+    # the team sees the answer, the file, and that its message was read
     page = priya.visit(f"/cases/{reference}/")
     expect(page.locator("#messages")).to_contain_text("Yes, two members.")
     expect(page.locator("#messages")).to_contain_text("read ")
+    expect(page.locator("#messages")).to_contain_text("The minutes of that meeting.")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the file the complainant sent").click()
+    assert Path(download.value.path()).read_bytes() == MINUTES
 
     # a wrong receipt is refused, and says the receipt cannot be recovered
     stranger = visitor()
@@ -107,6 +118,7 @@ def test_an_anonymous_complainant_files_follows_and_answers(visitor, as_persona)
     expect(form.get_by_role("alert")).to_contain_text("cannot be recovered")
 
 
+MINUTES = b"%PDF-1.7\nMinutes of the branch meeting of 3 March.\n"
 LINK = re.compile(r"https?://\S+?(/receipt/renew/[A-Za-z0-9_\-]+/)")
 
 

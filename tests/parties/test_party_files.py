@@ -158,3 +158,32 @@ def test_only_staff_who_may_see_the_case_download_and_a_changed_file_is_not_serv
     with pytest.raises(EvidenceCorrupted):
         party_file_download(actor=world.intake, case=case, file_id=sent.pk)
     assert len(entries_since(start, "party_file.corrupted")) == 1
+
+
+def test_a_file_sent_with_the_complaint_goes_with_it(world: World):
+    client = Client()
+    response, receipt = file_report(
+        client, world, attachment=SimpleUploadedFile("minutes.pdf", PDF)
+    )
+    assert response.status_code == 201 and receipt
+    case = Case.objects.get(source=Case.Source.PUBLIC)
+    sent = PartyFile.objects.get()
+    assert sent.case == case and sent.size_bytes == len(PDF)
+    assert sent.message.body == "Sent with the complaint."
+    # the same form sent again opens no second case and adds no second file
+    again, second = file_report(client, world, attachment=SimpleUploadedFile("minutes.pdf", PDF))
+    assert again.status_code in (200, 201)
+    assert not second and Case.objects.count() == 1 and PartyFile.objects.count() == 1
+
+
+def test_a_refused_file_with_the_complaint_opens_no_case_and_keeps_the_text(world: World):
+    blobs = set(default_store().names())
+    response, receipt = file_report(
+        Client(), world, attachment=SimpleUploadedFile("photo.pdf", PROGRAM)
+    )
+    html = response.content.decode()
+    assert response.status_code == 422 and not receipt
+    assert "program" in html and "choose it again" in html
+    assert "he shouted a slur at a member" in html  # what was typed is kept
+    assert not Case.objects.exists() and not PartyFile.objects.exists()
+    assert set(default_store().names()) == blobs

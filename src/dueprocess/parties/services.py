@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from dueprocess.accounts.models import Unit, User
 
 MESSAGE_LIMIT = 5000
+#: The message a file sent with the complaint carries.
+ATTACHED = "Sent with the complaint."
 REPORT_LIMIT = 10000
 
 
@@ -54,6 +56,7 @@ class PublicReport:
     email: str
     consent_to_contact: bool
     idempotency_key: str
+    attachment: bytes | None = None  # a file sent with the complaint, checked as evidence is
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,8 @@ class Filed:
 
 def report_file(*, report: PublicReport) -> Filed:
     """Open a case from the public form (through ``case_open``, source "public") and issue the
-    complainant's receipt."""
+    complainant's receipt. A file sent with the complaint goes with it as the party's first
+    file (``parties.files``), in the same transaction: a refused file opens no case."""
     _check_report(report)
     with transaction.atomic():
         case = case_open(
@@ -115,6 +119,10 @@ def report_file(*, report: PublicReport) -> Filed:
                 "contact_given": bool(report.email),
             },
         )
+        if report.attachment is not None:
+            from dueprocess.parties.files import party_file_send  # it builds on this module
+
+            party_file_send(access=access, content=report.attachment, note=ATTACHED)
     return Filed(case=case, receipt=receipt)
 
 

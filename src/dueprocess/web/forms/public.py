@@ -22,6 +22,7 @@ REPORT_ALIASES = {
     "respondent_name": "respondent_name",
     "complainant_email": "email",
     "complainant_name": "name",
+    "file": "attachment",
 }
 
 
@@ -69,6 +70,11 @@ class ReportForm(Form):
     consent_to_contact = forms.BooleanField(
         label="The complaints team may contact me about this complaint by e-mail",
         required=False,
+    )
+    attachment = forms.FileField(
+        label="A document or picture (optional)",
+        required=False,
+        help_text="A document, picture or screenshot. More can be sent later from your page.",
     )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:

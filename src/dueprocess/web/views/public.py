@@ -95,7 +95,7 @@ def report(request: HttpRequest) -> HttpResponse:
         return render(
             request, "web/public/choose.html", {"organisations": organisations}, status=status
         )
-    form = ReportForm(request.POST or None, organisation=organisation)
+    form = ReportForm(request.POST or None, request.FILES or None, organisation=organisation)
     context = {"form": form, "organisation": organisation}
     if not form.is_bound:
         return render(request, "web/public/report.html", context)
@@ -123,6 +123,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 email=data["email"],
                 consent_to_contact=data["consent_to_contact"],
                 idempotency_key=data["idempotency_key"],
+                attachment=data["attachment"].read() if data["attachment"] else None,
             )
         )
     except IdempotencyKeyReused:
