@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import io
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from dueprocess.access.enforcement import recorded_denials
 from dueprocess.access.rules import require
 from dueprocess.errors import InvalidInput
 from dueprocess.ledger.record import record
+from dueprocess.lib.csv_input import ExtraValues, dict_rows, header_problems
 from dueprocess.members.models import Member
 
 if TYPE_CHECKING:
@@ -52,38 +52,21 @@ class ImportResult:
 def parse_member_csv(text: str) -> list[dict[str, str]]:
     """Rows of a CSV export with a header line naming (some of) ``COLUMNS``."""
     try:
-        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-        header = [h.strip() for h in reader.fieldnames or []]
-        _check_header(header)
-        reader.fieldnames = header
-        rows = []
-        for line in reader:
-            if None in line:
-                raise InvalidInput(
-                    f"Line {reader.line_num} has more values than the header has columns.",
-                    fields={"csv": f"Line {reader.line_num}: too many values."},
-                )
-            rows.append({k: (v or "") for k, v in line.items()})
-            if len(rows) > MAX_ROWS:
-                break
+        return dict_rows(text, check_header=_check_header, max_rows=MAX_ROWS)
+    except ExtraValues as extra:
+        raise InvalidInput(
+            f"Line {extra.line} has more values than the header has columns.",
+            fields={"csv": f"Line {extra.line}: too many values."},
+        ) from None
     except csv.Error as error:
         raise InvalidInput(
             f"The CSV could not be read: {error}.", fields={"csv": str(error)}
         ) from None
-    return rows
 
 
 def _check_header(header: list[str]) -> None:
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in COLUMNS]
-    if missing or unknown or len(set(header)) != len(header):
-        problems = []
-        if missing:
-            problems.append(f"missing column(s): {', '.join(missing)}")
-        if unknown:
-            problems.append(f"unknown column(s): {', '.join(unknown)}")
-        if len(set(header)) != len(header):
-            problems.append("a column is named twice")
+    problems = header_problems(header, COLUMNS, REQUIRED_COLUMNS)
+    if problems:
         raise InvalidInput(
             f"The CSV header is not usable: {'; '.join(problems)}.",
             fields={"csv": f"Columns: {', '.join(COLUMNS)} (number and full_name required)."},

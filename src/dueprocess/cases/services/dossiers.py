@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import io
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +43,7 @@ from dueprocess.cases.services.opening import AllegationInput, PartyInput, case_
 from dueprocess.errors import InvalidInput, NotFound
 from dueprocess.ledger.record import record
 from dueprocess.lib import clock
+from dueprocess.lib.csv_input import ExtraValues, dict_rows, header_problems
 from dueprocess.members.matching import Candidate, candidates, normalise_name
 from dueprocess.members.models import Member
 
@@ -222,25 +222,16 @@ def _decode(data: bytes, encoding: str) -> str:
 def parse_dossier_csv(text: str) -> list[dict[str, Any]]:
     """Rows of a CSV file whose header line names (some of) ``COLUMNS``."""
     try:
-        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-        header = [h.strip() for h in reader.fieldnames or []]
-        _check_header(header)
-        reader.fieldnames = header
-        rows: list[dict[str, Any]] = []
-        for line in reader:
-            if None in line:
-                raise InvalidInput(
-                    f"Row {len(rows) + 1} has more values than the header has columns.",
-                    fields={f"row {len(rows) + 1}": "Too many values."},
-                )
-            rows.append({k: (v or "") for k, v in line.items()})
-            if len(rows) > MAX_ROWS:
-                break
+        return list(dict_rows(text, check_header=_check_header, max_rows=MAX_ROWS))
+    except ExtraValues as extra:
+        raise InvalidInput(
+            f"Row {extra.row} has more values than the header has columns.",
+            fields={f"row {extra.row}": "Too many values."},
+        ) from None
     except csv.Error as error:
         raise InvalidInput(
             f"The CSV could not be read: {error}.", fields={"file": str(error)}
         ) from None
-    return rows
 
 
 def parse_dossier_json(text: str) -> list[dict[str, Any]]:
@@ -260,16 +251,8 @@ def parse_dossier_json(text: str) -> list[dict[str, Any]]:
 
 
 def _check_header(header: list[str]) -> None:
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in COLUMNS]
-    if missing or unknown or len(set(header)) != len(header):
-        problems = []
-        if missing:
-            problems.append(f"missing column(s): {', '.join(missing)}")
-        if unknown:
-            problems.append(f"unknown column(s): {', '.join(unknown)}")
-        if len(set(header)) != len(header):
-            problems.append("a column is named twice")
+    problems = header_problems(header, COLUMNS, REQUIRED_COLUMNS)
+    if problems:
         raise InvalidInput(
             f"The dossier's header is not usable: {'; '.join(problems)}; nothing was imported.",
             fields={
