@@ -327,11 +327,10 @@ def redaction(item: Any) -> dict[str, Any]:
 
 
 def _withdrawn(item: Any) -> dict[str, Any] | None:
-    from dueprocess.parties.models import RedactionWithdrawal
+    from dueprocess.parties.redactions import withdrawal_of
 
-    try:
-        withdrawal = item.withdrawal
-    except RedactionWithdrawal.DoesNotExist:
+    withdrawal = withdrawal_of(item)
+    if withdrawal is None:
         return None
     return {
         "by": person(withdrawal.withdrawn_by),

@@ -166,14 +166,16 @@ def redactions_for_case(case: Case) -> list[Redaction]:
 
 def active(redactions: list[Redaction]) -> list[Redaction]:
     """The marks that are not withdrawn."""
-    return [r for r in redactions if not _withdrawn(r)]
+    return [r for r in redactions if withdrawal_of(r) is None]
 
 
-def _withdrawn(redaction: Redaction) -> bool:
+def withdrawal_of(redaction: Redaction) -> RedactionWithdrawal | None:
+    """The mark's withdrawal, or None while it stands (read through the one-to-one that
+    ``redactions_for_case`` selects with it)."""
     try:
-        return redaction.withdrawal is not None
+        return redaction.withdrawal
     except RedactionWithdrawal.DoesNotExist:
-        return False
+        return None
 
 
 def passages_withheld(case: Case) -> dict[int, list[str]]:
@@ -256,6 +258,20 @@ def evidence_release(
             },
         )
         return release
+
+
+def current(withholdings: list[EvidenceWithholding]) -> list[EvidenceWithholding]:
+    """The withholdings that have not ended."""
+    return [w for w in withholdings if release_of(w) is None]
+
+
+def release_of(withholding: EvidenceWithholding) -> EvidenceRelease | None:
+    """The end of a withholding, or None while it holds (read through the one-to-one that
+    ``withholdings_for_case`` selects with it)."""
+    try:
+        return withholding.release
+    except EvidenceRelease.DoesNotExist:
+        return None
 
 
 def _current_withholding(item: EvidenceItem) -> EvidenceWithholding | None:

@@ -21,6 +21,7 @@ from dueprocess.cases.services.summaries import summary_state
 from dueprocess.letters.queries import letters_on
 from dueprocess.parties.redactions import (
     active,
+    current,
     redacted,
     redactions_for_case,
     withholdings_for_case,
@@ -136,8 +137,8 @@ def _forms(context: dict[str, Any], failed: Failed | None) -> dict[str, Any]:
 def _withholding_forms(context: dict[str, Any], allowed: bool) -> dict[str, Any]:
     """A form to withhold each evidence item the respondent's file would list and that is not
     withheld now, and one to end each current withholding."""
-    current = [w for w in context["withholdings"] if not _ended(w)]
-    held = {w.item_id for w in current}
+    holding = current(context["withholdings"])
+    held = {w.item_id for w in holding}
     shown = context["respondent_evidence_kinds"]
     return {
         "withhold": {
@@ -145,17 +146,8 @@ def _withholding_forms(context: dict[str, Any], allowed: bool) -> dict[str, Any]
             for e in context["evidence"]
             if allowed and e.kind in shown and e.pk not in held
         },
-        "release": {w.pk: ReleaseEvidenceForm(withholding_id=w.pk) for w in current if allowed},
+        "release": {w.pk: ReleaseEvidenceForm(withholding_id=w.pk) for w in holding if allowed},
     }
-
-
-def _ended(withholding: Any) -> bool:
-    from dueprocess.parties.models import EvidenceRelease
-
-    try:
-        return withholding.release is not None
-    except EvidenceRelease.DoesNotExist:
-        return False
 
 
 def _summary_context(view: Any) -> dict[str, Any]:
