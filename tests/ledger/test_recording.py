@@ -851,6 +851,7 @@ NOT_RECORDED = {
     "signoffs_request_for_measure": "runs inside interim_measure_impose, whose entry covers it",
     "signoffs_withdraw_for_measure": "runs inside interim_measure_lift, whose entry covers it",
     "require_administrator": "a check: it records only a refusal",
+    "require_dossier_import": "a check for the import page: it records only a refusal",
     "staff_of": "the organisation's accounts and roles for its administrator, no case data",
     "interests_to_review": "staff's declarations for the head of complaints, no case data",
     "party_steps_open": "part of status_for, whose entry covers it",

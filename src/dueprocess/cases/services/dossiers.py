@@ -385,6 +385,13 @@ def dossier_for(*, actor: User, dossier_id: int) -> DossierResult:
         return result
 
 
+@recorded_denials
+def require_dossier_import(*, actor: User) -> None:
+    """May ``actor`` import dossiers at all? For the page, before any file is read; a refusal
+    is recorded. Each service asks again inside its own transaction."""
+    _allowed(actor)
+
+
 def _allowed(actor: User) -> tuple[Verdict, Organisation]:
     """Importing a dossier opens cases and reads the register: it takes both permissions."""
     decision = require(actor, "case.open")

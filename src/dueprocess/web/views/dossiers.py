@@ -6,51 +6,24 @@ import base64
 import binascii
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from dueprocess.access.enforcement import recorded_denials
-from dueprocess.access.rules import require
 from dueprocess.accounts.models import User
 from dueprocess.cases.services import dossiers
 from dueprocess.errors import DomainError, Forbidden, NotFound
 from dueprocess.web.errors import domain_errors
-from dueprocess.web.forms import Form
+from dueprocess.web.forms.dossiers import MAX_UPLOAD, ConfirmForm, UploadForm
 from dueprocess.web.people import staff
-
-MAX_UPLOAD = 2 * 1024 * 1024
-ENCODINGS = [("", "UTF-8 (with or without a byte-order mark)"), ("latin-1", "Latin-1")]
-
-
-class UploadForm(Form):
-    file = forms.FileField(
-        label="Dossier file", help_text="CSV with a header line, or JSON; see the columns below."
-    )
-    encoding = forms.ChoiceField(label="Encoding", choices=ENCODINGS, required=False)
-
-
-class ConfirmForm(Form):
-    """The previewed file, sent back unchanged: the import checks it again from the start."""
-
-    previewed = forms.CharField(widget=forms.HiddenInput, max_length=4 * MAX_UPLOAD)
-    filename = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
-    encoding = forms.ChoiceField(widget=forms.HiddenInput, choices=ENCODINGS, required=False)
-
-
-@recorded_denials
-def _may_import(user: User) -> None:
-    require(user, "case.open")
-    require(user, "members.view")
 
 
 @login_required
 @domain_errors
 def dossier_import(request: HttpRequest) -> HttpResponse:
     user = staff(request)
-    _may_import(user)
+    dossiers.require_dossier_import(actor=user)
     context: dict[str, Any] = {"upload": UploadForm(), "columns": dossiers.COLUMNS}
     if request.method != "POST":
         return render(request, "web/dossier_import.html", context)
