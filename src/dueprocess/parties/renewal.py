@@ -42,6 +42,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -51,7 +52,7 @@ from dueprocess.errors import InvalidInput, NotFound
 from dueprocess.ledger.record import record
 from dueprocess.lib import clock
 from dueprocess.parties.models import PartyAccess, ReceiptRenewal
-from dueprocess.parties.services import _fresh_receipt
+from dueprocess.parties.services import fresh_receipt
 
 logger = logging.getLogger(__name__)
 
@@ -95,30 +96,26 @@ def normalised_email(typed: str) -> str:
     return address
 
 
+def _renewable() -> QuerySet[PartyAccess]:
+    """The one rule for which ways in a link may be sent for, asked when a link is sent and
+    again when it is followed: active, a complainant's, not anonymous, with an address given
+    and consent to be contacted."""
+    return PartyAccess.objects.filter(
+        role=PartyAccess.Role.COMPLAINANT,
+        revoked_at__isnull=True,
+        consent_to_contact=True,
+        party__anonymous=False,
+    ).exclude(party__email="")
+
+
 def renewable_accesses(address: str) -> list[PartyAccess]:
-    """The ways in a link may be sent for to ``address``: active, a complainant's, not
-    anonymous, with that address given and consent to be contacted."""
+    """The ways in a link may be sent for to ``address`` (``_renewable``)."""
     return list(
-        PartyAccess.objects.select_related("case", "case__organisation", "party")
+        _renewable()
+        .select_related("case", "case__organisation", "party")
         .annotate(address=Lower("party__email"))
-        .filter(
-            address=address,
-            role=PartyAccess.Role.COMPLAINANT,
-            revoked_at__isnull=True,
-            consent_to_contact=True,
-            party__anonymous=False,
-        )
+        .filter(address=address)
         .order_by("pk")
-    )
-
-
-def _renewable(access: PartyAccess) -> bool:
-    return (
-        access.active
-        and access.role == PartyAccess.Role.COMPLAINANT
-        and access.consent_to_contact
-        and not access.party.anonymous
-        and bool(access.party.email)
     )
 
 
@@ -206,7 +203,7 @@ def _usable(renewal: ReceiptRenewal | None, now: dt.datetime) -> str:
         return "used"
     if now >= renewal.expires_at:
         return "expired"
-    if not _renewable(renewal.access):
+    if not _renewable().filter(pk=renewal.access_id).exists():
         return "withdrawn"
     return ""
 
@@ -259,7 +256,7 @@ def renewal_redeem(*, token: str, address: str) -> Renewed:
         if not why:
             assert renewal is not None
             access = renewal.access
-            receipt, digest = _fresh_receipt()
+            receipt, digest = fresh_receipt()
             access.receipt_digest = digest
             access.issued_at = now
             access.save(update_fields=["receipt_digest", "issued_at"])

@@ -98,7 +98,7 @@ def report_file(*, report: PublicReport) -> Filed:
         if PartyAccess.objects.filter(case=case, role=PartyAccess.Role.COMPLAINANT).exists():
             return Filed(case=case, receipt=None)  # the same form sent again: no second case
         complainant = Party.objects.get(case=case, role=Party.Role.COMPLAINANT)
-        receipt, digest = _fresh_receipt()
+        receipt, digest = fresh_receipt()
         access = PartyAccess.objects.create(
             case=case,
             party=complainant,
@@ -150,7 +150,8 @@ def _check_report(report: PublicReport) -> None:
     clean_text(report.respondent_details, "respondent_details", required=False, limit=500)
 
 
-def _fresh_receipt() -> tuple[str, str]:
+def fresh_receipt() -> tuple[str, str]:
+    """A new receipt no way in holds yet, and its digest: the receipt exists only here."""
     for _ in range(5):  # 10^16 receipts: a collision is astronomically unlikely, but checked
         receipt = receipts.new_receipt()
         digest = receipts.digest(receipt)
@@ -490,7 +491,7 @@ def respondent_notify(*, actor: User, case: Case, email: str = "") -> Notice:
         ):  # each saved on its own, so that the ledger's state commitment sees it
             earlier.revoked_at = now
             earlier.save(update_fields=["revoked_at"])
-        code, digest = _fresh_receipt()
+        code, digest = fresh_receipt()
         access = PartyAccess.objects.create(
             case=case,
             party=respondent,
