@@ -56,6 +56,14 @@ def intake_opens_and_triages(priya: Browsing) -> str:
     page.get_by_label("What is alleged").fill("Shared the cartoon in the branch group chat.")
     priya.submit("Open the case")
     reference = re.search(r"/cases/([^/]+)/", page.url).group(1)  # type: ignore[union-attr]
+    intake_triages(priya, reference)
+    return reference
+
+
+def intake_triages(priya: Browsing, reference: str) -> None:
+    """Acknowledge a received case, then accept it for investigation (after being told that a
+    "no" answer needs reasons), as the intake officer does with every new case, however filed."""
+    page = priya.visit(f"/cases/{reference}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Received")
 
     open_details(page, "step-acknowledge")
@@ -74,7 +82,6 @@ def intake_opens_and_triages(priya: Browsing) -> str:
     answer_triage(page, "step-accept", dict.fromkeys(QUESTIONS, "Yes"))
     send(priya, "step-accept")
     expect(page.get_by_role("status")).to_contain_text("left your list")
-    return reference
 
 
 def manager_appoints(morgan: Browsing, reference: str, people: list[tuple[str, str]]) -> None:
@@ -144,6 +151,14 @@ def panel_decides(judith: Browsing, reference: str) -> None:
     send(judith, "step-decide")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Decided, to notify")
     judith.check("case-decided")
+
+
+def manager_notifies(morgan: Browsing, reference: str) -> None:
+    """Send the decision to the parties: the step that lets each party see the outcome."""
+    page = morgan.visit(f"/cases/{reference}/")
+    open_details(page, "step-notify")
+    send(morgan, "step-notify")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Notified")
 
 
 def manager_notifies_and_closes(morgan: Browsing, reference: str) -> None:

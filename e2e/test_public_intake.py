@@ -1,7 +1,10 @@
 """An anonymous complainant in a real browser: files on the public form (with JavaScript
 switched off, as well as on), gets a receipt, comes back with it, reads the team's reply and
-answers; the intake officer sees the answer and that the reply was read. A named complainant
-who lost their receipt gets a new one by the link e-mailed to them. Every page is checked with
+answers; the intake officer sees the answer and that the reply was read. A complaint filed
+on the form is taken through triage, investigation and the panel's decision by the case
+team, and the complainant, with only the receipt, sees the outcome once it is sent (and not
+before). A named complainant who lost their receipt gets a new one by the link e-mailed to
+them. Every page is checked with
 axe-core like the staff pages."""
 
 from __future__ import annotations
@@ -15,6 +18,13 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.conftest import Browsing
+from e2e.test_journey import (
+    intake_triages,
+    investigator_recommends,
+    manager_appoints,
+    manager_notifies,
+    panel_decides,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -116,6 +126,49 @@ def test_an_anonymous_complainant_files_follows_and_answers(visitor, as_persona)
         form.get_by_role("button", name="Open my complaint").click()
     stranger.check()
     expect(form.get_by_role("alert")).to_contain_text("cannot be recovered")
+
+
+def _open_with_receipt(browsing: Browsing, receipt: str) -> None:
+    form = browsing.visit("/receipt/")
+    form.get_by_label("Your receipt").fill(receipt)
+    browsing.submit("Open my complaint")
+    expect(browsing.page.get_by_role("heading", level=1)).to_have_text("Your complaint")
+
+
+def test_a_complaint_filed_on_the_form_is_decided_and_the_complainant_sees_the_outcome(
+    visitor, as_persona
+):
+    before = _received(as_persona)
+    receipt = _file(visitor(), what="At the March meeting a member mocked my religion.")
+    [reference] = _received(as_persona) - before
+
+    # the case team takes the case the whole way, each persona at their own step
+    intake_triages(as_persona("priya"), reference)
+    morgan = as_persona("morgan")
+    manager_appoints(morgan, reference, [("Investigator", "Sam Okafor")])
+    investigator_recommends(as_persona("sam"), reference)
+    panel = [("Panel member", n) for n in ("Judith Amankwah", "Callum Reid", "Anita Sorensen")]
+    manager_appoints(morgan, reference, panel)
+    panel_decides(as_persona("judith"), reference)
+
+    # decided, but not yet sent: the complainant's page gives no outcome
+    complainant = visitor()
+    _open_with_receipt(complainant, receipt)
+    expect(complainant.page.locator("#stage-h + p")).to_be_visible()
+    expect(complainant.page.get_by_text("Outcome:")).to_have_count(0)
+
+    manager_notifies(morgan, reference)
+    _open_with_receipt(complainant, receipt)
+    where = complainant.page.locator("section[aria-labelledby=stage-h]")
+    expect(where).to_contain_text("Outcome:")
+    expect(where).to_contain_text("Sanction: Formal warning, Education course.")
+    complainant.check("public-party-outcome")
+
+    # the team can see that the complainant has seen the outcome
+    page = morgan.visit(f"/cases/{reference}/")
+    seen = page.locator("#party-seen")
+    expect(seen).to_contain_text(re.compile(r"The outcome: 1 time, first"))
+    expect(seen).to_contain_text(re.compile(r"Their case page: 2 times"))
 
 
 MINUTES = b"%PDF-1.7\nMinutes of the branch meeting of 3 March.\n"

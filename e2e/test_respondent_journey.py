@@ -21,6 +21,7 @@ from e2e.test_journey import (
     intake_opens_and_triages,
     investigator_recommends,
     manager_appoints,
+    manager_notifies,
     open_details,
     send,
 )
@@ -77,13 +78,6 @@ def _decide(judith: Browsing, reference: str, reasons: str = "") -> None:
     send(judith, "step-decide")
 
 
-def _notify(morgan: Browsing, reference: str) -> None:
-    page = morgan.visit(f"/cases/{reference}/")
-    open_details(page, "step-notify")
-    send(morgan, "step-notify")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Notified")
-
-
 def test_a_respondent_reads_the_redacted_file_responds_and_asks_for_a_hearing(
     as_persona, visitor, mailbox
 ):
@@ -125,7 +119,7 @@ def test_a_respondent_reads_the_redacted_file_responds_and_asks_for_a_hearing(
     expect(page.locator("#messages")).to_contain_text("deleted it within the hour")
     _decide(judith, reference)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Decided, to notify")
-    _notify(morgan, reference)
+    manager_notifies(morgan, reference)
 
     # the respondent asks for a hearing themself
     _sign_in_with_code(respondent, code)
@@ -161,7 +155,7 @@ def test_a_decision_before_the_response_date_needs_a_reason_and_the_respondent_a
     expect(page.get_by_role("alert").first).to_contain_text("give the reason for deciding")
     _decide(judith, reference, reasons="The respondent told the team they will not answer.")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Decided, to notify")
-    _notify(morgan, reference)
+    manager_notifies(morgan, reference)
 
     respondent = visitor()
     _sign_in_with_code(respondent, code)
