@@ -113,6 +113,22 @@ def test_the_steps_name_the_endpoint_that_takes_each(api, world):
     assert api.get(f"/cases/{case.reference}/steps", "reviewer").json() == []
 
 
+def test_the_case_file_names_the_case_a_duplicate_repeats(api, world):
+    original = world.open_case()
+    case = world.case_at("triage")
+    assert api.get(f"/cases/{case.reference}", "case_manager").json()["duplicate_of"] is None
+    answers = {q.key: True for q in world.rules.triage_questions} | {"not_duplicate": False}
+    svc.case_triage(
+        actor=world.intake,
+        case=case,
+        answers=answers,
+        duplicate_of=original.reference,
+        reason="Repeats an open complaint.",
+    )
+    shown = api.get(f"/cases/{case.reference}", "case_manager").json()
+    assert shown["duplicate_of"] == original.reference and shown["stage"] == "closed"
+
+
 def test_a_case_file_reading_is_recorded_before_it_is_returned(api, world):
     case = world.case_at("received")
     assert not LedgerEntry.objects.filter(action="case.viewed").exists()

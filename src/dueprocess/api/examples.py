@@ -166,6 +166,7 @@ DETAIL: dict[str, Any] = STATE | {
         }
     ],
     "steps": [STEP],
+    "duplicate_of": None,
 }
 MEMBER: dict[str, Any] = {
     "number": "NM-004211",

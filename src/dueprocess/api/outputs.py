@@ -232,6 +232,9 @@ class CaseDetail(CaseState):
     evidence: list[EvidenceOut]
     history: list[HistoryOut]
     steps: list[StepOut]
+    #: the case this one repeats: its reference, "" if the viewer may not open it, null if it
+    #: is no duplicate
+    duplicate_of: str | None
 
 
 class AdviceInboxItemOut(Schema):

@@ -124,6 +124,9 @@ def case_detail(view: CaseView) -> dict[str, Any]:
         "evidence": [evidence(e) for e in shown.evidence],
         "history": [history(h) for h in shown.history],
         "steps": [step(case, s) for s in shown.allowed_steps],
+        # the case this one repeats: its reference, "" if this viewer may not open it, null if
+        # it is no duplicate (as on the case page)
+        "duplicate_of": shown.duplicate_of,
     }
 
 
