@@ -204,7 +204,7 @@ def test_a_lost_receipt_is_replaced_by_the_link_e_mailed_to_the_complainant(
     later.submit("Send me a link")
     expect(form.get_by_role("status")).to_contain_text("we have sent a link")
     links: list[str] = []
-    for _ in range(50):  # the server writes the mail as the request commits
+    for _ in range(50):  # the server sends the mail just after it answers
         links = LINK.findall(log.read_text(errors="replace"))
         if len(links) > before:
             break

@@ -54,7 +54,9 @@ def _named(world: World, **changes: object) -> tuple[Case, str]:
 
 def _ask(client: Client, email: str, capture) -> object:  # type: ignore[no-untyped-def]
     with capture(execute=True):  # the link is e-mailed once the request's transaction commits
-        return client.post("/receipt/lost/", {"email": email})
+        answer = client.post("/receipt/lost/", {"email": email})
+    assert renewal.mail_settled()  # ... from the mail thread, after the answer
+    return answer
 
 
 def _link(message_index: int = -1) -> tuple[str, str]:
@@ -319,3 +321,30 @@ def test_the_ledger_entries_never_carry_the_address(world, django_capture_on_com
             assert ADDRESS.lower() not in (repr(entry) + repr(details)).lower()
     for raw in LedgerEntry.objects.values_list("entry", flat=True):
         assert ADDRESS.lower() not in bytes(raw).decode("ascii").lower()
+
+
+def test_the_answer_does_not_wait_for_the_mail(world, django_capture_on_commit_callbacks):
+    """A known address is not told apart by a slow answer: the mail goes after the page."""
+    from tests.parties.held_mail import hold
+
+    _named(world)
+    release = hold()
+    with override_settings(EMAIL_BACKEND="tests.parties.held_mail.HeldBackend"):
+        with django_capture_on_commit_callbacks(execute=True):
+            answer = Client().post("/receipt/lost/", {"email": ADDRESS})
+        assert answer.status_code == 200 and mail.outbox == []  # answered, mail still held
+        assert not renewal.mail_settled(timeout=0.2)
+        release.set()
+        assert renewal.mail_settled()
+    assert len(mail.outbox) == 1 and LINK.search(mail.outbox[0].body)
+
+
+def test_a_request_is_answered_no_sooner_than_the_floor_known_address_or_not(world):
+    import time
+
+    _named(world)
+    for address in (ADDRESS, "nobody@public.example"):
+        started = time.monotonic()
+        renewal.renewal_request(email=address, link_for=str)
+        assert time.monotonic() - started >= renewal.ANSWER_FLOOR_SECONDS
+    assert renewal.mail_settled()

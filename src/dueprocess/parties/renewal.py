@@ -17,8 +17,13 @@ complainant who gave an e-mail address and agreed to be contacted can ask for a 
 * **The link** carries ``secrets.token_urlsafe(32)``; only its SHA-256 is stored
   (``ReceiptRenewal``), with an expiry ``LIFETIME`` ahead. The mail is not put in the outbox
   (``letters``), which keeps every letter's text: a live link in the database would let a copy
-  of the database open the case, which the receipt's design rules out. Like the respondent's
-  notice and its access code, it is sent with Django's mail once the transaction has committed.
+  of the database open the case, which the receipt's design rules out. It is sent with Django's
+  mail once the transaction has committed, **after the page has answered**, from a thread of its
+  own (``mail_settled`` waits for it), and the answer is never given sooner than
+  ``ANSWER_FLOOR_SECONDS`` after the request: a known address costs a row, a ledger entry and a
+  mail, an unknown one nothing, and without both measures the time of the answer would tell
+  which (the database work is hidden under the floor; the mail, the slowest part, no longer
+  delays the answer at all).
 * **Following it**: opening the link changes nothing (mail scanners fetch links); the button
   on that page issues a new receipt for the *same* way in — the old receipt's digest is
   replaced, so it stops working at once, while the party's pseudonym, messages and record stay
@@ -35,7 +40,11 @@ import hashlib
 import logging
 import secrets
 import smtplib
+import threading
+import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -124,6 +133,7 @@ def renewal_request(*, email: str, link_for: Callable[[str], str]) -> int:
     (``renewable_accesses``); the number of links sent (the page does not show it). Each is
     recorded as ``receipt.renewal_requested`` under the party's pseudonym; nothing is recorded
     or sent when none matches. ``link_for(token)`` is the absolute address of the link."""
+    started = time.monotonic()
     address = normalised_email(email)
     links: list[tuple[Case, str]] = []
     with transaction.atomic():
@@ -150,8 +160,41 @@ def renewal_request(*, email: str, link_for: Callable[[str], str]) -> int:
             )
             links.append((access.case, link_for(token)))
         if links:
-            transaction.on_commit(lambda: _mail_links(address, links))
+            transaction.on_commit(lambda: _mail_later(address, links))
+    time.sleep(max(0.0, ANSWER_FLOOR_SECONDS - (time.monotonic() - started)))
     return len(links)
+
+
+#: The least time ``renewal_request`` takes, whether the address is known or not.
+ANSWER_FLOOR_SECONDS = 0.25
+
+_mailer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="receipt-renewal-mail")
+_unsent: set[Future[None]] = set()
+_unsent_lock = threading.Lock()
+
+
+def _mail_later(address: str, links: list[tuple[Case, str]]) -> None:
+    """Hand the mail to the mail thread, so that the answer does not wait for the mail server
+    (``_mail_links`` reads only what ``renewable_accesses`` already loaded: no database)."""
+    future = _mailer.submit(_mail_links, address, links)
+    with _unsent_lock:
+        _unsent.add(future)
+    future.add_done_callback(_sent)
+
+
+def _sent(future: Future[None]) -> None:
+    with _unsent_lock:
+        _unsent.discard(future)
+    if future.exception() is not None:  # _mail_links logs what it expects; this is the rest
+        logger.error("a receipt renewal mail failed", exc_info=future.exception())
+
+
+def mail_settled(timeout: float = 30.0) -> bool:
+    """Wait until every link handed to the mail thread has been sent (or failed and been
+    logged); False if some are still going after ``timeout`` seconds."""
+    with _unsent_lock:
+        pending = set(_unsent)
+    return not wait_for(pending, timeout=timeout).not_done
 
 
 def renewal_refused(*, address: str) -> None:
