@@ -171,6 +171,29 @@ def test_a_complaint_filed_on_the_form_is_decided_and_the_complainant_sees_the_o
     expect(seen).to_contain_text(re.compile(r"Their case page: 2 times"))
 
 
+def test_a_refused_file_says_why_keeps_the_words_and_sends_nothing(visitor):
+    receipt = _file(visitor(), what="A member wrote an abusive post on the branch page.")
+    complainant = visitor()
+    _open_with_receipt(complainant, receipt)
+    page = complainant.page
+    before = page.locator("#messages").inner_text()
+    page.get_by_label("A file for the complaints team").set_input_files(
+        files=[{"name": "post.exe", "mimeType": "application/octet-stream", "buffer": PROGRAM}]
+    )
+    page.get_by_label("What it is (optional)").fill("A copy of the post.")
+    complainant.submit("Send the file")
+    expect(page.get_by_role("alert").first).to_be_visible()
+    expect(page.locator("main")).to_contain_text("A program is not accepted.")
+    expect(page.get_by_label("What it is (optional)")).to_have_value("A copy of the post.")
+    complainant.check("public-party-file-refused")
+    _open_with_receipt(complainant, receipt)
+    assert page.locator("#messages").inner_text() == before  # nothing was sent
+
+
+#: the first bytes of a Windows program: refused by its content, whatever its name
+PROGRAM = b"MZ\x90\x00" + bytes(60)
+
+
 MINUTES = b"%PDF-1.7\nMinutes of the branch meeting of 3 March.\n"
 LINK = re.compile(r"https?://\S+?(/receipt/renew/[A-Za-z0-9_\-]+/)")
 
