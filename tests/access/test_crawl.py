@@ -63,6 +63,8 @@ ROUTES = {
     "api-v1:list_redactions": Route(("GET",), "case"),
     "api-v1:mark_redaction": Route(("POST",), "case"),
     "api-v1:withdraw_redaction": Route(("POST",), "case"),
+    "api-v1:withhold_evidence": Route(("POST",), "case"),
+    "api-v1:release_evidence": Route(("POST",), "case"),
     "api-v1:list_assignments": Route(("GET",), "case"),
     "api-v1:assign_person": Route(("POST",), "case"),
     "api-v1:end_assignment": Route(("POST",), "case"),
@@ -108,6 +110,8 @@ ROUTES = {
     "api-v1:list_messages": Route(("GET",), "case"),
     "api-v1:send_message": Route(("POST",), "case"),
     "api-v1:list_case_parties": Route(("GET",), "case"),
+    "api-v1:list_party_files": Route(("GET",), "case"),
+    "api-v1:download_party_file": Route(("GET",), "case"),
     "api-v1:get_summary": Route(("GET",), "case"),
     "api-v1:write_summary": Route(("POST",), "case"),
     "api-v1:approve_summary": Route(("POST",), "case"),
@@ -412,12 +416,17 @@ def _urls(template: str, route: Route, cases: list[Case]) -> Iterator[tuple[str,
             assignment_id = assignment.pk if assignment else 0
             item = case.evidence.first()
             evidence_id = item.pk if item else 1
+            sent = case.party_files.first()
+            # a party's file, an evidence item: a real id when there is one, never an id the
+            # path refuses (0), so that a GET answers the same before and after the gate
+            by_path = {"/party-files/": sent.pk if sent else 1, "/evidence/": evidence_id}
+            path_id = next((v for k, v in by_path.items() if k in template), assignment_id)
             values = {
                 "ref": case.reference,
                 "reference": case.reference,
                 "step": "notify",
                 "key": "notify",
-                "id": measure_id if "measure" in template else assignment_id,
+                "id": measure_id if "measure" in template else path_id,
                 "measure_id": measure_id,
                 "item_id": evidence_id,
                 "redaction_id": 1,

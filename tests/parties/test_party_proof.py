@@ -21,6 +21,8 @@ from dueprocess.cases.queries import case_detail_for
 from dueprocess.cases.services import case_assign
 from dueprocess.commands.ledger import run_check_proof
 from dueprocess.errors import NotFound
+from dueprocess.evidence.files import EvidenceCorrupted
+from dueprocess.evidence.storage import default_store
 from dueprocess.ledger import keys
 from dueprocess.ledger.bundle import BundleError, check_bundle
 from dueprocess.ledger.models import Checkpoint, LedgerEntry
@@ -30,6 +32,7 @@ from dueprocess.letters.models import Letter
 from dueprocess.lib import clock
 from dueprocess.parties import proof as proof_module
 from dueprocess.parties import receipts
+from dueprocess.parties.files import party_file_download, party_file_send
 from dueprocess.parties.models import PartyAccess
 from dueprocess.parties.proof import party_proof_for, party_proof_summary, party_selection
 from dueprocess.parties.redactions import redaction_mark
@@ -476,3 +479,41 @@ def test_the_other_partys_refused_attempts_are_not_counted_as_attempts_on_the_fi
     with pytest.raises(NotFound):
         case_detail_for(world.political, case.reference)
     assert party_proof_summary(access=respondent).refused == summary.refused + 1
+
+
+def test_a_staff_download_of_a_partys_file_is_in_that_partys_bundle_alone(
+    world: World,
+    policy_file: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+):
+    case, complainant, respondent, _ = _both_parties_at_work(world)
+    theirs = party_file_send(access=complainant, content=b"%PDF-1.7\nThe minutes.\n")
+    other = party_file_send(access=respondent, content=b"%PDF-1.7\nMy account.\n")
+    party_file_download(actor=world.case_manager, case=case, file_id=theirs.pk)
+    downloaded = last_seq()
+    # a failed check of the respondent's file is the respondent's to see, not the complainant's
+    store = default_store()
+    sealed = bytearray(store.get(other.blob))
+    sealed[-1] ^= 1
+    store.put(other.blob, bytes(sealed))
+    with pytest.raises(EvidenceCorrupted):
+        party_file_download(actor=world.case_manager, case=case, file_id=other.pk)
+    corrupted = last_seq()
+    [(entry, details)] = entries_since(downloaded - 1, "party_file.downloaded")
+    assert entry.seq == downloaded and details["file"] == theirs.pk
+    policy = parse_policy(policy_file.read_bytes())
+    for access, mine, not_mine in (
+        (complainant, downloaded, corrupted),
+        (respondent, corrupted, downloaded),
+    ):
+        bundle = party_proof_for(access=access)
+        proved = {e.seq for e in check_bundle(bundle, None, policy=policy).entries}
+        assert mine in proved and not_mine not in proved, access.role
+        saved = tmp_path / f"{access.role}.json"
+        saved.write_text(bundle)
+        args = argparse.Namespace(
+            file=saved, vkey=None, witness_vkey=[], quorum=0, policy=policy_file
+        )
+        assert run_check_proof(args) == 0
+        assert f"a selection: the entries that concern the {access.role}" in capsys.readouterr().out

@@ -190,6 +190,16 @@ EVIDENCE: dict[str, Any] = {
     "size_bytes": 184320,
     "received_at": "2026-03-04T11:20:00Z",
     "added_by": PERSON,
+    "withheld": None,
+}
+EVIDENCE_WITHHELD: dict[str, Any] = EVIDENCE | {
+    "id": 10,
+    "withheld": {
+        "id": 2,
+        "by": PERSON,
+        "at": "2026-03-21T09:40:00Z",
+        "reason": "Shows a witness who has not agreed to be named to the respondent.",
+    },
 }
 RECUSAL: dict[str, Any] = {
     "person": PERSON,
@@ -295,6 +305,18 @@ MESSAGE: dict[str, Any] = {
     "author": {"name": "Morgan Ellery", "email": "morgan@northmoor.example"},
     "sent_at": "2026-03-04T10:00:00Z",
     "read_by_party_at": None,
+}
+PARTY_FILE: dict[str, Any] = {
+    "id": 5,
+    "party": 3,
+    "party_role": "complainant",
+    "filename": f"{REFERENCE}-party-file-5.pdf",
+    "media_type": "application/pdf",
+    "size_bytes": 48213,
+    "sha256": "4a7d1ed414474e4033ac29ccb8653d9b4a7d1ed414474e4033ac29ccb8653d9b",
+    "received_at": "2026-03-06T18:02:00Z",
+    "message": 14,
+    "note": "The minutes of the branch meeting, as I promised.",
 }
 THREAD: dict[str, Any] = {
     "parties": [{"id": 3, "role": "complainant", "active": True}],

@@ -83,6 +83,13 @@ class NoteOut(Schema):
     created_at: dt.datetime
 
 
+class WithholdingOut(Schema):
+    id: int  # the withholding's id: what ends it (``releaseEvidence``)
+    by: Person
+    at: dt.datetime
+    reason: str
+
+
 class EvidenceOut(Schema):
     id: int
     title: str
@@ -92,6 +99,7 @@ class EvidenceOut(Schema):
     size_bytes: int | None
     received_at: dt.datetime
     added_by: Person
+    withheld: WithholdingOut | None  # null unless withheld from the respondent now
 
 
 class InterviewOut(Schema):
@@ -396,6 +404,19 @@ class MessageOut(Schema):
 class ThreadOut(Schema):
     parties: list[PartyAccessOut]
     messages: list[MessageOut]
+
+
+class PartyFileOut(Schema):
+    id: int
+    party: int  # the id of the party's way in it came by
+    party_role: Literal["complainant", "respondent"]
+    filename: str  # the name it is downloaded under (the party's own is not kept)
+    media_type: str  # detected from the content on receipt
+    size_bytes: int
+    sha256: str
+    received_at: dt.datetime
+    message: int  # the message it came with, in the thread (``listMessages``)
+    note: str  # that message's words
 
 
 class SeenOut(Schema):

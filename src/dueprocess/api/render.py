@@ -28,7 +28,7 @@ from dueprocess.cases.presenters import case_file
 from dueprocess.letters.models import FeedbackGiven, Letter, Notice
 from dueprocess.lib import clock
 from dueprocess.members.models import Member
-from dueprocess.parties.models import Message, PartyAccess
+from dueprocess.parties.models import EvidenceWithholding, Message, PartyAccess, PartyFile
 from dueprocess.parties.seen import PartySeen, Tally
 
 if TYPE_CHECKING:
@@ -182,7 +182,9 @@ def consent(item: Any) -> dict[str, Any]:
     }
 
 
-def evidence(item: EvidenceItem) -> dict[str, Any]:
+def evidence(item: EvidenceItem, withheld: EvidenceWithholding | None = None) -> dict[str, Any]:
+    """An evidence item; ``withheld``, its current withholding from the respondent, if any
+    (from ``withheld_now``)."""
     return {
         "id": item.pk,
         "title": item.title,
@@ -192,7 +194,23 @@ def evidence(item: EvidenceItem) -> dict[str, Any]:
         "size_bytes": item.size_bytes,
         "received_at": item.received_at,
         "added_by": person(item.added_by),
+        "withheld": None
+        if withheld is None
+        else {
+            "id": withheld.pk,
+            "by": person(withheld.withheld_by),
+            "at": withheld.withheld_at,
+            "reason": withheld.reason,
+        },
     }
+
+
+def withheld_now(withholdings: list[EvidenceWithholding]) -> dict[int, EvidenceWithholding]:
+    """The current withholding of each withheld item, by item id, from
+    ``parties.redactions.withholdings_for_case``: the reading the case page uses."""
+    from dueprocess.parties.redactions import current
+
+    return {w.item_id: w for w in current(withholdings)}
 
 
 def assignment(item: Assignment) -> dict[str, Any]:
@@ -363,6 +381,23 @@ def letter(item: Letter, reference: str) -> dict[str, Any]:
 
 def party_access(item: PartyAccess) -> dict[str, Any]:
     return {"id": item.pk, "role": item.role, "active": item.active}
+
+
+def party_file(item: PartyFile, case: Case) -> dict[str, Any]:
+    from dueprocess.parties.files import file_name
+
+    return {
+        "id": item.pk,
+        "party": item.access_id,
+        "party_role": item.access.role,
+        "filename": file_name(case, item),
+        "media_type": item.media_type,
+        "size_bytes": item.size_bytes,
+        "sha256": item.sha256,
+        "received_at": item.received_at,
+        "message": item.message_id,
+        "note": item.message.body,
+    }
 
 
 def message(item: Message) -> dict[str, Any]:

@@ -113,7 +113,8 @@ def party_file_download(
 ) -> FileDownload:
     """A file a party sent, for someone who may see the case: the read is recorded before
     anything is served, and the content re-checked against the SHA-256 taken on receipt (a
-    failed check is recorded as such and nothing is served)."""
+    failed check is recorded as such and nothing is served). The one path for the staff page
+    and the API; an id that is not a party's file on this case is ``NotFound``."""
     store = store or default_store()
     decision = Gate(actor, case).require("case.view")
     sent = PartyFile.objects.filter(pk=file_id, case=case).first()
@@ -133,9 +134,17 @@ def party_file_download(
             "The stored file does not match the SHA-256 recorded when it was received; "
             "it is not served."
         )
+    return FileDownload(content=content, media_type=sent.media_type, filename=file_name(case, sent))
+
+
+def file_name(case: Case, sent: PartyFile) -> str:
+    """The name a file a party sent is served under (the party's own file name is not kept):
+    the case reference, the file's id and the extension of its detected type."""
     extension = EXTENSIONS.get(sent.media_type, "bin")
-    return FileDownload(
-        content=content,
-        media_type=sent.media_type,
-        filename=f"{case.reference}-party-file-{sent.pk}.{extension}",
-    )
+    return f"{case.reference}-party-file-{sent.pk}.{extension}"
+
+
+def files_for_case(case: Case) -> list[PartyFile]:
+    """Every file the parties sent on the case, oldest first, with the way in it came by and
+    the message it came with, for a channel that has recorded its read of the case."""
+    return list(PartyFile.objects.filter(case=case).select_related("access", "message"))

@@ -31,7 +31,7 @@ from dueprocess.ledger.proofs import build_bundle  # the staff export's bundle
 from dueprocess.ledger.reading import open_details
 from dueprocess.ledger.record import case_pseudonym, party_pseudonym, record
 from dueprocess.letters.models import Letter
-from dueprocess.parties.models import Message, PartyAccess
+from dueprocess.parties.models import Message, PartyAccess, PartyFile
 from dueprocess.parties.services import recorded_party_denials, require_party
 from dueprocess.rulebook.schema import CASE_ROLES
 
@@ -85,7 +85,10 @@ FILE = frozenset(
 LETTERS = frozenset(
     {"letter.queued", "letter.sent", "letter.bounced", "letter.failed", "letter.viewed"}
 )
-ADDRESSED = LETTERS | {"case.message_sent", "case.respondent_notified"}
+#: Staff reading a file one party sent (and a failed check of one): which file is in the
+#: entry's sealed details.
+READ_FILES = frozenset({"party_file.downloaded", "party_file.corrupted"})
+ADDRESSED = LETTERS | READ_FILES | {"case.message_sent", "case.respondent_notified"}
 #: What is done towards one side only.
 SIDE: dict[str, frozenset[str]] = {
     PartyAccess.Role.COMPLAINANT: frozenset({"case.feedback_given"}),
@@ -96,7 +99,8 @@ SIDE: dict[str, frozenset[str]] = {
 @dataclass(frozen=True)
 class PartyFacts:
     """What decides which entries concern one party: their own pseudonyms (one per way in to
-    the case), every party's pseudonyms on the case, and what was addressed to them."""
+    the case), every party's pseudonyms on the case, what was addressed to them, and the
+    files they sent."""
 
     side: str
     own: frozenset[str]
@@ -104,6 +108,7 @@ class PartyFacts:
     accesses: frozenset[int]
     messages: frozenset[int]
     letters: frozenset[int]
+    files: frozenset[int]
 
 
 def party_facts(access: PartyAccess) -> PartyFacts:
@@ -124,6 +129,11 @@ def party_facts(access: PartyAccess) -> PartyFacts:
                 "pk", flat=True
             )
         ),
+        files=frozenset(
+            PartyFile.objects.filter(case_id=access.case_id, access_id__in=mine).values_list(
+                "pk", flat=True
+            )
+        ),
     )
 
 
@@ -138,14 +148,17 @@ def concerns(entry: Entry, details: dict[str, Any], facts: PartyFacts) -> bool:
     4. what was sent to them: messages from the case team to them, letters to them (queued,
        sent, bounced, failed, read by staff), the respondent's notice of the allegations;
     5. for the complainant, the feedback given to them; for the respondent, the marks that
-       redact passages of the allegations they are shown.
+       redact passages of the allegations they are shown;
+    6. what was done with what they sent: staff downloads of a file they sent, and a failed
+       integrity check of one (``READ_FILES``) — someone read what they sent.
 
     Nothing else: the other party's acts (their page views, messages, response, refusals,
-    exports), messages and letters to the other party, redaction marks for the complainant, and
-    the investigation's working entries (notes, evidence, interviews, assignments, advice,
-    sign-offs, recommendations, interim measures...). Whom a message or letter was sent to is
-    in the entry's sealed details; an entry whose details cannot be opened (erased) is left
-    out rather than guessed."""
+    exports), messages and letters to the other party, staff reads of the other party's files,
+    redaction marks for the complainant, and the investigation's working entries (notes,
+    evidence, interviews, assignments, advice, sign-offs, recommendations, interim
+    measures...). Whom a message or letter was sent to, and which file was read, is in the
+    entry's sealed details; an entry whose details cannot be opened (erased) is left out rather
+    than guessed."""
     if entry.actor in facts.own:
         return True
     if entry.action in COURSE:
@@ -160,6 +173,8 @@ def concerns(entry: Entry, details: dict[str, Any], facts: PartyFacts) -> bool:
         return details.get("message") in facts.messages
     if entry.action == "case.respondent_notified":
         return details.get("access") in facts.accesses
+    if entry.action in READ_FILES:
+        return details.get("file") in facts.files
     return False
 
 

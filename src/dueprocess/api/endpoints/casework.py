@@ -54,15 +54,21 @@ _COMPUTED = {
         "listEvidence",
         "List a case's evidence",
         "What was received, with its SHA-256 and size — the files themselves are kept outside "
-        "the system. Oldest first. A recorded view of the case file.",
+        "the system. Oldest first. `withheld` is the item's current withholding from the "
+        "respondent's own file (by whom, when, why; its `id` ends it), or null. A recorded view "
+        "of the case file.",
         scope="cases:read",
         errors=[404, 422],
-        response=[ex.EVIDENCE],
+        response=[ex.EVIDENCE, ex.EVIDENCE_WITHHELD],
     ),
 )
 def list_evidence(request: HttpRequest, ref: Ref) -> list[dict[str, Any]]:
+    from dueprocess.parties.redactions import withholdings_for_case
+
     case = case_detail_for(actor(request), ref).case
-    return [render.evidence(e) for e in case.evidence.select_related("added_by")]
+    withheld = render.withheld_now(withholdings_for_case(case))
+    found = case.evidence.select_related("added_by")
+    return [render.evidence(e, withheld.get(e.pk)) for e in found]
 
 
 _UPLOAD = documented(

@@ -1,4 +1,5 @@
-"""A case's parts: notes, assignments, interim measures, recommendations and decisions.
+"""A case's parts: notes, what is withheld from the respondent (passages and evidence items),
+assignments, interim measures, recommendations and decisions.
 
 Every list is a read of the case file: it goes through ``cases.queries.case_detail_for``, which
 checks access and records the view before anything is returned.
@@ -21,6 +22,7 @@ from dueprocess.api.lookups import assignment_on, measure_on, staff_by_email
 from dueprocess.api.outputs import (
     AssignmentOut,
     DecisionOut,
+    EvidenceOut,
     MeasureOut,
     NoteOut,
     RecommendationOut,
@@ -158,6 +160,69 @@ def withdraw_redaction(request: HttpRequest, ref: Ref, id: Id, payload: ReasonIn
         actor=user, case=case_to_change(user, ref), redaction_id=id, reason=payload.reason
     )
     return render.redaction(withdrawal.redaction)
+
+
+@router.post(
+    "/cases/{ref}/evidence/{id}/withhold",
+    response=EvidenceOut,
+    **documented(
+        "withholdEvidence",
+        "Withhold an evidence item from the respondent",
+        "With a `reason`: the respondent's own file then shows only that an item is withheld, "
+        "and nothing of it, and the respondent cannot download it. The item is still the case "
+        "team's and the panel's to read. An item is withheld at most once at a time (422 while "
+        "it is); an id that is not evidence on this case is 404. Whoever may add a note to the "
+        "case may withhold. Answers the item with its `withheld`.",
+        scope="cases:write",
+        errors=_WRITE_ERRORS,
+        request={"reason": ex.EVIDENCE_WITHHELD["withheld"]["reason"]},
+        response=ex.EVIDENCE_WITHHELD,
+        links={
+            "ReleaseThisEvidence": link(
+                "releaseEvidence",
+                "End the withholding.",
+                ref="$request.path.ref",
+                id="$response.body#/withheld/id",
+            )
+        },
+    ),
+)
+def withhold_evidence(request: HttpRequest, ref: Ref, id: Id, payload: ReasonIn) -> dict[str, Any]:
+    from dueprocess.parties.redactions import evidence_withhold
+
+    user = actor(request)
+    withholding = evidence_withhold(
+        actor=user, case=case_to_change(user, ref), item_id=id, reason=payload.reason
+    )
+    return render.evidence(withholding.item, withholding)
+
+
+@router.post(
+    "/cases/{ref}/withholdings/{id}/release",
+    response=EvidenceOut,
+    **documented(
+        "releaseEvidence",
+        "End a withholding from the respondent",
+        "By the withholding's id (the evidence's `withheld.id`), with a `reason`: the "
+        "respondent's file lists the item again (if its kind is one the rulebook shows the "
+        "respondent). The withholding stays on the record with when, by whom and why it ended; "
+        "it ends at most once (422 the second time), and an id that is not a withholding on "
+        "this case is 404. Answers the item, `withheld` null.",
+        scope="cases:write",
+        errors=_WRITE_ERRORS,
+        request={"reason": "The witness has agreed to the respondent seeing the screenshot."},
+        response=ex.EVIDENCE,
+        links={"ListEvidenceAgain": link("listEvidence", "The evidence.", ref="$request.path.ref")},
+    ),
+)
+def release_evidence(request: HttpRequest, ref: Ref, id: Id, payload: ReasonIn) -> dict[str, Any]:
+    from dueprocess.parties.redactions import evidence_release
+
+    user = actor(request)
+    release = evidence_release(
+        actor=user, case=case_to_change(user, ref), withholding_id=id, reason=payload.reason
+    )
+    return render.evidence(release.withholding.item)
 
 
 @router.get(
