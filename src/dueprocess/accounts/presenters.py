@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dueprocess.accounts.models import InterestDeclaration, User
+from dueprocess.accounts.models import InterestDeclaration, RoleMembership, User
 
 
 def staff_person(user: User) -> dict[str, Any]:
@@ -57,3 +57,10 @@ def interest_record(d: InterestDeclaration) -> dict[str, Any]:
 def with_history(user: User) -> User:
     """``user`` read afresh with the roles and training ``staff_person`` lists."""
     return User.objects.prefetch_related("roles__unit", "training").get(pk=user.pk)
+
+
+def current_role_ids(user_ids: list[int]) -> set[int]:
+    """Which of these people's roles are held today, by the one rule of
+    ``RoleMembership.objects.current()`` (the rest have ended or not yet begun)."""
+    current = RoleMembership.objects.current().filter(user_id__in=user_ids)
+    return set(current.values_list("pk", flat=True))
