@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from dueprocess.access.models import EmergencyAccess
 from dueprocess.access.rules import can, visible_cases
-from dueprocess.accounts.models import User
+from dueprocess.accounts.models import InterestDeclaration, User
 from dueprocess.api.tokens import SCOPES, api_token_create
 from dueprocess.cases.models import AdviceRequest, Case, Party, SignOff
 from dueprocess.demo.build import Builder
@@ -41,7 +41,8 @@ class Route:
     kind: str  # "case" (per case), "letter" (per letter, with its case), "party-letter" (per
     # letter, no case: a party's own page), "advice", "signoff", "grant", "figure", "register",
     # "quarter", "token" (a made-up link token), "evidence" (a party's: per case, by item id,
-    # with no reference) or "plain"
+    # with no reference), "person" (a member of staff, and a made-up id), "declaration" (each
+    # declaration of interest) or "plain"
 
 
 #: How to request each named route. "case" routes are requested once per demo case.
@@ -160,6 +161,16 @@ ROUTES = {
     "web:summary-return": Route(("POST",), "case"),
     "web:letter-pdf": Route(("GET",), "letter"),
     "web:account-detail": Route(("GET",), "plain"),
+    "web:interest-declare": Route(("GET", "POST"), "plain"),
+    "web:interest-inbox": Route(("GET",), "plain"),
+    "web:interest-review": Route(("POST",), "declaration"),
+    "web:staff-list": Route(("GET",), "plain"),
+    "web:staff-add": Route(("POST",), "plain"),
+    "web:staff-detail": Route(("GET",), "person"),
+    "web:role-grant": Route(("POST",), "person"),
+    "web:role-end": Route(("POST",), "person"),
+    "web:training-record": Route(("POST",), "person"),
+    "web:staff-deactivate": Route(("POST",), "person"),
     "web:digest-set": Route(("POST",), "plain"),
     "web:emergency": Route(("GET",), "plain"),
     "web:emergency-request": Route(("POST",), "plain"),
@@ -314,6 +325,7 @@ def test_every_persona_gets_the_right_answer_and_nothing_of_other_cases(demo):
                     failures += _check(
                         key, name, method, url, case, response.status_code, body, allowed, sees
                     )
+                    failures += _staff_check(key, user, name, method, url, response.status_code)
                     recorded = LedgerEntry.objects.filter(seq__gt=before).exists()
                     if _shows_case_data(name, method, response.status_code) and not recorded:
                         failures.append(f"{key} {method} {url}: case data shown, nothing recorded")
@@ -357,6 +369,41 @@ LISTS = {
     "api-v1:list_register",
     "api-v1:list_my_notices",
 }
+
+
+#: The account administrator's pages, and the review of declarations of interest: whom each
+#: lets in (the accounts services' own questions), and what an empty form or a made-up id gets.
+STAFF_ADMIN = {
+    "web:staff-list",
+    "web:staff-add",
+    "web:staff-detail",
+    "web:role-grant",
+    "web:role-end",
+    "web:training-record",
+    "web:staff-deactivate",
+}
+REVIEW = {"web:interest-inbox", "web:interest-review"}
+
+
+def _staff_check(key: str, user: User, name: str, method: str, url: str, status: int) -> list[str]:
+    """Everyone else is refused (403) before anything is looked up; the administrator (or the
+    head of complaints) sees the page, gets the form back for an empty post and no one by a
+    made-up id. Declaring one's own interest is open to all: an empty post is the form again."""
+    if name in STAFF_ADMIN:
+        admitted = can(user, "accounts.manage").allowed
+    elif name in REVIEW:
+        admitted = can(user, "interests.review").allowed
+    elif name == "web:interest-declare":
+        admitted = True
+    else:
+        return []
+    if not admitted:
+        expected = {403}
+    elif "999999" in url:
+        expected = {404}
+    else:
+        expected = {200} if method == "GET" else {422}
+    return [] if status in expected else [f"{key} {method} {url}: {status}, not {expected}"]
 
 
 def _token(user: User) -> str:
@@ -404,6 +451,16 @@ def _urls(template: str, route: Route, cases: list[Case]) -> Iterator[tuple[str,
     elif route.kind == "party-letter":  # every letter; a party's own are theirs alone
         for letter in Letter.objects.filter(case__isnull=False).order_by("pk"):
             yield fill(template, {"letter_id": letter.pk}), None
+    elif route.kind == "person":
+        person = User.objects.filter(roles__isnull=False).order_by("pk").first()
+        assert person is not None
+        role = person.roles.order_by("pk").first()
+        assert role is not None
+        yield fill(template, {"user_id": person.pk, "role_id": role.pk}), None
+        yield fill(template, {"user_id": 999_999, "role_id": 999_999}), None
+    elif route.kind == "declaration":
+        for declaration in InterestDeclaration.objects.order_by("pk"):
+            yield fill(template, {"declaration_id": declaration.pk}), None
     elif route.kind == "signoff":
         for signoff in SignOff.objects.select_related("case"):
             yield fill(template, {"signoff_id": signoff.pk, "id": signoff.pk}), signoff.case

@@ -20,7 +20,7 @@ from dueprocess.accounts.models import (
     Unit,
     User,
 )
-from dueprocess.errors import InvalidInput
+from dueprocess.errors import InvalidInput, NotFound
 from dueprocess.ledger.record import record
 from dueprocess.lib import clock
 from dueprocess.rulebook.models import RulebookVersion
@@ -420,6 +420,63 @@ def staff_of(actor: User) -> list[User]:
         User.objects.filter(organisation_id=actor.organisation_id or 0)
         .prefetch_related("roles__unit", "training")
         .order_by("email")
+    )
+
+
+def staff_member(actor: User, user_id: int, *, attempted: str) -> User:
+    """A person of ``actor``'s own organisation, with their roles and training, for its account
+    administrator. The administrator check comes first, so someone who may not administer
+    accounts learns nothing about who exists; an id outside the organisation is not found."""
+    require_administrator(actor, actor.organisation_id, attempted=attempted)
+    found = (
+        User.objects.filter(pk=user_id, organisation_id=actor.organisation_id or 0)
+        .prefetch_related("roles__unit", "training")
+        .first()
+    )
+    if found is None:
+        raise NotFound("No such person in your organisation.")
+    return found
+
+
+def role_of(person: User, role_id: int) -> RoleMembership:
+    """One of ``person``'s roles, current or ended (any other id is not found)."""
+    membership = RoleMembership.objects.filter(pk=role_id, user=person).first()
+    if membership is None:
+        raise NotFound("No such role of this person.")
+    return membership
+
+
+def unit_of(person: User, slug: str) -> Unit | None:
+    """The unit of ``person``'s organisation named ``slug`` (none for an empty slug)."""
+    if not slug:
+        return None
+    unit = Unit.objects.filter(organisation_id=person.organisation_id or 0, slug=slug).first()
+    if unit is None:
+        raise InvalidInput("No such unit.", fields={"unit": "Not a unit of the organisation."})
+    return unit
+
+
+def declaration_in_organisation(actor: User, declaration_id: int) -> InterestDeclaration:
+    """A declaration by someone of ``actor``'s organisation, to hand to ``interest_review``
+    (which decides whether ``actor`` may review it); any other id is not found."""
+    found = (
+        InterestDeclaration.objects.filter(
+            pk=declaration_id, user__organisation_id=actor.organisation_id or 0
+        )
+        .select_related("user")
+        .first()
+    )
+    if found is None:
+        raise NotFound("No such declaration.")
+    return found
+
+
+def interests_of(actor: User) -> list[InterestDeclaration]:
+    """``actor``'s own declarations of interest, newest first, with their review state."""
+    return list(
+        InterestDeclaration.objects.filter(user=actor)
+        .select_related("user", "member")
+        .order_by("-declared_at", "-pk")
     )
 
 

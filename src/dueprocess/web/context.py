@@ -23,5 +23,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "open_case": gate.can("case.open").allowed,
             "oversight": gate.can("oversight.view").allowed,
             "emergency": bool(gate.facts.roles & EMERGENCY_REQUESTERS),
+            # the same questions the accounts services ask before they let anyone in
+            "staff": gate.can("accounts.manage").allowed and user.organisation_id is not None,
+            "interests": gate.can("interests.review").allowed,
         }
     }

@@ -8,9 +8,11 @@ from dueprocess.web.views import (
     casework,
     dossiers,
     emergency,
+    interests,
     party_letters,
     public,
     queue,
+    staff,
     steps,
 )
 
@@ -104,4 +106,22 @@ urlpatterns = [
     path("account/", account.account, name="account-detail"),
     path("account/sign-out-everywhere/", account.sign_out_everywhere, name="sessions-end"),
     path("account/digest/", account.digest_set, name="digest-set"),
+    path("account/interests/", interests.interest_declare_view, name="interest-declare"),
+    path("interests/", interests.interest_inbox, name="interest-inbox"),
+    path(
+        "interests/<int:declaration_id>/review/",
+        interests.interest_review_view,
+        name="interest-review",
+    ),
+    path("staff/", staff.staff_list, name="staff-list"),
+    path("staff/add/", staff.staff_add, name="staff-add"),
+    path("staff/<int:user_id>/", staff.staff_detail, name="staff-detail"),
+    path("staff/<int:user_id>/roles/", staff.role_grant_view, name="role-grant"),
+    path("staff/<int:user_id>/roles/<int:role_id>/end/", staff.role_end_view, name="role-end"),
+    path("staff/<int:user_id>/training/", staff.training_record_view, name="training-record"),
+    path(
+        "staff/<int:user_id>/deactivate/",
+        staff.staff_deactivate_view,
+        name="staff-deactivate",
+    ),
 ]

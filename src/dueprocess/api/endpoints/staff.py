@@ -11,24 +11,26 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import StringConstraints
 
-from dueprocess.accounts.models import InterestDeclaration, RoleMembership, Unit, User
+from dueprocess.accounts.presenters import interest_record, staff_person, with_history
 from dueprocess.accounts.services import (
+    declaration_in_organisation,
     interest_declare,
     interest_review,
     interests_to_review,
-    require_administrator,
     role_end,
     role_grant,
+    role_of,
     staff_create,
+    staff_member,
     staff_of,
     training_record,
+    unit_of,
 )
 from dueprocess.api.auth import actor
 from dueprocess.api.docs import documented
 from dueprocess.api.endpoints.parts import Id
 from dueprocess.api.inputs import Strict
 from dueprocess.api.types import NO_NUL, Date, Email, JsonInt, OptionalText, ShortText
-from dueprocess.errors import InvalidInput, NotFound
 from dueprocess.lib import clock
 
 router = Router(tags=["staff"])
@@ -147,62 +149,6 @@ class InterestReviewIn(Strict):
     note: OptionalText = ""
 
 
-def _person(user: User) -> dict[str, Any]:
-    return {
-        "id": user.pk,
-        "email": user.email,
-        "name": user.full_name,
-        "active": user.is_active,
-        "roles": [
-            {
-                "id": m.pk,
-                "role": m.role,
-                "unit": m.unit.slug if m.unit else None,
-                "starts_on": m.starts_on,
-                "ends_on": m.ends_on,
-            }
-            for m in sorted(user.roles.all(), key=lambda m: (m.starts_on, m.pk))
-        ],
-        "training": [
-            {"course": t.course, "completed_on": t.completed_on, "expires_on": t.expires_on}
-            for t in sorted(user.training.all(), key=lambda t: (t.completed_on, t.pk))
-        ],
-    }
-
-
-def _declaration(d: InterestDeclaration) -> dict[str, Any]:
-    return {
-        "id": d.pk,
-        "person": d.user_id,
-        "person_name": d.user.full_name,
-        "kind": d.kind,
-        "description": d.description,
-        "member": d.member_id,
-        "starts_on": d.starts_on,
-        "ends_on": d.ends_on,
-        "declared_at": d.declared_at,
-        "outcome": d.outcome,
-        "review_note": d.review_note,
-        "reviewed_by": d.reviewed_by_id,
-        "reviewed_at": d.reviewed_at,
-    }
-
-
-def _staff_member(request: HttpRequest, user_id: int, attempted: str) -> User:
-    """A person of the administrator's own organisation (checked first: someone who may not
-    administer accounts learns nothing about who exists)."""
-    admin = actor(request)
-    require_administrator(admin, admin.organisation_id, attempted=attempted)
-    found = User.objects.filter(pk=user_id, organisation_id=admin.organisation_id or 0).first()
-    if found is None:
-        raise NotFound("No such person in your organisation.")
-    return found
-
-
-def _reloaded(user: User) -> User:
-    return User.objects.prefetch_related("roles__unit", "training").get(pk=user.pk)
-
-
 @router.get(
     "/staff",
     response=list[StaffPersonOut],
@@ -216,7 +162,7 @@ def _reloaded(user: User) -> User:
     ),
 )
 def list_staff(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_person(user) for user in staff_of(actor(request))]
+    return [staff_person(user) for user in staff_of(actor(request))]
 
 
 @router.post(
@@ -242,7 +188,7 @@ def add_staff(request: HttpRequest, payload: StaffPersonIn) -> Status[dict[str, 
         full_name=payload.name,
         password=None,
     )
-    return Status(201, _person(_reloaded(user)))
+    return Status(201, staff_person(with_history(user)))
 
 
 @router.post(
@@ -261,22 +207,16 @@ def add_staff(request: HttpRequest, payload: StaffPersonIn) -> Status[dict[str, 
     ),
 )
 def grant_role(request: HttpRequest, user_id: Id, payload: StaffGrantIn) -> Status[dict[str, Any]]:
-    person = _staff_member(request, user_id, "role.grant")
-    unit = None
-    if payload.unit:
-        units = Unit.objects.filter(organisation_id=person.organisation_id or 0)
-        unit = units.filter(slug=payload.unit).first()
-        if unit is None:
-            raise InvalidInput("No such unit.", fields={"unit": "Not a unit of the organisation."})
+    person = staff_member(actor(request), user_id, attempted="role.grant")
     role_grant(
         actor=actor(request),
         user=person,
         role=payload.role,
-        unit=unit,
+        unit=unit_of(person, payload.unit),
         starts_on=payload.starts_on,
         ends_on=payload.ends_on,
     )
-    return Status(201, _person(_reloaded(person)))
+    return Status(201, staff_person(with_history(person)))
 
 
 @router.post(
@@ -299,12 +239,10 @@ def end_role(
     role_id: Id,
     payload: StaffEndIn,
 ) -> dict[str, Any]:
-    person = _staff_member(request, user_id, "role.end")
-    membership = RoleMembership.objects.filter(pk=role_id, user=person).first()
-    if membership is None:
-        raise NotFound("No such role of this person.")
+    person = staff_member(actor(request), user_id, attempted="role.end")
+    membership = role_of(person, role_id)
     role_end(actor=actor(request), membership=membership, ends_on=payload.ends_on)
-    return _person(_reloaded(person))
+    return staff_person(with_history(person))
 
 
 @router.post(
@@ -324,7 +262,7 @@ def end_role(
 def record_training(
     request: HttpRequest, user_id: Id, payload: StaffTrainingIn
 ) -> Status[dict[str, Any]]:
-    person = _staff_member(request, user_id, "training.record")
+    person = staff_member(actor(request), user_id, attempted="training.record")
     training_record(
         actor=actor(request),
         user=person,
@@ -332,7 +270,7 @@ def record_training(
         completed_on=payload.completed_on or clock.today(),
         expires_on=payload.expires_on,
     )
-    return Status(201, _person(_reloaded(person)))
+    return Status(201, staff_person(with_history(person)))
 
 
 @router.post(
@@ -363,7 +301,7 @@ def declare_interest(
         starts_on=payload.starts_on,
         ends_on=payload.ends_on,
     )
-    return Status(201, _declaration(declaration))
+    return Status(201, interest_record(declaration))
 
 
 @router.get(
@@ -379,7 +317,7 @@ def declare_interest(
     ),
 )
 def list_interests(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_declaration(d) for d in interests_to_review(actor(request))]
+    return [interest_record(d) for d in interests_to_review(actor(request))]
 
 
 @router.post(
@@ -401,16 +339,8 @@ def review_interest(
     request: HttpRequest, declaration_id: Id, payload: InterestReviewIn
 ) -> dict[str, Any]:
     me = actor(request)
-    declaration = (
-        InterestDeclaration.objects.filter(
-            pk=declaration_id, user__organisation_id=me.organisation_id or 0
-        )
-        .select_related("user")
-        .first()
-    )
-    if declaration is None:
-        raise NotFound("No such declaration.")
+    declaration = declaration_in_organisation(me, declaration_id)
     reviewed = interest_review(
         actor=me, declaration=declaration, outcome=payload.outcome, note=payload.note
     )
-    return _declaration(reviewed)
+    return interest_record(reviewed)
