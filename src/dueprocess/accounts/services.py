@@ -7,6 +7,7 @@ role together with a role that works cases, at the same time.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db import models, transaction
 from django.db.models import Q
@@ -43,6 +44,52 @@ def organisation_create(
             details={"slug": slug, "rulebook": rulebook.sha256, "units": [u for u, _ in units]},
         )
         return organisation
+
+
+#: What a slug may be: it goes into addresses (``/report/?organisation=``) and commands.
+SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?")
+
+
+def organisation_establish(
+    *,
+    slug: str,
+    name: str,
+    rulebook: RulebookVersion,
+    admin_email: str,
+    admin_name: str,
+    admin_password: str | None,
+) -> tuple[Organisation, User]:
+    """A new organisation on this installation with its complaints unit and its first
+    administrator, or nothing at all: ``init`` makes the first this way, ``org add`` the
+    others. Each has its own rulebook, references, staff and oversight; the access policy keeps
+    every person to their own organisation's cases."""
+    slug, name = slug.strip(), " ".join(name.split())
+    if not SLUG.fullmatch(slug):
+        raise InvalidInput(
+            "The short name must be lower-case letters, digits and hyphens (at most 50).",
+            fields={"slug": "Lower-case letters, digits and hyphens only."},
+        )
+    if not name or len(name) > 200:
+        raise InvalidInput(
+            "Give the organisation's name (at most 200 characters).", fields={"name": "Required."}
+        )
+    with transaction.atomic():
+        if Organisation.objects.filter(slug=slug).exists():
+            raise InvalidInput(
+                f"There is already an organisation {slug!r}.", fields={"slug": "Already in use."}
+            )
+        organisation = organisation_create(
+            slug=slug, name=name, rulebook=rulebook, units=[("complaints", "Complaints unit")]
+        )
+        admin = staff_create(
+            actor=None,
+            organisation=organisation,
+            email=admin_email,
+            full_name=admin_name,
+            password=admin_password,
+        )
+        role_grant(actor=None, user=admin, role=StaffRole.ADMINISTRATOR)
+        return organisation, admin
 
 
 def staff_create(

@@ -7,8 +7,7 @@ import secrets
 import sys
 from pathlib import Path
 
-from dueprocess.commands.setup import CommandError, django_setup, migrate
-from dueprocess.rulebook.schema import StaffRole
+from dueprocess.commands.setup import CommandError, django_setup, migrate, run_service
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -45,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     django_setup()
     migrate()
     from dueprocess.accounts.models import Organisation
-    from dueprocess.accounts.services import organisation_create, role_grant, staff_create
+    from dueprocess.accounts.services import organisation_establish
     from dueprocess.ledger import keys
     from dueprocess.ledger.config import UNWITNESSED_WARNING, ensure_policy, load_policy
     from dueprocess.lib.datadir import data_dir
@@ -62,21 +61,17 @@ def run(args: argparse.Namespace) -> int:
         version = rulebook_install(path=rulebook_path)
     except RulebookError as error:
         raise CommandError(f"invalid rulebook:\n{error}") from error
-    organisation = organisation_create(
-        slug=args.slug,
-        name=args.organisation,
-        rulebook=version,
-        units=[("complaints", "Complaints unit")],
-    )
     password = args.admin_password or secrets.token_urlsafe(12)
-    admin = staff_create(
-        actor=None,
-        organisation=organisation,
-        email=args.admin_email,
-        full_name=args.admin_name,
-        password=password,
+    organisation, admin = run_service(
+        lambda: organisation_establish(
+            slug=args.slug,
+            name=args.organisation,
+            rulebook=version,
+            admin_email=args.admin_email,
+            admin_name=args.admin_name,
+            admin_password=password,
+        )
     )
-    role_grant(actor=None, user=admin, role=StaffRole.ADMINISTRATOR)
     print(f"Initialised {organisation.name} in {data_dir()}")
     print(f"  rulebook: {version.name} ({version.sha256[:12]})")
     print(f"  ledger verifier key: {vkey_path}")

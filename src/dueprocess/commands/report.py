@@ -13,7 +13,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dueprocess.commands.setup import CommandError, django_setup, require_migrated
+from dueprocess.commands.setup import (
+    CommandError,
+    django_setup,
+    organisation_for,
+    require_migrated,
+)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -27,6 +32,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     parser.add_argument("--as", dest="as_email", help="with --publish: who publishes (e-mail)")
     parser.add_argument("--correction", default="", help="with --publish: what changed, and why")
     parser.add_argument("--check", metavar="FILE", help="which published version FILE is")
+    parser.add_argument("--org", help="organisation slug (needed when there are several)")
     parser.set_defaults(run=run)
 
 
@@ -35,9 +41,7 @@ def run(args: argparse.Namespace) -> int:
     require_migrated()
     from dueprocess.oversight import report_formats, transparency
 
-    organisation = transparency.public_organisation()
-    if organisation is None:
-        raise CommandError("no organisation has been set up (run `dueprocess init`)")
+    organisation = organisation_for(args.org)
     if args.check:
         return _check(organisation, Path(args.check))
     try:

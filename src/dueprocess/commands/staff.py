@@ -14,7 +14,13 @@ import getpass
 import sys
 from typing import Any
 
-from dueprocess.commands.setup import CommandError, django_setup, require_migrated
+from dueprocess.commands.setup import (
+    CommandError,
+    django_setup,
+    organisation_for,
+    require_migrated,
+    run_service,
+)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -105,38 +111,6 @@ def _person(email: str) -> Any:
     return user
 
 
-def _organisation(slug: str | None) -> Any:
-    from dueprocess.accounts.models import Organisation
-
-    organisations = Organisation.objects.order_by("slug")
-    if slug:
-        found = organisations.filter(slug=slug).first()
-        if found is None:
-            known = ", ".join(organisations.values_list("slug", flat=True)) or "none"
-            raise CommandError(f"no organisation {slug!r} (known: {known})")
-        return found
-    first_two = list(organisations[:2])
-    if not first_two:
-        raise CommandError("no organisation yet: run `dueprocess init` first")
-    if len(first_two) > 1:
-        raise CommandError("there are several organisations: name one with --org")
-    return first_two[0]
-
-
-def _run_service(call: Any) -> Any:
-    """Run a service as the system, turning its refusals into the command's error."""
-    from dueprocess.errors import DomainError
-    from dueprocess.lib.ids import request_scope
-
-    try:
-        with request_scope():
-            return call()
-    except DomainError as error:
-        fields = getattr(error, "fields", None) or {}
-        detail = "; ".join(f"{name}: {problem}" for name, problem in fields.items())
-        raise CommandError(f"{error}" + (f" ({detail})" if detail else "")) from None
-
-
 def run_add(args: argparse.Namespace) -> int:
     _ready()
     from django.contrib.auth.password_validation import validate_password
@@ -144,7 +118,7 @@ def run_add(args: argparse.Namespace) -> int:
 
     from dueprocess.accounts.services import staff_create
 
-    organisation = _organisation(args.org)
+    organisation = organisation_for(args.org)
     password: str | None = None
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n") or None
@@ -155,7 +129,7 @@ def run_add(args: argparse.Namespace) -> int:
             validate_password(password)
         except ValidationError as error:
             raise CommandError("the password is refused: " + " ".join(error.messages)) from None
-    user = _run_service(
+    user = run_service(
         lambda: staff_create(
             actor=None,
             organisation=organisation,
@@ -173,7 +147,7 @@ def run_add(args: argparse.Namespace) -> int:
 def _enrol(user: Any) -> None:
     from dueprocess.accounts.services import authenticator_enrol
 
-    uri = _run_service(lambda: authenticator_enrol(actor=None, user=user))
+    uri = run_service(lambda: authenticator_enrol(actor=None, user=user))
     print(
         f"Authenticator app enrolled for {user.email}. Its otpauth URI is shown once; hand it"
         " to the person privately (it is as secret as a password):",
@@ -193,7 +167,7 @@ def run_deactivate(args: argparse.Namespace) -> int:
     from dueprocess.accounts.services import staff_deactivate
 
     user = _person(args.email)
-    _run_service(lambda: staff_deactivate(actor=None, user=user))
+    run_service(lambda: staff_deactivate(actor=None, user=user))
     print(f"deactivated {user.email}: their sessions and API tokens are ended")
     return 0
 
@@ -203,7 +177,7 @@ def run_digest(args: argparse.Namespace) -> int:
     from dueprocess.letters.digest import digest_subscribe
 
     user = _person(args.email)
-    _run_service(lambda: digest_subscribe(actor=None, person=user, on=args.on))
+    run_service(lambda: digest_subscribe(actor=None, person=user, on=args.on))
     state = "on: it goes every morning that something needs them" if args.on else "off"
     print(f"daily digest for {user.email}: {state}")
     return 0
@@ -220,7 +194,7 @@ def run_grant(args: argparse.Namespace) -> int:
         unit = Unit.objects.filter(organisation=user.organisation, slug=args.unit).first()
         if unit is None:
             raise CommandError(f"no unit {args.unit!r} in {user.organisation.slug}")
-    membership = _run_service(
+    membership = run_service(
         lambda: role_grant(
             actor=None,
             user=user,
@@ -245,7 +219,7 @@ def run_end_role(args: argparse.Namespace) -> int:
     membership = held.first()
     if membership is None:
         raise CommandError(f"{user.email} does not hold the {args.role} role now")
-    ended = _run_service(lambda: role_end(actor=None, membership=membership, ends_on=args.ends_on))
+    ended = run_service(lambda: role_end(actor=None, membership=membership, ends_on=args.ends_on))
     print(f"{user.email}'s {args.role} role ends on {ended.ends_on}")
     return 0
 
@@ -256,7 +230,7 @@ def run_training(args: argparse.Namespace) -> int:
     from dueprocess.lib import clock
 
     user = _person(args.email)
-    training = _run_service(
+    training = run_service(
         lambda: training_record(
             actor=None,
             user=user,
@@ -278,7 +252,7 @@ def run_list(args: argparse.Namespace) -> int:
         for role in ROLES:
             print(role)
         return 0
-    organisation = _organisation(args.org)
+    organisation = organisation_for(args.org)
     for user in User.objects.filter(organisation=organisation).order_by("email"):
         roles = [
             f"{m.role}{f'@{m.unit.slug}' if m.unit else ''}"

@@ -733,11 +733,6 @@ def latest_complete(organisation: Organisation, *, now: dt.datetime | None = Non
     return Quarter.containing(moment).previous()
 
 
-def public_organisation() -> Organisation | None:
-    """The organisation whose report the public page shows (the installation's first)."""
-    return Organisation.objects.select_related("rulebook").order_by("pk").first()
-
-
 def unsuppressed(report: Report) -> PublishedReport:
     """The same shape as ``publish``, with every count shown (for oversight only)."""
     views = {

@@ -1,8 +1,10 @@
 """The public transparency report at ``/transparency/``: no sign-in, published figures only.
 
-Only the suppressed figures are shown (``transparency.publish``), so the page reveals no
-more than the published report does; it is public data and its reads are not recorded (like
-the public ledger checkpoint). The exact counts are for oversight, through the API.
+With several organisations on the installation, the page asks which (``?organisation=``, as
+the complaint form does). Only the suppressed figures are shown (``transparency.publish``), so
+the page reveals no more than the published report does; it is public data and its reads are
+not recorded (like the public ledger checkpoint). The exact counts are for oversight, through
+the API.
 
 ``publish`` is the staff page that fixes a quarter's report, the same service as the command
 (``dueprocess report --publish``): who may, a correction's reason, an unchanged report refused.
@@ -19,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dueprocess.accounts.models import User
+from dueprocess.accounts.organisations import all_organisations, organisation_meant
 from dueprocess.errors import InvalidInput
 from dueprocess.oversight import publication
 from dueprocess.oversight import report_formats as formats
@@ -36,9 +39,14 @@ _TYPES = {
 
 @require_GET
 def report(request: HttpRequest) -> HttpResponse:
-    organisation = tr.public_organisation()
+    slug = request.GET.get("organisation", "")
+    organisation = organisation_meant(slug)
     if organisation is None:
-        raise Http404("No organisation has been set up yet.")
+        if slug or not all_organisations().exists():
+            raise Http404("There is no such organisation here.")
+        return render(
+            request, "oversight/transparency_choose.html", {"organisations": all_organisations()}
+        )
     quarters = [q for q in tr.quarters_with_data(organisation) if q.end <= tr.clock.now()]
     wanted = request.GET.get("quarter", "")[:10]
     try:
@@ -57,6 +65,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "quarters": quarters[:8],
         "formats": formats.FORMATS[1:],
         "publications": publication.publications(organisation, quarter),
+        "organisation": organisation,
     }
     return render(request, "oversight/transparency.html", context)
 
@@ -64,11 +73,11 @@ def report(request: HttpRequest) -> HttpResponse:
 @require_GET
 def published(request: HttpRequest, quarter: str, version: int) -> HttpResponse:
     """A published version's file, byte for byte as it was fixed."""
-    organisation = tr.public_organisation()
+    organisation = organisation_meant(request.GET.get("organisation", ""))
     try:
         chosen = tr.Quarter.parse(quarter)
         if organisation is None:
-            raise InvalidInput("No organisation has been set up yet.")
+            raise InvalidInput("No such organisation, or several and none named.")
         body = publication.published_body(organisation, chosen, version)
     except (ValueError, InvalidInput):
         raise Http404("There is no such published report.") from None

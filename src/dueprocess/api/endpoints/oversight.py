@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Path, Query, Router, Schema
 from pydantic import StringConstraints
 
+from dueprocess.accounts.organisations import organisation_meant
 from dueprocess.api.auth import actor
 from dueprocess.api.docs import documented
 from dueprocess.errors import InvalidInput, NotFound
@@ -31,6 +32,8 @@ SCOPE = "oversight:read"
 PERMISSION = "oversight.view"
 FigureKey = Annotated[str, StringConstraints(max_length=40, pattern=r"^[a-z_]+$")]
 QuarterText = Annotated[str, StringConstraints(max_length=6, pattern=r"^[0-9]{4}Q[1-4]$")]
+#: which organisation's report, by its short name; needed only when there are several
+OrganisationSlug = Annotated[str, StringConstraints(max_length=50, pattern=r"^[a-z0-9-]*$")]
 
 
 class FigureOut(Schema):
@@ -275,10 +278,16 @@ def _quarter(text: str) -> transparency.Quarter:
         response=REPORT_EXAMPLE,
     ),
 )
-def get_transparency(request: HttpRequest, quarter: Path[QuarterText]) -> dict[str, Any]:
-    organisation = transparency.public_organisation()
-    if organisation is None:
-        raise NotFound("No organisation has been set up yet.")
+def get_transparency(
+    request: HttpRequest, quarter: Path[QuarterText], organisation: OrganisationSlug = ""
+) -> dict[str, Any]:
+    chosen_organisation = organisation_meant(organisation)
+    if chosen_organisation is None:
+        raise NotFound(
+            "No such organisation here."
+            if organisation
+            else "Name the organisation (?organisation=its short name): there are several."
+        )
     chosen = _quarter(quarter)
     if chosen.end > transparency.clock.now():
         # A quarter still under way changes by the day, and two days' figures side by side
@@ -286,7 +295,7 @@ def get_transparency(request: HttpRequest, quarter: Path[QuarterText]) -> dict[s
         raise InvalidInput(
             "Only a quarter that has ended is published.", fields={"quarter": "Not over yet."}
         )
-    report = transparency.build(organisation, chosen)
+    report = transparency.build(chosen_organisation, chosen)
     return report_formats.as_dict(transparency.publish(report))
 
 

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dueprocess.accounts.models import Organisation
+from dueprocess.accounts.organisations import all_organisations, organisation_meant
 from dueprocess.errors import DomainError, IdempotencyKeyReused, NotFound
 from dueprocess.ledger.checkpoints import WitnessesUnavailable
 from dueprocess.lib.ids import new_token
@@ -77,20 +77,12 @@ def _address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
-def _organisation(slug: str) -> Organisation | None:
-    organisations = Organisation.objects.select_related("rulebook").order_by("name")
-    if slug:
-        return organisations.filter(slug=slug[:50]).first()
-    only = list(organisations[:2])
-    return only[0] if len(only) == 1 else None
-
-
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
     slug = request.POST.get("organisation", "") or request.GET.get("organisation", "")
-    organisation = _organisation(slug)
+    organisation = organisation_meant(slug)
     if organisation is None:
-        organisations = Organisation.objects.order_by("name")
+        organisations = all_organisations()
         status = 404 if slug else 200
         return render(
             request, "web/public/choose.html", {"organisations": organisations}, status=status
