@@ -144,3 +144,18 @@ def test_the_head_of_complaints_cannot_review_their_own_declaration(world):
     with pytest.raises(InvalidInput):
         interest_review(actor=head, declaration=own, outcome="noted")
     assert InterestDeclaration.objects.get(pk=own.pk).reviewed_at is None
+
+
+def test_a_member_of_another_organisations_register_cannot_be_declared(api, world, outsider):
+    from dueprocess.members.models import Member
+
+    theirs = Member.objects.create(
+        organisation=outsider.organisation, number="E-1", full_name="Elsewhere Member"
+    )
+    ours = Member.objects.create(organisation=world.organisation, number="M-1", full_name="Ours")
+    body = {"kind": "relationship", "description": "A friend.", "member": theirs.pk}
+    refused = api.post("/me/interests", body, "investigator")
+    assert refused.status_code == 422 and "No such member" in json.dumps(refused.json())
+    assert not InterestDeclaration.objects.filter(member=theirs).exists()
+    accepted = api.post("/me/interests", body | {"member": ours.pk}, "investigator")
+    assert accepted.status_code == 201, accepted.content

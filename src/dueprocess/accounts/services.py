@@ -355,7 +355,11 @@ def interest_declare(
     with transaction.atomic():
         member = None
         if member_id is not None:
-            member = Member.objects.filter(pk=member_id).first()
+            # the register of the person's own organisation only: another's members are
+            # none of theirs to declare (and an id must not tell what another register holds)
+            member = Member.objects.filter(
+                pk=member_id, organisation_id=user.organisation_id
+            ).first()
             if member is None:
                 raise InvalidInput("No such member.", fields={"member": "Unknown member."})
         declaration = InterestDeclaration.objects.create(
