@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -42,10 +43,10 @@ from dueprocess.cases.signals import HearingNotice, step_taken
 from dueprocess.errors import IllegalTransition, InvalidInput
 from dueprocess.ledger.record import actor_pseudonym, record
 from dueprocess.lib import clock
+from dueprocess.rulebook.schema import HearingRules
 
 if TYPE_CHECKING:
     from dueprocess.accounts.models import User
-    from dueprocess.rulebook.schema import HearingRules
 
 #: The longest place or link kept, and the longest short-notice agreement.
 MAX_PLACE = 500
@@ -56,11 +57,54 @@ MAX_AHEAD = dt.timedelta(days=366)
 SHORT_NOTICE = "needs the respondent's recorded agreement to short notice"
 
 __all__ = [
+    "HearingState",
     "hearing_adjourn",
     "hearing_record",
     "hearing_schedule",
+    "hearing_state",
     "hearings_of",
 ]
+
+
+@dataclass(frozen=True)
+class HearingState:
+    """A case's hearings, oldest first, and what may be done with them now (by someone the
+    gate allows): the read model the case page and the API both show."""
+
+    rules: HearingRules
+    at_stage: bool  # the case is at the stage where hearings are held
+    hearings: tuple[Hearing, ...]
+    now: dt.datetime
+
+    @property
+    def pending(self) -> Hearing | None:
+        """The hearing scheduled and not yet held, if there is one."""
+        waiting = [h for h in self.hearings if not h.held]
+        return waiting[-1] if waiting else None
+
+    @property
+    def schedulable(self) -> bool:
+        return self.at_stage and self.pending is None
+
+    @property
+    def adjournable(self) -> bool:
+        return self.at_stage and self.pending is not None
+
+    @property
+    def recordable(self) -> bool:
+        pending = self.pending
+        return self.at_stage and pending is not None and pending.starts_at_now <= self.now
+
+
+def hearing_state(case: Case) -> HearingState:
+    """Where ``case``'s hearings stand (no access check: for callers that read the case file)."""
+    rules = case.rulebook.rules.hearings
+    return HearingState(
+        rules=rules,
+        at_stage=bool(rules.stage) and case.stage == rules.stage,
+        hearings=tuple(hearings_of(case)),
+        now=clock.now(),
+    )
 
 
 def hearings_of(case: Case) -> QuerySet[Hearing]:
