@@ -251,6 +251,26 @@ CALLS: dict[str, Callable[[World, Scene], Any]] = {
     # gate first, then the case's state: a case not yet decided is refused after access
     "summary.write": lambda w, s: svc.summary_write(actor=s.actor, case=s.case, text="A post."),
     "summary.approve": lambda w, s: svc.summary_approve(actor=s.actor, case=s.case, version=1),
+    # gate first, then the stage: a case not at its hearing stage is refused after access
+    "hearing.schedule": lambda w, s: svc.hearing_schedule(
+        actor=s.actor, case=s.case, starts_at=clock.now() + dt.timedelta(days=30), place="Room 4"
+    ),
+    "hearing.adjourn": lambda w, s: svc.hearing_adjourn(
+        actor=s.actor,
+        case=s.case,
+        hearing_id=0,
+        reason="Unwell.",
+        starts_at=clock.now() + dt.timedelta(days=30),
+    ),
+    "hearing.record": lambda w, s: svc.hearing_record(
+        actor=s.actor,
+        case=s.case,
+        hearing_id=0,
+        respondent_attended=True,
+        representation="",
+        account="Heard.",
+        outcome="Decided.",
+    ),
     "advice.view": lambda w, s: advice_request_for(s.actor, s.advice.pk),
     "advice.answer": lambda w, s: svc.advice_request_answer(
         actor=s.actor, request=s.advice, answer="No."

@@ -802,6 +802,57 @@ CALLS.update(
         ),
     }
 )
+
+
+def _hearing_day(days: int) -> dt.datetime:
+    return (clock.now() + dt.timedelta(days=days)).replace(microsecond=0)
+
+
+def _scheduled(w: World) -> tuple[Case, int]:
+    case = w.case_at("hearing")
+    hearing = svc.hearing_schedule(
+        actor=w.case_manager, case=case, starts_at=_hearing_day(20), place="Room 4"
+    )
+    return case, hearing.pk
+
+
+def _held(w: World, args: tuple[Case, int]) -> object:
+    case, hearing = args
+    with clock.frozen(_hearing_day(21)):
+        return svc.hearing_record(
+            actor=w.panel_chair,
+            case=case,
+            hearing_id=hearing,
+            respondent_attended=True,
+            representation="a friend",
+            account="Both parties were heard.",
+            outcome="The panel decides within a week.",
+        )
+
+
+CALLS.update(
+    {
+        "cases.services.hearing_schedule": (
+            lambda w: w.case_at("hearing"),
+            lambda w, c: svc.hearing_schedule(
+                actor=w.case_manager, case=c, starts_at=_hearing_day(20), place="Room 4"
+            ),
+            "hearing.scheduled",
+        ),
+        "cases.services.hearing_adjourn": (
+            _scheduled,
+            lambda w, a: svc.hearing_adjourn(
+                actor=w.case_manager,
+                case=a[0],
+                hearing_id=a[1],
+                reason="The respondent is unwell.",
+                starts_at=_hearing_day(40),
+            ),
+            "hearing.adjourned",
+        ),
+        "cases.services.hearing_record": (_scheduled, _held, "hearing.held"),
+    }
+)
 CALLS["oversight.publication.publish_report"] = (
     lambda w: None,
     lambda w, _: publication.publish_report(
@@ -819,6 +870,7 @@ WALKED_MODULES = (
     "dueprocess.cases.services.dossiers",
     "dueprocess.cases.services.signoffs",
     "dueprocess.cases.services.summaries",
+    "dueprocess.cases.services.hearings",
     "dueprocess.cases.queries",
     "dueprocess.cases.worklists",
     "dueprocess.accounts.services",

@@ -23,7 +23,9 @@ PARTY_LETTERS = {
     "interim_suspension_notice",
     "interim_measure_continued",
     "interim_measure_ended",
+    "hearing_referral",
     "hearing_notice",
+    "hearing_adjourned",
     "outcome",
     "warning_letter",
     "suspension_letter",
@@ -61,8 +63,8 @@ def test_a_rulebook_letter_must_name_a_known_step_and_recipient(tmp_path):
     with pytest.raises(RulebookError) as caught:
         load_rulebook(path)
     text = str(caught.value)
-    assert "letters[11].to[0]: unknown recipient 'neighbour'" in text
-    assert "letters[11].on[0]: 'celebrate' is neither a transition nor an event" in text
+    assert "letters[13].to[0]: unknown recipient 'neighbour'" in text
+    assert "letters[13].on[0]: 'celebrate' is neither a transition nor an event" in text
 
 
 def test_a_missing_subject_and_a_stray_brace_are_problems():

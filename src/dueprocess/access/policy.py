@@ -61,6 +61,9 @@ CASE_ACTIONS = (
     "case.redecide",  # a step deciding again after an earlier decision (an appeal, a rehearing)
     "summary.write",  # write the anonymised summary of a decided case (for the public report)
     "summary.approve",  # approve someone else's summary for publication, or send it back
+    "hearing.schedule",  # give a hearing its date, place and panel (the notice goes out)
+    "hearing.adjourn",  # put a scheduled hearing off to a new date, with a reason
+    "hearing.record",  # record what happened at a hearing once it was held
 )
 ADVICE_ACTIONS = ("advice.view", "advice.answer")  # an adviser's view of the extract only
 SIGNOFF_ACTIONS = ("signoff.view", "signoff.record")  # a signer's view of the sign-off request only
@@ -107,6 +110,9 @@ PERMITS: tuple[Permit, ...] = (
             "case.approach",
             "summary.write",
             "summary.approve",
+            "hearing.schedule",
+            "hearing.adjourn",
+            "hearing.record",
         },
     ),
     Permit(StaffRole.INTAKE_OFFICER, INTAKE_QUEUE, CASE_WORKER | {"case.interim", "case.approach"}),
@@ -115,7 +121,11 @@ PERMITS: tuple[Permit, ...] = (
         ASSIGNED_INVESTIGATOR,
         CASE_WORKER | {"case.advice", "case.approach", "summary.write"},
     ),
-    Permit(StaffRole.PANEL_MEMBER, PANEL_MEMBER, CASE_WORKER | {"case.approach", "summary.write"}),
+    Permit(
+        StaffRole.PANEL_MEMBER,
+        PANEL_MEMBER,
+        CASE_WORKER | {"case.approach", "summary.write", "hearing.record"},
+    ),
     Permit(
         StaffRole.INDEPENDENT_REVIEWER,
         SAME_ORGANISATION,

@@ -25,6 +25,7 @@ from dueprocess.api.endpoints import (
     casework,
     dossiers,
     emergency,
+    hearings,
     ledger,
     letters,
     me,
@@ -109,6 +110,7 @@ api.add_router("", letters.router)
 api.add_router("", messages.router)
 api.add_router("", parties.router)
 api.add_router("", summaries.router)
+api.add_router("", hearings.router)
 api.add_router("", approaches.router)
 api.add_router("", advice.router)
 api.add_router("", signoffs.router)

@@ -410,3 +410,57 @@ NOTICE: dict[str, Any] = {
     "text": "C-2026-00042: the review of administrative suspension is due (due 2026-04-09)",
     "created_at": "2026-04-06T06:00:00Z",
 }
+
+ADJOURNMENT: dict[str, Any] = {
+    "id": 2,
+    "reason": "The respondent's representative is unavailable on the first date.",
+    "starts_at": "2026-07-09T10:30:00Z",
+    "place": "",
+    "short_notice_agreement": "",
+    "by": MANAGER,
+    "at": "2026-06-20T09:00:00Z",
+}
+HEARING_RECORD: dict[str, Any] = {
+    "held_at": "2026-07-09T10:30:00Z",
+    "respondent_attended": True,
+    "representation": "a friend",
+    "account": "The respondent answered each allegation; the complainant gave evidence.",
+    "outcome": "The panel will decide within seven days.",
+    "recording_made": False,
+    "recorded_by": PERSON,
+    "recorded_at": "2026-07-09T15:00:00Z",
+}
+HEARING: dict[str, Any] = {
+    "id": 1,
+    "status": "scheduled",
+    "starts_at": "2026-06-25T10:30:00Z",
+    "first_starts_at": "2026-06-25T10:30:00Z",
+    "place": "Room 4, 12 Market Street, Northmoor",
+    "panel": [PERSON],
+    "scheduled_by": MANAGER,
+    "scheduled_at": "2026-06-04T09:00:00Z",
+    "short_notice_agreement": "",
+    "adjournments": [],
+    "record": None,
+}
+HEARING_ADJOURNED: dict[str, Any] = HEARING | {
+    "starts_at": ADJOURNMENT["starts_at"],
+    "adjournments": [ADJOURNMENT],
+}
+HEARING_HELD: dict[str, Any] = HEARING_ADJOURNED | {"status": "held", "record": HEARING_RECORD}
+HEARINGS: dict[str, Any] = {
+    "stage": "hearing",
+    "notice_days": 14,
+    "recordings_allowed": False,
+    "at_stage": True,
+    "hearings": [HEARING],
+    "notices": [
+        {
+            "letter": 17,
+            "trigger": "hearing_scheduled",
+            "recipient_role": "respondent",
+            "status": "sent",
+            "at": "2026-06-04T09:00:00Z",
+        }
+    ],
+}

@@ -352,3 +352,45 @@ class FeedbackIn(Strict):
 class ContinueMeasureIn(Strict):
     reasons: Text = Field(description="Why the measure is still needed.")
     review_on: Date = Field(description="The next review date (after today, within the limit).")
+
+
+Place = Annotated[str, StringConstraints(max_length=500, pattern=NOT_BLANK)]
+OptionalPlace = Annotated[str, StringConstraints(max_length=500, pattern=NO_NUL)]
+Agreement = Annotated[str, StringConstraints(max_length=1000, pattern=NO_NUL)]
+Outcome = Annotated[str, StringConstraints(max_length=4000, pattern=NOT_BLANK)]
+
+
+class HearingScheduleIn(Strict):
+    starts_at: DateTime = Field(description="When the hearing starts (RFC 3339, with an offset).")
+    place: Place = Field(description="A room and its address, or the link to join remotely.")
+    panel: list[Email] | None = Field(
+        default=None,
+        max_length=20,
+        description="The panel members' e-mail addresses; omitted: the case's panel as appointed.",
+    )
+    short_notice_agreement: Agreement = Field(
+        default="",
+        description="Who agreed for the respondent to less than the rulebook's notice, and how.",
+    )
+
+
+class HearingAdjournIn(Strict):
+    reason: BriefReason = Field(description="Why the hearing is adjourned (the parties read it).")
+    starts_at: DateTime = Field(description="The new date and time (RFC 3339, with an offset).")
+    place: OptionalPlace = Field(default="", description="A new place; empty: the same place.")
+    short_notice_agreement: Agreement = ""
+
+
+class HearingRecordIn(Strict):
+    respondent_attended: Flag
+    representation: ShortText = Field(
+        default="", description='Who represented the respondent ("a friend", "a lawyer"); "" none.'
+    )
+    account: Text = Field(description="The record of what happened at the hearing.")
+    outcome: Outcome = Field(description="What the hearing concluded, or what happens next.")
+    held_at: DateTime | None = Field(
+        default=None, description="When it was held; omitted: the time it was scheduled for."
+    )
+    recording_made: Flag = Field(
+        default=False, description="Whether it was recorded (only if the rulebook allows)."
+    )

@@ -488,6 +488,58 @@ class SummaryOut(Schema):
     versions: list[SummaryVersionOut]
 
 
+class AdjournmentOut(Schema):
+    id: int
+    reason: str
+    starts_at: dt.datetime  # the new date
+    place: str  # "" when the place did not change
+    short_notice_agreement: str
+    by: Person
+    at: dt.datetime
+
+
+class HearingRecordOut(Schema):
+    held_at: dt.datetime
+    respondent_attended: bool
+    representation: str  # "" for none
+    account: str
+    outcome: str
+    recording_made: bool
+    recorded_by: Person
+    recorded_at: dt.datetime
+
+
+class HearingNoticeOut(Schema):
+    letter: int
+    trigger: Literal["hearing_scheduled", "hearing_adjourned"]
+    recipient_role: str
+    status: str
+    at: dt.datetime
+
+
+class HearingOut(Schema):
+    id: int
+    status: Literal["scheduled", "held"]
+    starts_at: dt.datetime  # as it stands now (after any adjournment)
+    first_starts_at: dt.datetime  # as first noticed
+    place: str
+    panel: list[Person]
+    scheduled_by: Person
+    scheduled_at: dt.datetime
+    short_notice_agreement: str
+    adjournments: list[AdjournmentOut]
+    record: HearingRecordOut | None
+
+
+class HearingsOut(Schema):
+    stage: str  # the stage at which the rulebook holds hearings ("" for none)
+    notice_days: int
+    recordings_allowed: bool
+    at_stage: bool  # the case is at that stage now
+    hearings: list[HearingOut]
+    notices: list[HearingNoticeOut]
+
+
 class LetterOut(Schema):
     id: int
     template: str

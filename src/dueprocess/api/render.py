@@ -33,9 +33,10 @@ from dueprocess.parties.seen import PartySeen, Tally
 
 if TYPE_CHECKING:
     from dueprocess.accounts.models import User
-    from dueprocess.cases.models import DecisionSummary
+    from dueprocess.cases.models import Adjournment, DecisionSummary, Hearing
     from dueprocess.cases.queries import CaseView
     from dueprocess.cases.services.dossiers import DossierResult
+    from dueprocess.cases.services.hearings import HearingState
     from dueprocess.cases.services.summaries import SummaryState
     from dueprocess.members.matching import Candidate
     from dueprocess.rulebook.schema import Transition
@@ -515,5 +516,65 @@ def dossier(result: DossierResult) -> dict[str, Any]:
                 "is_member": r.is_member,
             }
             for r in result.rows
+        ],
+    }
+
+
+def adjournment(item: Adjournment) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "reason": item.reason,
+        "starts_at": item.starts_at,
+        "place": item.place,
+        "short_notice_agreement": item.short_notice_agreement,
+        "by": person(item.by),
+        "at": item.at,
+    }
+
+
+def hearing(item: Hearing) -> dict[str, Any]:
+    kept = item.record if item.held else None
+    return {
+        "id": item.pk,
+        "status": "held" if kept is not None else "scheduled",
+        "starts_at": item.starts_at_now,
+        "first_starts_at": item.starts_at,
+        "place": item.place_now,
+        "panel": [person(p.user) for p in item.panelists.all()],
+        "scheduled_by": person(item.scheduled_by),
+        "scheduled_at": item.scheduled_at,
+        "short_notice_agreement": item.short_notice_agreement,
+        "adjournments": [adjournment(a) for a in item.adjournments_in_order],
+        "record": None
+        if kept is None
+        else {
+            "held_at": kept.held_at,
+            "respondent_attended": kept.respondent_attended,
+            "representation": kept.representation,
+            "account": kept.account,
+            "outcome": kept.outcome,
+            "recording_made": kept.recording_made,
+            "recorded_by": person(kept.recorded_by),
+            "recorded_at": kept.recorded_at,
+        },
+    }
+
+
+def hearings(state: HearingState, notices: list[Letter]) -> dict[str, Any]:
+    return {
+        "stage": state.rules.stage,
+        "notice_days": state.rules.notice_days,
+        "recordings_allowed": state.rules.recordings_allowed,
+        "at_stage": state.at_stage,
+        "hearings": [hearing(h) for h in state.hearings],
+        "notices": [
+            {
+                "letter": n.pk,
+                "trigger": n.trigger,
+                "recipient_role": n.recipient_role,
+                "status": n.status,
+                "at": n.created_at,
+            }
+            for n in notices
         ],
     }

@@ -159,6 +159,9 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("summary.written", "a version of a decided case's anonymised summary was written"),
             ("summary.approved", "a second person approved a summary for the public report"),
             ("summary.returned", "a second person sent a summary back, with a reason"),
+            ("hearing.scheduled", "a hearing was given its date, place and panel; notice sent"),
+            ("hearing.adjourned", "a hearing was put off to a new date, with the reason"),
+            ("hearing.held", "what happened at a hearing was recorded, once, after it was held"),
         ),
         *_actions(
             "cases.queries",

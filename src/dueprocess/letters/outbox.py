@@ -25,6 +25,7 @@ from dueprocess.rulebook.versions import letter_template_dirs
 if TYPE_CHECKING:
     from dueprocess.accounts.models import User
     from dueprocess.cases.models import Case
+    from dueprocess.cases.signals import HearingNotice
     from dueprocess.rulebook.schema import LetterTemplate, Rulebook
 
 
@@ -35,6 +36,7 @@ def on_step(sender: Any, **kwargs: Any) -> None:
         actor=kwargs.get("actor"),
         reason=kwargs.get("reason", ""),
         measure=kwargs.get("measure"),
+        hearing=kwargs.get("hearing"),
     )
 
 
@@ -49,6 +51,7 @@ def letters_queue(
     actor: User | None,
     reason: str = "",
     measure: InterimMeasure | None = None,
+    hearing: HearingNotice | None = None,
 ) -> list[Letter]:
     """Render and queue every letter the case's rulebook sends on ``trigger`` (in the caller's
     transaction). A party with no e-mail address gets the letter for post (its PDF)."""
@@ -66,7 +69,14 @@ def letters_queue(
         parties = Party.objects.filter(case=case, role__in=letter.recipients).order_by("id")
         for party in parties:
             values = letter_facts(
-                case, rules, party, reason=reason, measure=measure, decision=decision, now=now
+                case,
+                rules,
+                party,
+                reason=reason,
+                measure=measure,
+                decision=decision,
+                hearing=hearing,
+                now=now,
             )
             made = render(template, values, written_at=now)
             queued.append(_keep(case, letter, party, trigger, made, actor, now))
@@ -136,6 +146,12 @@ def _day(value: dt.date | dt.datetime | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def moment(value: dt.datetime) -> str:
+    """A date and time as a letter gives it, in the organisation's time: "3 June 2026 at 10:30"."""
+    local = timezone.localtime(value)
+    return f"{_day(local)} at {local:%H:%M}"
+
+
 def letter_facts(
     case: Case,
     rules: Rulebook,
@@ -144,6 +160,7 @@ def letter_facts(
     reason: str = "",
     measure: InterimMeasure | None = None,
     decision: Decision | None = None,
+    hearing: HearingNotice | None = None,
     now: dt.datetime,
 ) -> dict[str, str]:
     """The values of every placeholder for a letter to ``party`` on ``case``."""
@@ -177,6 +194,10 @@ def letter_facts(
         "sanctions": "—",
         "decision_reasons": "—",
         "sanction_expires_on": "—",
+        "hearing_at": "—",
+        "hearing_place": "—",
+        "hearing_panel": "—",
+        "adjournment_reason": "—",
     }
     if measure is not None:
         kind = rules.interim_measures.get(measure.kind)
@@ -186,6 +207,13 @@ def letter_facts(
             measure_ground=grounds.get(measure.ground, measure.ground),
             measure_reasons=measure.reasons,
             review_on=_day(measure.review_on),
+        )
+    if hearing is not None:
+        values.update(
+            hearing_at=moment(hearing.starts_at),
+            hearing_place=hearing.place,
+            hearing_panel="\n".join(hearing.panel) or "—",
+            adjournment_reason=hearing.adjournment_reason or "—",
         )
     if decision is not None:
         labels = [

@@ -58,6 +58,20 @@ def letters_on(case: Case) -> list[Letter]:
     )
 
 
+#: The letter events that notify the parties of a hearing's date.
+HEARING_NOTICES = ("hearing_scheduled", "hearing_adjourned")
+
+
+def hearing_notices(case: Case) -> list[Letter]:
+    """The notices of a case's hearings and adjournments, oldest first, without their bodies
+    (for a caller that has read the case file)."""
+    return list(
+        Letter.objects.filter(case=case, trigger__in=HEARING_NOTICES)
+        .defer("text", "html", "pdf")
+        .order_by("created_at", "id")
+    )
+
+
 @recorded_denials
 def letter_pdf_for(actor: User, case: Case, letter_id: int) -> Letter:
     """One letter's PDF, for post or download: ``case.view`` is required, and the read is

@@ -1,5 +1,6 @@
 """Figures about the flow of cases: backlog by stage and age, deadline breaches, interim
-measures and their grounds, and the sign-offs those measures needed.
+measures and their grounds, the sign-offs those measures needed, and hearings waiting to be
+held.
 
 Each is one or two GROUP BY queries over one organisation's cases — never rows loaded and
 counted in Python — so they cost the same on a demo and on a hundred thousand cases.
@@ -10,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Case as SqlCase
-from django.db.models import CharField, Count, Q, Value, When
+from django.db.models import CharField, Count, Min, Q, Value, When
 
 from dueprocess.accounts.models import Organisation
-from dueprocess.cases.models import Case, InterimMeasure, SignOff
+from dueprocess.cases.models import Adjournment, Case, Hearing, InterimMeasure, SignOff
 from dueprocess.oversight.figure import Figure, Row
 
 #: (key, label, youngest day, oldest day or None). Ages are whole days since receipt.
@@ -207,4 +208,69 @@ def signoffs(organisation: Organisation, today: dt.date) -> Figure:
         rows=tuple(rows),
         chart="stacked",
         series=(1, 2, 3, 4, 6),
+    )
+
+
+#: (key, label, youngest day, oldest day or None): whole days since a hearing was scheduled.
+HEARING_AGES = (
+    ("0-14", "Scheduled 0–14 days ago", 0, 14),
+    ("15-42", "Scheduled 15–42 days ago", 15, 42),
+    ("43+", "Scheduled over 42 days ago", 43, None),
+)
+
+
+def hearing_age_filter(key: str, now: dt.datetime, prefix: str = "") -> Q:
+    """Hearings (or, with ``prefix="hearing__"``, their adjournments) scheduled within the age
+    bucket ``key`` (the same boundaries the figure counts)."""
+    for name, _, youngest, oldest in HEARING_AGES:
+        if name == key:
+            condition = Q(**{f"{prefix}scheduled_at__lte": now - dt.timedelta(days=youngest)})
+            if oldest is not None:
+                since = now - dt.timedelta(days=oldest + 1)
+                condition &= Q(**{f"{prefix}scheduled_at__gt": since})
+            return condition
+    raise KeyError(key)
+
+
+def hearings(organisation: Organisation, now: dt.datetime) -> Figure:
+    """Hearings scheduled and not yet held, by how long ago they were scheduled, and how often
+    they were adjourned; then the hearings held, with theirs."""
+    mine = Hearing.objects.filter(case__organisation=organisation)
+    moved = Adjournment.objects.filter(hearing__case__organisation=organisation)
+    pending = mine.aggregate(
+        oldest=Min("scheduled_at", filter=Q(record__isnull=True)),
+        held=Count("pk", filter=Q(record__isnull=False)),
+        **{
+            key: Count("pk", filter=Q(record__isnull=True) & hearing_age_filter(key, now))
+            for key, *_ in HEARING_AGES
+        },
+    )
+    adjourned = moved.aggregate(
+        held=Count("pk", filter=Q(hearing__record__isnull=False)),
+        **{
+            key: Count(
+                "pk",
+                filter=Q(hearing__record__isnull=True) & hearing_age_filter(key, now, "hearing__"),
+            )
+            for key, *_ in HEARING_AGES
+        },
+    )
+    rows = [
+        Row((label, pending[key], adjourned[key]), {"state": "pending", "age": key})
+        for key, label, *_ in HEARING_AGES
+    ]
+    rows.append(Row(("Held", pending["held"], adjourned["held"]), {"state": "held"}))
+    waiting = sum(int(r.cells[1]) for r in rows[:-1])
+    oldest = pending["oldest"]
+    age = f", the oldest scheduled {(now - oldest).days} days ago" if oldest else ""
+    return Figure(
+        key="hearings",
+        title="Hearings pending and adjourned",
+        summary=(
+            f"{waiting} hearings scheduled and not yet held{age};"
+            f" {sum(int(r.cells[2]) for r in rows)} adjournments in all."
+        ),
+        columns=("Hearings", "Count", "Adjournments"),
+        rows=tuple(rows),
+        series=(1, 2),
     )

@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q
 
 from dueprocess.accounts.models import Organisation
-from dueprocess.cases.models import Decision, InterimMeasure, SignOff
+from dueprocess.cases.models import Decision, Hearing, InterimMeasure, SignOff
 from dueprocess.errors import InvalidInput, NotFound
 from dueprocess.oversight import casework_figures as cw
 from dueprocess.oversight import channel_figures as ch
@@ -92,6 +92,16 @@ def _interim(org: Organisation, params: Params, now: dt.datetime) -> Q:
     return Q(organisation=org) & Q(Exists(measures))
 
 
+def _hearings(org: Organisation, params: Params, now: dt.datetime) -> Q:
+    state = _choice(params, "state", ("pending", "held"), required=True)
+    found = Hearing.objects.filter(case=OuterRef("pk"), record__isnull=state == "pending")
+    if state == "pending":
+        age = _choice(params, "age", [b[0] for b in cw.HEARING_AGES])
+        if age:
+            found = found.filter(cw.hearing_age_filter(age, now))
+    return Q(organisation=org) & Q(Exists(found))
+
+
 def _signoffs(org: Organisation, params: Params, now: dt.datetime) -> Q:
     rule = _choice(params, "rule", org.rulebook.rules.sign_offs, required=True)
     state = _choice(params, "state", [key for key, _ in cw.SIGNOFF_COLUMNS])
@@ -151,6 +161,7 @@ FILTERS: dict[str, Callable[[Organisation, Params, dt.datetime], Q]] = {
     "deciders": _deciders,
     "interim": _interim,
     "signoffs": _signoffs,
+    "hearings": _hearings,
     "channels": _channels,
     "register": _channels,
     "consistency": _consistency,

@@ -45,6 +45,7 @@ FIGURES: dict[str, Builder] = {
     "not_investigated": lambda org, now: df.not_investigated(org, now.date()),
     "interim": lambda org, now: cw.interim_measures(org, now.date()),
     "signoffs": lambda org, now: cw.signoffs(org, now.date()),
+    "hearings": lambda org, now: cw.hearings(org, now),
     "channels": lambda org, now: ch.channels_over_time(org, now.date()),
     "register": lambda org, now: ch.channel_totals(org),
     "consistency": lambda org, now: co.consistency(org),

@@ -27,6 +27,7 @@ SECTIONS = (
     ("Workload", ("backlog", "deadlines")),
     ("Decisions", ("decisions", "deciders", "not_investigated", "consistency", "outliers")),
     ("Interim measures and sign-offs", ("interim", "signoffs")),
+    ("Hearings", ("hearings",)),
     ("Contacts from outside the case team", ("channels", "register")),
     ("Alerts", ("alerts",)),
 )
@@ -106,6 +107,11 @@ def at_a_glance(figures: dict[str, Figure]) -> list[tuple[int, str, str]]:
         (_row(f["register"], series="advice"), "advice requests", "#figure-register"),
         (signoffs.total(4), "sign-off objections", "#figure-signoffs"),
         (signoffs.total(2), "sign-offs delayed now", "#figure-signoffs"),
+        (
+            f["hearings"].total(1) - _row(f["hearings"], state="held"),
+            "hearings waiting to be held",
+            "#figure-hearings",
+        ),
         (_row(f["register"], series="emergency"), "emergency access requests", "#figure-register"),
         (
             channels.total(len(channels.columns) - 1),

@@ -178,6 +178,7 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
         "transparency",
         "parties",
         "evidence",
+        "hearings",
     )
     if root.text("schema") not in ("", s.SCHEMA_ID):
         root.error("schema", f"must be {s.SCHEMA_ID!r}")
@@ -223,6 +224,7 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
         report_publishers=transparency[1],
         parties=_parties(root, stages, transitions),
         evidence=_evidence(root),
+        hearings=_hearings(root, stages),
     )
 
 
@@ -624,3 +626,31 @@ def _evidence(root: Reader) -> s.EvidenceRules:
             table.error("types", f"unknown type {kind!r}; known: {', '.join(KNOWN)}")
     megabytes = table.number("max_megabytes", required=False, minimum=1, default=20)
     return s.EvidenceRules(types=types, max_bytes=megabytes * 1024 * 1024)
+
+
+#: The longest notice period a rulebook may set (a year): a longer one is surely a typo.
+MAX_NOTICE_DAYS = 365
+
+
+def _hearings(root: Reader, stages: dict[str, s.Stage]) -> s.HearingRules:
+    """``[hearings]``: where a rulebook has no such table (the versions stored with past cases
+    among them), hearings are held at its ``hearing`` stage if it has one (none otherwise),
+    with 14 days' notice and no recordings."""
+    default = s.HearingRules()
+    if "hearings" not in root.data:
+        return s.HearingRules(stage=default.stage if default.stage in stages else "")
+    table = root.table("hearings")
+    table.only("stage", "notice_days", "recordings_allowed")
+    stage = table.text("stage", required=False, default=default.stage)
+    if stage not in stages:
+        table.error("stage", f"unknown stage {stage!r}")
+    elif stages[stage].terminal:
+        table.error("stage", f"{stage!r} is a terminal stage: no hearing is held there")
+    notice = table.number("notice_days", required=False, minimum=0, default=default.notice_days)
+    if notice > MAX_NOTICE_DAYS:
+        table.error("notice_days", f"{notice} is more than {MAX_NOTICE_DAYS} days")
+    return s.HearingRules(
+        stage=stage,
+        notice_days=notice,
+        recordings_allowed=table.flag("recordings_allowed", default=default.recordings_allowed),
+    )

@@ -76,6 +76,8 @@ LETTER_EVENTS = (
     "interim_measure_lifted",
     "interim_measure_lapsed",
     "feedback_given",
+    "hearing_scheduled",  # a hearing was given a date, place and panel
+    "hearing_adjourned",  # a hearing was put off to a new date
 )
 
 #: What happens to an interim measure when nobody reviews it by its review date.
@@ -109,6 +111,10 @@ LETTER_PLACEHOLDERS: dict[str, str] = {
     "sanction_expires_on": "when the sanction expires",
     "reason": "the reason given with the step",
     "appeal_by": "the last day of the appeal window",
+    "hearing_at": "the date and time of the hearing",
+    "hearing_place": "where the hearing is held (a room, or a link to join it)",
+    "hearing_panel": "the members of the hearing panel, one per line",
+    "adjournment_reason": "why the hearing was adjourned",
 }
 
 
@@ -262,6 +268,17 @@ class PanelRules:
 
 
 @dataclass(frozen=True)
+class HearingRules:
+    """How hearings are held (``[hearings]``): the stage at which one is scheduled, the least
+    number of days between the notice and the hearing (shorter only with the respondent's
+    recorded agreement), and whether the hearing may be recorded (audio or video)."""
+
+    stage: str = "hearing"
+    notice_days: int = 14
+    recordings_allowed: bool = False
+
+
+@dataclass(frozen=True)
 class EvidenceRules:
     """Which file types may be uploaded as evidence (detected from the content) and how big."""
 
@@ -309,6 +326,8 @@ class Rulebook:
     parties: PartyRules = field(default_factory=lambda: PartyRules(14, {}))
     #: Evidence uploads: allowed types and size limit (``[evidence]``).
     evidence: EvidenceRules = field(default_factory=EvidenceRules)
+    #: Hearings: the stage, the notice period and recordings (``[hearings]``).
+    hearings: HearingRules = field(default_factory=HearingRules)
 
     def role_label(self, role: str) -> str:
         return self.roles[role].label if role in self.roles else role.replace("_", " ")

@@ -17,8 +17,9 @@ from django.shortcuts import render
 from dueprocess.cases.models import Case
 from dueprocess.cases.presenters import case_page_context
 from dueprocess.cases.queries import case_detail_for
+from dueprocess.cases.services.hearings import hearing_state
 from dueprocess.cases.services.summaries import summary_state
-from dueprocess.letters.queries import letters_on
+from dueprocess.letters.queries import HEARING_NOTICES, letters_on
 from dueprocess.parties.redactions import (
     active,
     current,
@@ -42,6 +43,7 @@ from dueprocess.web.forms.casework import (
     SummaryForm,
     SummaryReturnForm,
 )
+from dueprocess.web.forms.hearings import HearingAdjournForm, HearingRecordForm, HearingScheduleForm
 from dueprocess.web.forms.public import (
     RedactionForm,
     RedactionWithdrawForm,
@@ -82,6 +84,7 @@ def render_case_page(
     context["letters"] = letters_on(view.case)
     context["party_seen"] = seen_for_case(view.case)
     context["summary"] = _summary_context(view)
+    context["hearing"] = _hearing_context(view, context["letters"])
     context["forms"] = _forms(context, failed)
     context["failed"] = failed
     context["recommendation"] = (
@@ -129,9 +132,36 @@ def _forms(context: dict[str, Any], failed: Failed | None) -> dict[str, Any]:
     built["summary_return"] = (
         SummaryReturnForm(initial={"version": current.version}) if summary["may_review"] else None
     )
+    built.update(_hearing_forms(context["hearing"]))
     if failed is not None:
         _swap_in(built, failed)
     return built
+
+
+def _hearing_context(view: Any, letters: list[Any]) -> dict[str, Any]:
+    """The case's hearings, their notices, and what this viewer may do with them now."""
+    state = hearing_state(view.case)
+    return {
+        "state": state,
+        "notices": [letter for letter in reversed(letters) if letter.trigger in HEARING_NOTICES],
+        "may_schedule": state.schedulable and view.gate.can("hearing.schedule").allowed,
+        "may_adjourn": state.adjournable and view.gate.can("hearing.adjourn").allowed,
+        "may_record": state.recordable and view.gate.can("hearing.record").allowed,
+    }
+
+
+def _hearing_forms(hearing: dict[str, Any]) -> dict[str, Any]:
+    state = hearing["state"]
+    pending = {"hearing": state.pending.pk} if state.pending is not None else {}
+    return {
+        "hearing_schedule": HearingScheduleForm() if hearing["may_schedule"] else None,
+        "hearing_adjourn": HearingAdjournForm(initial=pending) if hearing["may_adjourn"] else None,
+        "hearing_record": HearingRecordForm(
+            initial=pending, recordings_allowed=state.rules.recordings_allowed
+        )
+        if hearing["may_record"]
+        else None,
+    }
 
 
 def _withholding_forms(context: dict[str, Any], allowed: bool) -> dict[str, Any]:

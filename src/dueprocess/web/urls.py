@@ -8,6 +8,7 @@ from dueprocess.web.views import (
     casework,
     dossiers,
     emergency,
+    hearings,
     interests,
     party_letters,
     public,
@@ -51,6 +52,11 @@ urlpatterns = [
         "cases/<str:reference>/summary/approve/", casework.summary_approve, name="summary-approve"
     ),
     path("cases/<str:reference>/summary/return/", casework.summary_return, name="summary-return"),
+    path("cases/<str:reference>/hearings/", hearings.hearing_schedule, name="hearing-schedule"),
+    path(
+        "cases/<str:reference>/hearings/adjourn/", hearings.hearing_adjourn, name="hearing-adjourn"
+    ),
+    path("cases/<str:reference>/hearings/record/", hearings.hearing_record, name="hearing-record"),
     path(
         "cases/<str:reference>/letters/<int:letter_id>.pdf",
         casework.letter_pdf,

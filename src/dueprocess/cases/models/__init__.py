@@ -3,6 +3,12 @@
 from dueprocess.cases.models.advice import AdviceRequest, Approach
 from dueprocess.cases.models.case import Case, ReferenceCounter, StatusChange
 from dueprocess.cases.models.dossiers import Dossier, DossierRow
+from dueprocess.cases.models.hearings import (
+    Adjournment,
+    Hearing,
+    HearingPanelist,
+    HearingRecord,
+)
 from dueprocess.cases.models.measures import InterimMeasure
 from dueprocess.cases.models.outcomes import Decision, Recommendation
 from dueprocess.cases.models.parties import Allegation, Party
@@ -12,6 +18,7 @@ from dueprocess.cases.models.summaries import DecisionSummary, SummaryReview
 from dueprocess.cases.models.work import Assignment, Recusal
 
 __all__ = [
+    "Adjournment",
     "AdviceRequest",
     "Allegation",
     "Approach",
@@ -22,6 +29,9 @@ __all__ = [
     "Dossier",
     "DossierRow",
     "EvidenceItem",
+    "Hearing",
+    "HearingPanelist",
+    "HearingRecord",
     "InterimMeasure",
     "Note",
     "Party",

@@ -12,6 +12,7 @@ from dueprocess.cases.services.advice import (
 )
 from dueprocess.cases.services.approaches import approach_log
 from dueprocess.cases.services.assignment import assignment_end, case_assign, recusal_declare
+from dueprocess.cases.services.hearings import hearing_adjourn, hearing_record, hearing_schedule
 from dueprocess.cases.services.interim import interim_measure_impose, interim_measure_lift
 from dueprocess.cases.services.notes import evidence_add, note_add
 from dueprocess.cases.services.opening import AllegationInput, PartyInput, case_open
@@ -41,6 +42,9 @@ __all__ = [
     "case_triage",
     "decision_record",
     "evidence_add",
+    "hearing_adjourn",
+    "hearing_record",
+    "hearing_schedule",
     "interim_measure_impose",
     "interim_measure_lift",
     "note_add",
