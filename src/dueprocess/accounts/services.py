@@ -357,9 +357,8 @@ def interest_declare(
         if member_id is not None:
             # the register of the person's own organisation only: another's members are
             # none of theirs to declare (and an id must not tell what another register holds)
-            member = Member.objects.filter(
-                pk=member_id, organisation_id=user.organisation_id
-            ).first()
+            own = [user.organisation_id] if user.organisation_id is not None else []
+            member = Member.objects.filter(pk=member_id, organisation_id__in=own).first()
             if member is None:
                 raise InvalidInput("No such member.", fields={"member": "Unknown member."})
         declaration = InterestDeclaration.objects.create(
