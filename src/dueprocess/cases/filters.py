@@ -1,8 +1,9 @@
 """The one set of case filters, and the one place they are checked and applied.
 
 The web search form and the API's ``GET /cases`` offer different subsets (the form: category,
-stage, age band, deadline, part of a reference; the API also dates and lateness), but both build
-a ``CaseFilters`` and get their cases from ``matching_cases``, which starts from
+stage, age band, deadline, a search term — part of a reference or of a name, or a member
+number, see ``people_search``; the API also dates and lateness), but both build a
+``CaseFilters`` and get their cases from ``matching_cases``, which starts from
 ``access.visible_cases`` — so a stage the rulebook does not know is the same named field error
 through either channel, and "overdue" means the same thing in a list row, a filter and a count.
 """
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet
 
 from dueprocess.access.rules import visible_cases
+from dueprocess.cases.people_search import MAX_NAMED_CASES, TooManyNamed, cases_naming
 from dueprocess.errors import InvalidInput
 from dueprocess.lib import clock
 
@@ -45,7 +47,7 @@ class CaseFilters:
     stage: str = ""
     age: str = ""  # a key of AGE_BANDS
     deadline: str = ""  # a key of DEADLINES
-    search: str = ""  # part of a case reference
+    search: str = ""  # part of a reference or a name, or a member number (people_search)
     received_after: dt.datetime | None = None
     received_before: dt.datetime | None = None
     overdue: bool | None = None  # True: only late cases; False: none of them
@@ -87,10 +89,11 @@ def matching_cases(actor: User, filters: CaseFilters) -> QuerySet[Case]:
     """The cases ``actor`` may see that match ``filters``, unordered. Every filter is checked
     first (categories and stages against the organisation's rulebook) and all the bad ones are
     named together in one ``InvalidInput``."""
-    return visible_cases(actor).filter(_condition(actor, filters))
+    visible = visible_cases(actor)
+    return visible.filter(_condition(actor, filters, visible))
 
 
-def _condition(actor: User, filters: CaseFilters) -> Q:
+def _condition(actor: User, filters: CaseFilters, visible: QuerySet[Case]) -> Q:
     errors: dict[str, str] = {}
     condition = Q()
     if filters.category or filters.stage:
@@ -114,9 +117,18 @@ def _condition(actor: User, filters: CaseFilters) -> Q:
             errors["deadline"] = "Choose a deadline filter from the list."
         condition &= _deadline(filters.deadline, clock.today())
     if len(filters.search) > MAX_SEARCH or "\x00" in filters.search:
-        errors["search"] = f"Search with at most {MAX_SEARCH} characters of a reference."
+        errors["search"] = (
+            f"Search with at most {MAX_SEARCH} characters of a reference, a name or a member"
+            " number."
+        )
     elif filters.search.strip():
-        condition &= Q(reference__icontains=filters.search.strip())
+        try:
+            condition &= _search(filters.search.strip(), visible)
+        except TooManyNamed:
+            errors["search"] = (
+                f"More than {MAX_NAMED_CASES:,} cases name someone matching this; type more"
+                " of the name."
+            )
     if filters.received_after is not None:
         condition &= Q(received_at__gte=as_utc(filters.received_after))
     if filters.received_before is not None:
@@ -125,6 +137,15 @@ def _condition(actor: User, filters: CaseFilters) -> Q:
         condition &= late(clock.today()) if filters.overdue else ~late(clock.today())
     if errors:
         raise InvalidInput("Some filters are not valid.", fields=errors)
+    return condition
+
+
+def _search(term: str, visible: QuerySet[Case]) -> Q:
+    """Part of a reference, or a person the case names (``people_search``)."""
+    condition = Q(reference__icontains=term)
+    named = cases_naming(visible, term)
+    if named:
+        condition |= Q(pk__in=sorted(named))
     return condition
 
 
