@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db.models import Value
 
 from dueprocess.cases import services as svc
 from dueprocess.cases.filters import CaseFilters
+from dueprocess.cases.people_search import FOLDED_RANGES, Folded
 from dueprocess.cases.worklists import case_search_for
 from dueprocess.ledger import sealing
 from dueprocess.ledger.models import LedgerEntry, LedgerPayload
@@ -116,3 +118,16 @@ def test_a_people_search_is_recorded_with_the_name_only_sealed(world, api, signe
     assert details["shown"] == [case.reference]
     assert details["filters"] == {"search": "zoe marsh"}
     assert b"zoe" not in bytes(entry.entry).lower()  # the entry itself: pseudonyms only
+
+
+def test_the_database_folds_every_latin_letter_as_fold_does(world: World):
+    letters = [chr(c) for first, last in FOLDED_RANGES for c in range(first, last + 1)]
+    samples = ["Zoë  Ó\tBriain ", "STRASSE Straße", "Ægir Œuvre", "Nguyễn Thị", "M-44 17"]
+    texts = [*letters, *samples]
+    Member.objects.create(organisation=world.organisation, number="X", full_name="X")
+    for start in range(0, len(texts), 50):
+        chunk = texts[start : start + 50]
+        folds = {f"f{i}": Folded(Value(text)) for i, text in enumerate(chunk)}
+        row = Member.objects.annotate(**folds).values(*folds).get()
+        got = [row[f"f{i}"] for i in range(len(chunk))]
+        assert got == [fold(text) for text in chunk]

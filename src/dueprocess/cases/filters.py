@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet
 
 from dueprocess.access.rules import visible_cases
-from dueprocess.cases.people_search import MAX_NAMED_CASES, TooManyNamed, cases_naming
+from dueprocess.cases.people_search import naming
 from dueprocess.errors import InvalidInput
 from dueprocess.lib import clock
 
@@ -89,11 +89,10 @@ def matching_cases(actor: User, filters: CaseFilters) -> QuerySet[Case]:
     """The cases ``actor`` may see that match ``filters``, unordered. Every filter is checked
     first (categories and stages against the organisation's rulebook) and all the bad ones are
     named together in one ``InvalidInput``."""
-    visible = visible_cases(actor)
-    return visible.filter(_condition(actor, filters, visible))
+    return visible_cases(actor).filter(_condition(actor, filters))
 
 
-def _condition(actor: User, filters: CaseFilters, visible: QuerySet[Case]) -> Q:
+def _condition(actor: User, filters: CaseFilters) -> Q:
     errors: dict[str, str] = {}
     condition = Q()
     if filters.category or filters.stage:
@@ -122,13 +121,8 @@ def _condition(actor: User, filters: CaseFilters, visible: QuerySet[Case]) -> Q:
             " number."
         )
     elif filters.search.strip():
-        try:
-            condition &= _search(filters.search.strip(), visible)
-        except TooManyNamed:
-            errors["search"] = (
-                f"More than {MAX_NAMED_CASES:,} cases name someone matching this; type more"
-                " of the name."
-            )
+        term = filters.search.strip()
+        condition &= Q(reference__icontains=term) | naming(term)
     if filters.received_after is not None:
         condition &= Q(received_at__gte=as_utc(filters.received_after))
     if filters.received_before is not None:
@@ -137,15 +131,6 @@ def _condition(actor: User, filters: CaseFilters, visible: QuerySet[Case]) -> Q:
         condition &= late(clock.today()) if filters.overdue else ~late(clock.today())
     if errors:
         raise InvalidInput("Some filters are not valid.", fields=errors)
-    return condition
-
-
-def _search(term: str, visible: QuerySet[Case]) -> Q:
-    """Part of a reference, or a person the case names (``people_search``)."""
-    condition = Q(reference__icontains=term)
-    named = cases_naming(visible, term)
-    if named:
-        condition |= Q(pk__in=sorted(named))
     return condition
 
 
