@@ -172,7 +172,7 @@ def test_the_search_form_refuses_unknown_filters_in_the_same_words_as_the_api(si
     for message in (  # cases.filters' words, as tests/api/test_cases.py expects them too
         "Choose a stage from the list.",
         "Choose a deadline filter from the list.",
-        "Search with at most 40 characters of a reference.",
+        "Search with at most 40 characters of a reference, a name or a member number.",
     ):
         assert message in page
     assert 'value="limbo" selected' not in page  # an unknown stage is not offered back

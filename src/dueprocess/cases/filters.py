@@ -1,8 +1,9 @@
 """The one set of case filters, and the one place they are checked and applied.
 
 The web search form and the API's ``GET /cases`` offer different subsets (the form: category,
-stage, age band, deadline, part of a reference; the API also dates and lateness), but both build
-a ``CaseFilters`` and get their cases from ``matching_cases``, which starts from
+stage, age band, deadline, a search term — part of a reference or of a name, or a member
+number, see ``people_search``; the API also dates and lateness), but both build a
+``CaseFilters`` and get their cases from ``matching_cases``, which starts from
 ``access.visible_cases`` — so a stage the rulebook does not know is the same named field error
 through either channel, and "overdue" means the same thing in a list row, a filter and a count.
 """
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet
 
 from dueprocess.access.rules import visible_cases
+from dueprocess.cases.people_search import naming
 from dueprocess.errors import InvalidInput
 from dueprocess.lib import clock
 
@@ -45,7 +47,7 @@ class CaseFilters:
     stage: str = ""
     age: str = ""  # a key of AGE_BANDS
     deadline: str = ""  # a key of DEADLINES
-    search: str = ""  # part of a case reference
+    search: str = ""  # part of a reference or a name, or a member number (people_search)
     received_after: dt.datetime | None = None
     received_before: dt.datetime | None = None
     overdue: bool | None = None  # True: only late cases; False: none of them
@@ -114,9 +116,13 @@ def _condition(actor: User, filters: CaseFilters) -> Q:
             errors["deadline"] = "Choose a deadline filter from the list."
         condition &= _deadline(filters.deadline, clock.today())
     if len(filters.search) > MAX_SEARCH or "\x00" in filters.search:
-        errors["search"] = f"Search with at most {MAX_SEARCH} characters of a reference."
+        errors["search"] = (
+            f"Search with at most {MAX_SEARCH} characters of a reference, a name or a member"
+            " number."
+        )
     elif filters.search.strip():
-        condition &= Q(reference__icontains=filters.search.strip())
+        term = filters.search.strip()
+        condition &= Q(reference__icontains=term) | naming(term)
     if filters.received_after is not None:
         condition &= Q(received_at__gte=as_utc(filters.received_after))
     if filters.received_before is not None:

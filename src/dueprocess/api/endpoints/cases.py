@@ -47,7 +47,9 @@ class CaseQuery(Schema):
         "", description="Only cases in this category (a key of your rulebook; another is a 422)."
     )
     search: Annotated[str, StringConstraints(max_length=40, pattern=NO_NUL)] = Field(
-        "", description="Part of a reference."
+        "",
+        description="Part of a reference or of a complainant's or respondent's name (case,"
+        " accents and spacing ignored; anonymous parties are never matched), or a member number.",
     )
     received_after: QueryDateTime = Field(None, description="Received at or after this time.")
     received_before: QueryDateTime = Field(None, description="Received before this time.")

@@ -113,7 +113,7 @@ class _Offered(forms.ChoiceField):
 
 class SearchForm(Form):
     q = forms.CharField(
-        label="Reference contains",
+        label="Reference, name or member number",
         required=False,
         widget=forms.TextInput(attrs={"maxlength": MAX_SEARCH}),
     )
