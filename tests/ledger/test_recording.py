@@ -102,7 +102,12 @@ CALLS: dict[str, tuple[Callable[[World], Any], Callable[[World, Any], Any], str]
     ),
     "cases.services.case_triage": (
         lambda w: w.case_at("triage"),
-        lambda w, c: svc.case_triage(actor=w.intake, case=c, answers=YES),
+        lambda w, c: svc.case_triage(
+            member_reason="Joined this month; not in the register yet.",
+            actor=w.intake,
+            case=c,
+            answers=YES,
+        ),
         "case.accepted",
     ),
     "cases.services.case_close": (
