@@ -33,8 +33,38 @@ ROWS = 252
 NOT_MEMBERS = 184
 REPEATS = 20
 
-_SYLLABLES = ["ba", "be", "bo", "du", "fa", "fi", "ko", "ku", "la", "le", "mi", "mo", "na", "ne", "pa", "pi", "ra", "ro", "sa", "si", "ta", "tu", "va", "vo", "za"]
-_OTHER_SYLLABLES = ["gry", "hax", "jyl", "kwe", "qor", "tsu", "wix", "yvv", "xem", "zhu", "ghr", "plo"]
+_SYLLABLES = list(
+    [
+        "ba",
+        "be",
+        "bo",
+        "du",
+        "fa",
+        "fi",
+        "ko",
+        "ku",
+        "la",
+        "le",
+        "mi",
+        "mo",
+        "na",
+        "ne",
+        "pa",
+        "pi",
+        "ra",
+        "ro",
+        "sa",
+        "si",
+        "ta",
+        "tu",
+        "va",
+        "vo",
+        "za",
+    ]
+)
+_OTHER_SYLLABLES = list(
+    ["gry", "hax", "jyl", "kwe", "qor", "tsu", "wix", "yvv", "xem", "zhu", "ghr", "plo"]
+)
 
 
 @dataclass
