@@ -33,35 +33,33 @@ ROWS = 252
 NOT_MEMBERS = 184
 REPEATS = 20
 
-_SYLLABLES = list(
-    [
-        "ba",
-        "be",
-        "bo",
-        "du",
-        "fa",
-        "fi",
-        "ko",
-        "ku",
-        "la",
-        "le",
-        "mi",
-        "mo",
-        "na",
-        "ne",
-        "pa",
-        "pi",
-        "ra",
-        "ro",
-        "sa",
-        "si",
-        "ta",
-        "tu",
-        "va",
-        "vo",
-        "za",
-    ]
-)
+_SYLLABLES = [
+    "ba",
+    "be",
+    "bo",
+    "du",
+    "fa",
+    "fi",
+    "ko",
+    "ku",
+    "la",
+    "le",
+    "mi",
+    "mo",
+    "na",
+    "ne",
+    "pa",
+    "pi",
+    "ra",
+    "ro",
+    "sa",
+    "si",
+    "ta",
+    "tu",
+    "va",
+    "vo",
+    "za",
+]
 _OTHER_SYLLABLES = list(
     ["gry", "hax", "jyl", "kwe", "qor", "tsu", "wix", "yvv", "xem", "zhu", "ghr", "plo"]
 )
