@@ -60,9 +60,7 @@ _SYLLABLES = [
     "vo",
     "za",
 ]
-_OTHER_SYLLABLES = list(
-    ["gry", "hax", "jyl", "kwe", "qor", "tsu", "wix", "yvv", "xem", "zhu", "ghr", "plo"]
-)
+_OTHER_SYLLABLES = ["gry", "hax", "jyl", "kwe", "qor", "tsu", "wix", "yvv", "xem", "zhu", "ghr"]
 
 
 @dataclass
