@@ -79,7 +79,7 @@ def _review(
         decision = gate.require("case.transition", transition=key)
         text = clean_text(reason, "reason", required=verdict == Party.Match.REJECTED, limit=2000)
         party = (
-            Party.objects.select_for_update()
+            Party.objects.select_for_update(of=("self",))
             .select_related("member")
             .filter(case=case, pk=party_id, role=Party.Role.RESPONDENT)
             .first()
