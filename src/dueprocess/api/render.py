@@ -150,9 +150,10 @@ def party(item: Party) -> dict[str, Any]:
         "name": item.display_name,
         "anonymous": item.anonymous,
         "member_number": item.member.number if item.member and not item.anonymous else None,
-        # a register link is "suggested" until confirmed; a rejected one is unlinked
+        # a respondent's register link is "suggested" until confirmed; a rejected one is
+        # unlinked (null for other parties, and for a respondent never linked)
         "member_match": item.get_member_match_display().lower()
-        if (item.member_id or item.member_match) and not item.anonymous
+        if item.role == Party.Role.RESPONDENT and (item.member_id or item.member_match)
         else None,
         "elected_office": item.elected_office,
     }
