@@ -54,6 +54,9 @@ def intake(priya: Browsing) -> str:
         page.locator("#step-accept").get_by_role("group", name=question).get_by_label(
             "Yes", exact=True
         ).check()
+    page.locator("#step-accept").get_by_label("Why a member, though not in the register").fill(
+        "Joined in February; the register was last imported in January."
+    )
     send(priya, "step-accept")
     return reference
 

@@ -41,6 +41,7 @@ def main(threads: int) -> dict[str, object]:
         barrier.wait()
         try:
             svc.case_triage(
+                member_reason="Joined this month; not in the register yet.",
                 actor=world.intake,
                 case=case,
                 answers={"in_scope": True, "respondent_is_member": True, "not_duplicate": True},

@@ -146,6 +146,7 @@ def test_a_fresh_install_runs_a_case_end_to_end_through_the_cli_and_the_api(tmp_
                 "answers": {"in_scope": True, "respondent_is_member": True,
                             "not_duplicate": True},
                 "reason": "Within the rules.",
+                "member_reason": "Joined this month; not in the register yet.",
             })  # fmt: skip
             api.ok("POST", f"/cases/{ref}/assignments", morgan,
                    {"assignee": f"sam@{ORG}", "role": "investigator"})  # fmt: skip

@@ -187,9 +187,16 @@ def perform(
     if step.kind == "move":
         return svc.case_transition(actor=actor, case=case, transition=key, reason=reason)
     if step.kind == "accept":
-        return svc.case_triage(actor=actor, case=case, answers=answers, transition=key)
+        return svc.case_triage(
+            member_reason="Joined this month; not in the register yet.",
+            actor=actor,
+            case=case,
+            answers=answers,
+            transition=key,
+        )
     if step.kind == "not_investigated":
         return svc.case_triage(
+            member_reason="Joined this month; not in the register yet.",
             actor=actor,
             case=case,
             answers=answers,

@@ -87,6 +87,7 @@ ROUTES = {
     "api-v1:record_consent": Route(("POST",), "case"),
     "api-v1:revise_recommendation": Route(("POST",), "case"),
     "api-v1:declare_recusal": Route(("POST",), "case"),
+    "api-v1:review_member_match": Route(("POST",), "case"),
     "api-v1:list_approaches": Route(("GET",), "case"),
     "api-v1:log_approach": Route(("POST",), "case"),
     "api-v1:list_case_advice_requests": Route(("GET",), "case"),
@@ -152,6 +153,7 @@ ROUTES = {
     "web:case-detail": Route(("GET",), "case"),
     "web:step-take": Route(("POST",), "case"),
     "web:note-add": Route(("POST",), "case"),
+    "web:member-match": Route(("POST",), "case"),
     "web:evidence-add": Route(("POST",), "case"),
     "web:evidence-download": Route(("GET",), "case"),
     "web:party-file-download": Route(("GET",), "case"),
@@ -485,6 +487,8 @@ def _urls(template: str, route: Route, cases: list[Case]) -> Iterator[tuple[str,
             # path refuses (0), so that a GET answers the same before and after the gate
             by_path = {"/party-files/": sent.pk if sent else 1, "/evidence/": evidence_id}
             path_id = next((v for k, v in by_path.items() if k in template), assignment_id)
+            respondent = case.parties.filter(role="respondent").first()
+            party_id = respondent.pk if respondent else 1
             values = {
                 "ref": case.reference,
                 "reference": case.reference,
@@ -496,6 +500,8 @@ def _urls(template: str, route: Route, cases: list[Case]) -> Iterator[tuple[str,
                 "redaction_id": 1,
                 "withholding_id": 1,
                 "file_id": 1,
+                "party_id": party_id,
+                "party": party_id,
                 "number": latest.number if latest else 1,
             }
             yield fill(template, values), case

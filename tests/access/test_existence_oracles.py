@@ -252,6 +252,8 @@ def test_every_route_taking_a_reference_answers_a_hidden_case_like_a_missing_one
                 "redaction_id": 1,
                 "withholding_id": 1,
                 "file_id": 1,
+                "party_id": 1,
+                "party": 1,
             }
             url = fill(template, values)
             if url.startswith("/api/"):
@@ -279,6 +281,7 @@ def test_every_route_taking_a_reference_answers_a_hidden_case_like_a_missing_one
 def _triage(world: World, case: Case, reference: str) -> InvalidInput:
     with pytest.raises(InvalidInput) as caught:
         svc.case_triage(
+            member_reason="Joined this month; not in the register yet.",
             actor=world.intake,
             case=case,
             reason="Repeats another complaint.",
@@ -306,6 +309,7 @@ def test_a_duplicate_the_person_can_see_is_linked(world):
     original = world.case_at("triage")
     case = world.case_at("triage")
     svc.case_triage(
+        member_reason="Joined this month; not in the register yet.",
         actor=world.intake,
         case=case,
         reason="Repeats another complaint.",
@@ -320,7 +324,11 @@ def test_triage_through_the_api_and_the_web_does_not_tell_a_hidden_duplicate(wor
     case = world.case_at("triage")
     api = ApiClient(world.people)
     api.token("intake")  # issued (and recorded) before, not during, the requests compared
-    body = {"answers": ALL_YES | {"not_duplicate": False}, "reason": "Repeats another."}
+    body = {
+        "answers": ALL_YES | {"not_duplicate": False},
+        "reason": "Repeats another.",
+        "member_reason": "Joined this month.",
+    }
 
     def by_api(reference: str):  # type: ignore[no-untyped-def]
         return api.post(
@@ -338,6 +346,7 @@ def test_triage_through_the_api_and_the_web_does_not_tell_a_hidden_duplicate(wor
         f"step-{key}-category": case.category,
         f"step-{key}-ground": "duplicate",
         f"step-{key}-reason": "Repeats another.",
+        f"step-{key}-member_reason": "Joined this month.",
     }
 
     def by_web(reference: str):  # type: ignore[no-untyped-def]

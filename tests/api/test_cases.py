@@ -91,10 +91,12 @@ def test_the_case_file_hides_anonymous_complainants_and_every_party_address(api,
     response = api.get(f"/cases/{reference}", "intake")
     body = response.json()
     assert body["parties"][0] == {
+        "id": body["parties"][0]["id"],
         "role": "complainant",
         "name": "Anonymous complainant",
         "anonymous": True,
         "member_number": None,
+        "member_match": None,
         "elected_office": "",
     }
     assert "Ola Complainant" not in response.content.decode()
@@ -119,6 +121,7 @@ def test_the_case_file_names_the_case_a_duplicate_repeats(api, world):
     assert api.get(f"/cases/{case.reference}", "case_manager").json()["duplicate_of"] is None
     answers = {q.key: True for q in world.rules.triage_questions} | {"not_duplicate": False}
     svc.case_triage(
+        member_reason="Joined this month; not in the register yet.",
         actor=world.intake,
         case=case,
         answers=answers,

@@ -137,7 +137,9 @@ def test_triage_follows_the_matrix(api, world):
         stage="triage",
         may={"intake", "case_manager"},
         request=lambda api, case, p: api.post(
-            f"/cases/{case.reference}/triage", {"answers": ALL_YES}, p
+            f"/cases/{case.reference}/triage",
+            {"answers": ALL_YES, "member_reason": "Joined this month."},
+            p,
         ),
     )
     assert Case.objects.filter(stage="investigation").count() == 2

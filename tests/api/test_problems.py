@@ -36,7 +36,11 @@ def test_a_service_refusal_of_input_is_a_validation_problem_with_its_fields(api,
 
 def test_a_duplicate_without_the_case_it_repeats_is_refused_naming_the_field(api, world):
     case = world.case_at("triage")
-    body = {"answers": ALL_YES | {"not_duplicate": False}, "reason": "Repeats another."}
+    body = {
+        "answers": ALL_YES | {"not_duplicate": False},
+        "reason": "Repeats another.",
+        "member_reason": "Joined this month.",
+    }
     response = api.post(f"/cases/{case.reference}/triage", body, "intake")
     assert response.status_code == 422 and problem_code(response) == "validation"
     assert set(problem_of(response)["errors"]) == {"duplicate_of"}

@@ -197,7 +197,12 @@ def _investigated_by_sam(demo: dict[str, User]) -> Case:
     )
     case = svc.case_transition(actor=priya, case=case, transition="acknowledge")
     answers = {"in_scope": True, "respondent_is_member": True, "not_duplicate": True}
-    case = svc.case_triage(actor=priya, case=case, answers=answers)
+    case = svc.case_triage(
+        member_reason="Joined this month; not in the register yet.",
+        actor=priya,
+        case=case,
+        answers=answers,
+    )
     svc.case_assign(
         actor=morgan, case=case, assignee=demo["sam@northmoor.example"], role="investigator"
     )

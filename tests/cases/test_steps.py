@@ -14,7 +14,12 @@ ALL_YES = {"in_scope": True, "respondent_is_member": True, "not_duplicate": True
 
 def test_triage_with_every_answer_yes_accepts_for_investigation(world):
     case = world.case_at("triage")
-    case = svc.case_triage(actor=world.intake, case=case, answers=ALL_YES)
+    case = svc.case_triage(
+        member_reason="Joined this month; not in the register yet.",
+        actor=world.intake,
+        case=case,
+        answers=ALL_YES,
+    )
     assert case.stage == "investigation"
     assert case.in_scope is True and case.respondent_is_member is True
 
@@ -23,7 +28,10 @@ def test_a_no_answer_without_reasons_is_refused_and_nothing_changes(world):
     case = world.case_at("triage")
     with pytest.raises(ReasonRequired):
         svc.case_triage(
-            actor=world.intake, case=case, answers=ALL_YES | {"respondent_is_member": False}
+            member_reason="Joined this month; not in the register yet.",
+            actor=world.intake,
+            case=case,
+            answers=ALL_YES | {"respondent_is_member": False},
         )
     case.refresh_from_db()
     assert case.stage == "triage" and case.respondent_is_member is None
@@ -33,6 +41,7 @@ def test_a_no_answer_without_reasons_is_refused_and_nothing_changes(world):
 def test_not_investigated_is_a_decision_with_a_ground_and_reasons(world):
     case = world.case_at("triage")
     case = svc.case_triage(
+        member_reason="Joined this month; not in the register yet.",
         actor=world.intake,
         case=case,
         reason="Not in the register.",
@@ -51,7 +60,12 @@ def test_not_investigated_is_a_decision_with_a_ground_and_reasons(world):
 def test_an_unanswered_triage_question_is_refused(world):
     case = world.case_at("triage")
     with pytest.raises(InvalidInput) as caught:
-        svc.case_triage(actor=world.intake, case=case, answers={"in_scope": True})
+        svc.case_triage(
+            member_reason="Joined this month; not in the register yet.",
+            actor=world.intake,
+            case=case,
+            answers={"in_scope": True},
+        )
     assert set(caught.value.fields) == {"respondent_is_member", "not_duplicate"}
 
 
@@ -59,6 +73,7 @@ def test_a_duplicate_must_name_another_case(world):
     case = world.case_at("triage")
     with pytest.raises(InvalidInput):
         svc.case_triage(
+            member_reason="Joined this month; not in the register yet.",
             actor=world.intake,
             case=case,
             reason="Dup.",
@@ -79,6 +94,7 @@ def test_the_duplicate_ground_needs_the_reference_of_the_case_it_repeats(world, 
     case = world.case_at("triage")
     with pytest.raises(InvalidInput) as caught:
         svc.case_triage(
+            member_reason="Joined this month; not in the register yet.",
             actor=world.intake,
             case=case,
             reason="Repeats another complaint.",
@@ -97,6 +113,7 @@ def test_a_duplicate_decision_links_and_records_the_case_it_repeats(world):
     original = world.open_case()
     case = world.case_at("triage")
     svc.case_triage(
+        member_reason="Joined this month; not in the register yet.",
         actor=world.intake,
         case=case,
         reason="Repeats another complaint.",

@@ -19,7 +19,7 @@ from dueprocess.api import tokens
 from dueprocess.cases import case_pages, worklists
 from dueprocess.cases import services as svc
 from dueprocess.cases.filters import CaseFilters
-from dueprocess.cases.models import Case, EvidenceItem, InterimMeasure
+from dueprocess.cases.models import Case, EvidenceItem, InterimMeasure, Party
 from dueprocess.cases.proofs import case_proof_bundle
 from dueprocess.cases.queries import case_detail_for
 from dueprocess.cases.services import advice, dossiers, emergency, signoffs
@@ -82,6 +82,16 @@ def _panel(w: World) -> Case:
     return Case.objects.get(pk=case.pk)
 
 
+def _linked_respondent(w: World) -> Party:
+    """A respondent the register linked when the case was opened: a suggested match."""
+    from dueprocess.members.models import Member
+
+    number = f"M-{Member.objects.count() + 1}"
+    Member.objects.create(organisation=w.organisation, number=number, full_name="Eira Lloyd")
+    case = w.case_at("triage", respondent=svc.PartyInput(member_number=number))
+    return Party.objects.get(case=case, role="respondent")
+
+
 def _measure(w: World) -> InterimMeasure:
     return svc.interim_measure_impose(
         actor=w.case_manager,
@@ -102,8 +112,25 @@ CALLS: dict[str, tuple[Callable[[World], Any], Callable[[World, Any], Any], str]
     ),
     "cases.services.case_triage": (
         lambda w: w.case_at("triage"),
-        lambda w, c: svc.case_triage(actor=w.intake, case=c, answers=YES),
+        lambda w, c: svc.case_triage(
+            member_reason="Joined this month; not in the register yet.",
+            actor=w.intake,
+            case=c,
+            answers=YES,
+        ),
         "case.accepted",
+    ),
+    "cases.services.member_match_confirm": (
+        _linked_respondent,
+        lambda w, p: svc.member_match_confirm(actor=w.intake, case=p.case, party_id=p.pk),
+        "party.member_confirmed",
+    ),
+    "cases.services.member_match_reject": (
+        _linked_respondent,
+        lambda w, p: svc.member_match_reject(
+            actor=w.intake, case=p.case, party_id=p.pk, reason="Another person."
+        ),
+        "party.member_rejected",
     ),
     "cases.services.case_close": (
         lambda w: w.case_at("notified"),
@@ -868,6 +895,7 @@ WALKED_MODULES = (
     "dueprocess.cases.services",
     "dueprocess.cases.services.advice",
     "dueprocess.cases.services.dossiers",
+    "dueprocess.cases.duplicates",
     "dueprocess.cases.services.signoffs",
     "dueprocess.cases.services.summaries",
     "dueprocess.cases.services.hearings",
@@ -904,6 +932,8 @@ NOT_RECORDED = {
     "signoffs_withdraw_for_measure": "runs inside interim_measure_lift, whose entry covers it",
     "require_administrator": "a check: it records only a refusal",
     "require_dossier_import": "a check for the import page: it records only a refusal",
+    "earlier_repeats": "part of reading a case file (case.viewed) and of a dossier's import or"
+    " preview, whose entries cover it: only cases the reader may see",
     "staff_of": "the organisation's accounts and roles for its administrator, no case data",
     "interests_to_review": "staff's declarations for the head of complaints, no case data",
     "staff_member": "one person's account and roles for its administrator, no case data",

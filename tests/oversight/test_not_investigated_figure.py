@@ -16,6 +16,7 @@ def test_not_investigated_decisions_are_on_the_dashboard_by_ground_and_month(
     earlier = world.open_case()
     for ground in ("out_of_scope", "out_of_scope", "duplicate"):
         svc.case_triage(
+            member_reason="Joined this month; not in the register yet.",
             actor=world.intake,
             case=world.open_case(),
             answers=ALL_YES,

@@ -22,6 +22,7 @@ def _at(moment: dt.datetime, work):  # type: ignore[no-untyped-def]
 
 def _decline(world: World, case: Case, ground: str = "out_of_scope", of: str = "") -> Case:
     return svc.case_triage(
+        member_reason="Joined this month; not in the register yet.",
         actor=world.intake,
         case=Case.objects.get(pk=case.pk),
         answers=ALL_YES,

@@ -76,6 +76,7 @@ def test_accepting_hands_the_case_on_and_sends_the_intake_officer_to_their_queue
             **answers,
             "step-accept-expected_version": case.version,
             "step-accept-category": "antisemitism",
+            "step-accept-member_reason": "Joined this month; not in the register yet.",
         },
         follow=True,
     )
@@ -112,6 +113,7 @@ def test_a_duplicate_names_the_case_it_repeats_on_its_page(world: World, signed_
     case = world.case_at("triage")
     answers = {q.key: True for q in world.rules.triage_questions} | {"not_duplicate": False}
     svc.case_triage(
+        member_reason="Joined this month; not in the register yet.",
         actor=world.intake,
         case=case,
         answers=answers,

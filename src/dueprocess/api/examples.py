@@ -126,17 +126,21 @@ DETAIL: dict[str, Any] = STATE | {
     "viewer_role": "case_manager",
     "parties": [
         {
+            "id": 11,
             "role": "complainant",
             "name": "Anonymous complainant",
             "anonymous": True,
             "member_number": None,
+            "member_match": None,
             "elected_office": "",
         },
         {
+            "id": 12,
             "role": "respondent",
             "name": "Rex Example",
             "anonymous": False,
             "member_number": "NM-004211",
+            "member_match": "confirmed",
             "elected_office": "",
         },
     ],
@@ -167,6 +171,8 @@ DETAIL: dict[str, Any] = STATE | {
     ],
     "steps": [STEP],
     "duplicate_of": None,
+    "repeated_by": ["C-2026-00051"],
+    "possible_duplicates": [],
 }
 MEMBER: dict[str, Any] = {
     "number": "NM-004211",

@@ -98,6 +98,11 @@ class TriageIn(Strict):
     category: OptionalKey = Field("", description="Re-categorise the case.")
     duplicate_of: OptionalReference = ""
     transition: OptionalKey = Field("", description="Name the step if several could apply.")
+    member_reason: OptionalText = Field(
+        "",
+        description="Required to answer yes to respondent_is_member for a respondent linked to"
+        " no member of the register: why they are a member all the same.",
+    )
     expected_version: Version | None = None
 
 
@@ -142,6 +147,14 @@ class AssignIn(Strict):
 
 class ReasonIn(Strict):
     reason: Text
+
+
+class MemberMatchIn(Strict):
+    verdict: Literal["confirm", "reject"] = Field(
+        description="Confirm the respondent's suggested register link, or reject it (unlink)."
+    )
+    reason: OptionalText = Field("", description="Required to reject.")
+    expected_version: Version | None = None
 
 
 class MeasureIn(Strict):

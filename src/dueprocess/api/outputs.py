@@ -45,10 +45,13 @@ class CaseState(Schema):
 
 
 class PartyOut(Schema):
+    id: int
     role: str
     name: str
     anonymous: bool
     member_number: str | None
+    #: the register link: "suggested" until someone who may triage confirms or rejects it
+    member_match: Literal["suggested", "confirmed", "rejected"] | None
     elected_office: str
 
 
@@ -220,6 +223,14 @@ class HistoryOut(Schema):
     at: dt.datetime
 
 
+class DuplicateOut(Schema):
+    reference: str
+    stage: str
+    closed: bool
+    summary: str
+    reason: str  # "the same member of the register; allegations 67% alike"
+
+
 class CaseDetail(CaseState):
     unit: str
     category_label: str
@@ -243,6 +254,10 @@ class CaseDetail(CaseState):
     #: the case this one repeats: its reference, "" if the viewer may not open it, null if it
     #: is no duplicate
     duplicate_of: str | None
+    #: the cases closed as duplicates of this one that the viewer may see
+    repeated_by: list[str]
+    #: while the case awaits triage: earlier cases it may repeat
+    possible_duplicates: list[DuplicateOut]
 
 
 class AdviceInboxItemOut(Schema):
@@ -368,6 +383,8 @@ class DossierRowOut(Schema):
     score: float | None
     reason: str  # why the respondent is (or is not) taken to be that member
     is_member: bool | None
+    repeats: str  # the earlier complaint it may repeat: "row 3", "case C-2026-00004", ""
+    repeat_reason: str
 
 
 class DossierOut(Schema):
@@ -381,6 +398,8 @@ class DossierOut(Schema):
     respondents: int
     non_members: int
     summary: str
+    duplicates: int  # rows that may repeat an earlier row or an existing case
+    duplicates_summary: str  # "20 rows repeat an earlier complaint: row 17 repeats row 3, …"
     items: list[DossierRowOut]
 
 

@@ -128,15 +128,34 @@ def case_detail(view: CaseView) -> dict[str, Any]:
         # the case this one repeats: its reference, "" if this viewer may not open it, null if
         # it is no duplicate (as on the case page)
         "duplicate_of": shown.duplicate_of,
+        # the cases closed as duplicates of this one that the viewer may see
+        "repeated_by": shown.repeated_by,
+        # while the case awaits triage: earlier cases it may repeat (cases.duplicates)
+        "possible_duplicates": [
+            {
+                "reference": s.reference,
+                "stage": s.stage,
+                "closed": s.closed,
+                "summary": s.summary,
+                "reason": s.reason,
+            }
+            for s in shown.possible_duplicates
+        ],
     }
 
 
 def party(item: Party) -> dict[str, Any]:
     return {
+        "id": item.pk,
         "role": item.role,
         "name": item.display_name,
         "anonymous": item.anonymous,
         "member_number": item.member.number if item.member and not item.anonymous else None,
+        # a respondent's register link is "suggested" until confirmed; a rejected one is
+        # unlinked (null for other parties, and for a respondent never linked)
+        "member_match": item.get_member_match_display().lower()
+        if item.role == Party.Role.RESPONDENT and (item.member_id or item.member_match)
+        else None,
         "elected_office": item.elected_office,
     }
 
@@ -504,6 +523,8 @@ def dossier(result: DossierResult) -> dict[str, Any]:
         "respondents": result.respondents,
         "non_members": result.non_members,
         "summary": result.summary,
+        "duplicates": result.duplicates,
+        "duplicates_summary": result.duplicates_summary,
         "items": [
             {
                 "row": r.row,
@@ -514,6 +535,8 @@ def dossier(result: DossierResult) -> dict[str, Any]:
                 "score": r.score,
                 "reason": r.reason,
                 "is_member": r.is_member,
+                "repeats": r.repeats,
+                "repeat_reason": r.repeat_reason,
             }
             for r in result.rows
         ],

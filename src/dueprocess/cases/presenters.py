@@ -8,11 +8,13 @@ the two channels cannot disagree about what a person sees or may do.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from dueprocess.access.rules import visible_cases
+from dueprocess.cases.duplicates import Suggestion, possible_duplicates, repeated_by
 from dueprocess.cases.services.common import taken_steps
+from dueprocess.cases.services.member_match import may_review_match
 from dueprocess.cases.timeline import timeline_page
 from dueprocess.cases.workflow import Workflow
 
@@ -60,6 +62,12 @@ class CaseFile:
     #: the case this one repeats, when triage found it a duplicate: its reference if this
     #: viewer may open it, "" if they may not (and None when it is no duplicate)
     duplicate_of: str | None = None
+    #: the cases closed as duplicates of this one that the viewer may see
+    repeated_by: list[str] = field(default_factory=list)
+    #: while the case awaits triage: earlier cases it may repeat (``cases.duplicates``)
+    possible_duplicates: list[Suggestion] = field(default_factory=list)
+    #: may the viewer confirm or reject the respondents' register links (who may triage)
+    may_review_match: bool = False
 
 
 def allowed_steps(view: CaseView) -> list[Transition]:
@@ -96,7 +104,19 @@ def case_file(view: CaseView) -> CaseFile:
             action.replace("case.", ""): view.gate.can(action).allowed for action in PAGE_ACTIONS
         },
         duplicate_of=_duplicate_of(view),
+        repeated_by=repeated_by(view),
+        possible_duplicates=possible_duplicates(view) if awaits_triage(case) else [],
+        may_review_match=may_review_match(view.gate),
     )
+
+
+#: The kinds of step that triage a case.
+TRIAGE_KINDS = ("accept", "not_investigated")
+
+
+def awaits_triage(case: Case) -> bool:
+    """Whether the case's stage is left by a triage step (so duplicates are worth suggesting)."""
+    return any(t.kind in TRIAGE_KINDS for t in case.rulebook.rules.transitions_from(case.stage))
 
 
 def _duplicate_of(view: CaseView) -> str | None:

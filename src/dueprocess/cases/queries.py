@@ -48,6 +48,7 @@ def case_detail_for(actor: User, reference: str) -> CaseView:
                     "measures",
                     "outcomes",
                     "timeline",
+                    "duplicates",
                 ]
             },
         )

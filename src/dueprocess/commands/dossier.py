@@ -87,7 +87,8 @@ def _person(email: str) -> Any:
 def _print(result: Any, *, dry_run: bool) -> None:
     for row in result.rows:
         reference = f" {row.reference}" if row.reference else ""
-        print(f"row {row.row}: {row.status}{reference} — {row.message}")
+        repeats = f" (repeats {row.repeats}: {row.repeat_reason})" if row.repeats else ""
+        print(f"row {row.row}: {row.status}{reference} — {row.message}{repeats}")
     created = result.count("created")
     if dry_run:
         print(
@@ -101,3 +102,4 @@ def _print(result: Any, *, dry_run: bool) -> None:
             f" {result.count('already')} row(s) already imported (SHA-256 {result.sha256})"
         )
     print(result.summary)
+    print(result.duplicates_summary)

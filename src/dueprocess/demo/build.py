@@ -227,7 +227,20 @@ class Builder:
         return {q.key: overrides.get(q.key, True) for q in self.rules.triage_questions}
 
     def _do_accept(self, event: Event) -> None:
-        svc.case_triage(actor=self.users["priya"], case=self._case(event), answers=self._answers())
+        case = self._case(event)
+        svc.case_triage(
+            actor=self.users["priya"],
+            case=case,
+            answers=self._answers(),
+            member_reason=self._member_reason(case),
+        )
+
+    @staticmethod
+    def _member_reason(case: Case) -> str:
+        """Triage says a respondent missing from the register is a member only with a reason."""
+        if case.parties.filter(role="respondent", member__isnull=False).exists():
+            return ""
+        return "Joined after the register was last imported; confirmed by the branch secretary."
 
     def _do_not_investigated(self, event: Event) -> None:
         ground = event.params["ground"]
@@ -255,6 +268,7 @@ class Builder:
             ground=explicit,
             duplicate_of=earlier,
             reason=reason,
+            member_reason=self._member_reason(case) if answers.get("respondent_is_member") else "",
         )
 
     def _duplicate_triage(self, case: Case) -> tuple[User, str]:

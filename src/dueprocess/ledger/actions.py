@@ -202,6 +202,11 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("dossier.viewed", "an imported dossier's rows and matches were read"),
         ),
         *_actions(
+            "cases.services.member_match",
+            ("party.member_confirmed", "a respondent's suggested register link was confirmed"),
+            ("party.member_rejected", "a respondent's suggested register link was rejected"),
+        ),
+        *_actions(
             "members.services",
             ("members.imported", "the membership register was imported"),
             ("members.matched", "a respondent was matched against the register"),

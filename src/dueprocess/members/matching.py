@@ -155,7 +155,7 @@ def _combine(member: Member, found: list[tuple[float, str]]) -> Candidate:
 
 def _name_matches(register: QuerySet[Member], wanted: str) -> list[tuple[Member, float, str]]:
     prefilter = Q()
-    for fragment in _fragments(wanted):
+    for fragment in name_fragments(wanted):
         prefilter |= Q(full_name__icontains=fragment)
     matches = []
     for member in register.filter(prefilter).order_by("pk")[:_PREFILTER_LIMIT]:
@@ -171,7 +171,7 @@ def _name_matches(register: QuerySet[Member], wanted: str) -> list[tuple[Member,
     return matches
 
 
-def _fragments(wanted: str) -> set[str]:
+def name_fragments(wanted: str) -> set[str]:
     """Pieces of the normalised name that a stored spelling very likely contains — the first
     and last three letters of each word — so that the database narrows the register without
     knowing about accents or apostrophes, and the comparison above decides."""

@@ -38,6 +38,7 @@ from dueprocess.web.forms.casework import (
     FeedbackForm,
     ImposeMeasureForm,
     LiftMeasureForm,
+    MemberMatchForm,
     NoteForm,
     SummaryApproveForm,
     SummaryForm,
@@ -122,6 +123,15 @@ def _forms(context: dict[str, Any], failed: Failed | None) -> dict[str, Any]:
             if allowed["interim"] and m.is_active
         },
         "feedback": FeedbackForm() if allowed["note"] and case.closed_at is None else None,
+        # a respondent's suggested register link, to confirm or reject (who may triage)
+        "match": {
+            p.pk: MemberMatchForm(party_id=p.pk)
+            for p in context["parties"]
+            if context["may_review_match"]
+            and p.role == "respondent"
+            and p.member_id is not None
+            and p.member_match != "confirmed"
+        },
     }
     summary = context["summary"]
     current = summary["state"].current
@@ -226,6 +236,8 @@ def _swap_in(built: dict[str, Any], failed: Failed) -> None:
     elif failed.form_id.startswith(("withhold-", "release-")):
         kind, _, key = failed.form_id.partition("-")
         built[kind][int(key)] = failed.form
+    elif failed.form_id.startswith("match-"):
+        built["match"][int(failed.form_id.removeprefix("match-"))] = failed.form
     elif failed.form_id.startswith("unredact-"):
         built["unredact"][int(failed.form_id.removeprefix("unredact-"))] = failed.form
     elif failed.form_id.startswith("continue-"):

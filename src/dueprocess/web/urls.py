@@ -28,6 +28,11 @@ urlpatterns = [
     path("cases/<str:reference>/", cases.case_detail, name="case-detail"),
     path("cases/<str:reference>/steps/<slug:key>/", steps.step_take, name="step-take"),
     path("cases/<str:reference>/notes/", casework.note_add, name="note-add"),
+    path(
+        "cases/<str:reference>/parties/<int:party_id>/member-match/",
+        casework.member_match_review,
+        name="member-match",
+    ),
     path("cases/<str:reference>/evidence/", casework.evidence_add, name="evidence-add"),
     path(
         "cases/<str:reference>/evidence/<int:item_id>/file",

@@ -21,13 +21,21 @@ from dueprocess.api import problems, render
 from dueprocess.api.auth import actor
 from dueprocess.api.docs import documented, link
 from dueprocess.api.endpoints.cases import Ref
-from dueprocess.api.inputs import ConsentIn, EvidenceIn, InterviewIn, ReasonIn, RevisionIn
+from dueprocess.api.inputs import (
+    ConsentIn,
+    EvidenceIn,
+    InterviewIn,
+    MemberMatchIn,
+    ReasonIn,
+    RevisionIn,
+)
 from dueprocess.api.limits import allow_upload, upload_refusal
 from dueprocess.api.lookups import latest_recommendation_on
 from dueprocess.api.outputs import (
     ConsentOut,
     EvidenceOut,
     InterviewOut,
+    PartyOut,
     RecommendationOut,
     RecusalOut,
 )
@@ -372,3 +380,35 @@ def declare_recusal(request: HttpRequest, ref: Ref, payload: ReasonIn) -> Status
     user = actor(request)
     made = svc.recusal_declare(actor=user, case=case_to_change(user, ref), reason=payload.reason)
     return Status(201, render.recusal(made))
+
+
+@router.post(
+    "/cases/{ref}/parties/{party}/member-match",
+    response=PartyOut,
+    **documented(
+        "reviewMemberMatch",
+        "Confirm or reject a respondent's register link",
+        "A respondent linked to a member of the register when the case was opened (from a "
+        "member number, or the dossier import's match) is a suggested match until someone "
+        "who may triage the case confirms it (`member_match` becomes `confirmed`) or rejects "
+        "it (the respondent is unlinked, `member_match` becomes `rejected`; a reason is "
+        "required). `party` is the respondent's `id` in the case file. Both are recorded.",
+        scope="cases:write",
+        errors=_WRITE_ERRORS,
+        request={"verdict": "confirm", "reason": "Same address and branch as the member."},
+        response=ex.DETAIL["parties"][1],
+    ),
+)
+def review_member_match(
+    request: HttpRequest, ref: Ref, party: Number, payload: MemberMatchIn
+) -> dict[str, Any]:
+    user = actor(request)
+    service = svc.member_match_confirm if payload.verdict == "confirm" else svc.member_match_reject
+    reviewed = service(
+        actor=user,
+        case=case_to_change(user, ref),
+        party_id=party,
+        reason=payload.reason,
+        expected_version=payload.expected_version,
+    )
+    return render.party(reviewed)

@@ -37,6 +37,8 @@ _RESULT: dict[str, Any] = {
     "respondents": 1,
     "non_members": 1,
     "summary": "1 of 1 respondents are not members",
+    "duplicates": 0,
+    "duplicates_summary": "No row repeats an earlier complaint.",
     "items": [
         {
             "row": 1,
@@ -47,6 +49,8 @@ _RESULT: dict[str, Any] = {
             "score": None,
             "reason": "no candidate above 0.75",
             "is_member": False,
+            "repeats": "",
+            "repeat_reason": "",
         }
     ],
 }

@@ -85,6 +85,7 @@ def triage_case(request: HttpRequest, ref: Ref, payload: TriageIn) -> dict[str, 
         category=payload.category,
         duplicate_of=payload.duplicate_of,
         transition=payload.transition,
+        member_reason=payload.member_reason,
         expected_version=payload.expected_version,
     )
     return render.case_state(case)

@@ -22,6 +22,7 @@ class Dossier(models.Model):
     created = models.PositiveIntegerField(default=0)
     already_imported = models.PositiveIntegerField(default=0)
     non_members = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)  # rows repeating an earlier complaint
 
     class Meta:
         constraints = [
@@ -47,6 +48,12 @@ class DossierRow(models.Model):
     )
     score = models.FloatField(null=True, blank=True)  # the best candidate's, if any
     reason = models.CharField(max_length=300)
+    # the earlier case (another row's, or one already open) this row's complaint may repeat:
+    # the case it opened is flagged for triage to decide (``cases.duplicates``)
+    repeats = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    repeat_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["dossier", "number"]

@@ -12,6 +12,15 @@ class Party(models.Model):
         RESPONDENT = "respondent", "Respondent"
         WITNESS = "witness", "Witness"
 
+    class Match(models.TextChoices):
+        """Whether a person has checked the party's link to the register: a link made when the
+        case was opened (from a member number, or the dossier import's match) is a
+        suggestion until someone who may triage confirms it; a rejected one is unlinked."""
+
+        SUGGESTED = "", "Suggested"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="parties")
     role = models.CharField(max_length=20, choices=Role.choices)
     member = models.ForeignKey(
@@ -21,6 +30,9 @@ class Party(models.Model):
     email = models.EmailField(blank=True)
     anonymous = models.BooleanField(default=False)
     elected_office = models.CharField(max_length=200, blank=True)
+    member_match = models.CharField(
+        max_length=20, choices=Match.choices, default=Match.SUGGESTED, blank=True
+    )
 
     class Meta:
         indexes = [

@@ -14,6 +14,7 @@ from dueprocess.cases.services.approaches import approach_log
 from dueprocess.cases.services.assignment import assignment_end, case_assign, recusal_declare
 from dueprocess.cases.services.hearings import hearing_adjourn, hearing_record, hearing_schedule
 from dueprocess.cases.services.interim import interim_measure_impose, interim_measure_lift
+from dueprocess.cases.services.member_match import member_match_confirm, member_match_reject
 from dueprocess.cases.services.notes import evidence_add, note_add
 from dueprocess.cases.services.opening import AllegationInput, PartyInput, case_open
 from dueprocess.cases.services.outcomes import (
@@ -47,6 +48,8 @@ __all__ = [
     "hearing_schedule",
     "interim_measure_impose",
     "interim_measure_lift",
+    "member_match_confirm",
+    "member_match_reject",
     "note_add",
     "recommendation_revise",
     "recommendation_submit",

@@ -19,6 +19,12 @@ Every respondent is matched against the membership register (``members.matching`
 candidate scoring at least ``MATCH_THRESHOLD`` is taken as the respondent, with the reasons;
 otherwise the respondent is flagged "not a member" on the case (``respondent_is_member``) with
 the reason, and the summary says how many of the respondents are not members.
+
+A row may repeat an earlier complaint without being literally the same (``cases.duplicates``:
+the same respondent, and similar allegations or the same source link) — an earlier row of the
+same file, or a case already open that the importer may see. It still opens a case: whether it
+is a duplicate is triage's decision, on the case page where the earlier case is suggested. The
+row records what it repeats, and the summary counts and names them ("row 17 repeats row 3").
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -38,6 +44,7 @@ from django.db import IntegrityError, transaction
 from dueprocess.access.enforcement import recorded_denials
 from dueprocess.access.rules import require, require_open_in, visible_cases
 from dueprocess.accounts.models import Unit
+from dueprocess.cases.duplicates import Complaint, complaint, earlier_repeats, repeat_of
 from dueprocess.cases.models import Case, Dossier, DossierRow
 from dueprocess.cases.services.opening import AllegationInput, PartyInput, case_open
 from dueprocess.errors import InvalidInput, NotFound
@@ -52,6 +59,8 @@ if TYPE_CHECKING:
     from dueprocess.accounts.models import Organisation, User
 
 MAX_ROWS = 5000
+#: The summary names this many repeated rows at most (every row says what it repeats).
+MAX_NAMED_REPEATS = 100
 MAX_REPORTED_ERRORS = 100
 #: A respondent is taken to be the register's best candidate when it scores at least this.
 MATCH_THRESHOLD = 0.75
@@ -108,6 +117,8 @@ class RowResult:
     score: float | None = None
     reason: str = ""  # why the respondent is (or is not) taken to be that member
     hidden: bool = False  # a case the reader may not see: counted, nothing else shown
+    repeats: str = ""  # the earlier complaint it may repeat: "row 3", "case C-2026-00004"
+    repeat_reason: str = ""  # why it looks like a repeat
 
     @property
     def is_member(self) -> bool | None:
@@ -152,6 +163,28 @@ class DossierResult:
     @property
     def summary(self) -> str:
         return f"{self.non_members} of {self.respondents} respondents are not members"
+
+    @property
+    def duplicates(self) -> int:
+        if self.dossier is not None:
+            return self.dossier.duplicates
+        return sum(1 for r in self.rows if r.repeats)
+
+    @property
+    def duplicates_summary(self) -> str:
+        """ "20 rows repeat an earlier complaint: row 17 repeats row 3, …" """
+        count = self.duplicates
+        if not count:
+            return "No row repeats an earlier complaint."
+        named = [f"row {r.row} repeats {r.repeats}" for r in self.rows if r.repeats]
+        shown = ", ".join(named[:MAX_NAMED_REPEATS])
+        if len(named) > MAX_NAMED_REPEATS:
+            shown += f" and {len(named) - MAX_NAMED_REPEATS} more"
+        unseen = count - len(named)
+        if unseen:
+            shown += f"{', and ' if named else ''}{unseen} row(s) of cases you may not see"
+        verb = "row repeats" if count == 1 else "rows repeat"
+        return f"{count} {verb} an earlier complaint: {shown}."
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -322,11 +355,14 @@ def _import(actor: User, dossier: DossierFile) -> DossierResult:
             rows=len(plan),
         )
         results = []
+        opened: dict[int, Case] = {}  # row number -> the case it opened
         for planned in plan:
             if planned.result.status == "already":
                 results.append(planned.result)
                 continue
-            case = _open(actor, stored, planned)
+            repeats = opened[planned.repeats_row] if planned.repeats_row else planned.repeats_case
+            case = _open(actor, stored, planned, repeats)
+            opened[planned.result.row] = case
             results.append(
                 RowResult(
                     row=planned.result.row,
@@ -335,13 +371,16 @@ def _import(actor: User, dossier: DossierFile) -> DossierResult:
                     member=planned.result.member,
                     score=planned.result.score,
                     reason=planned.result.reason,
+                    repeats=planned.result.repeats,
+                    repeat_reason=planned.result.repeat_reason,
                 )
             )
         counted = DossierResult(sha256=dossier.sha256, rows=results)
         stored.created = counted.count("created")
         stored.already_imported = counted.count("already")
         stored.non_members = counted.non_members
-        stored.save(update_fields=["created", "already_imported", "non_members"])
+        stored.duplicates = counted.duplicates
+        stored.save(update_fields=["created", "already_imported", "non_members", "duplicates"])
         result = DossierResult(sha256=dossier.sha256, rows=results, dossier=stored)
         record(
             actor=actor,
@@ -362,6 +401,10 @@ def dossier_for(*, actor: User, dossier_id: int) -> DossierResult:
             raise NotFound("No such dossier.")
         # the rows of cases the reader may not see are counted, and show nothing else
         visible = set(visible_cases(actor).filter(dossier=stored).values_list("pk", flat=True))
+        imported = list(stored.imported_rows.select_related("case", "member", "repeats"))
+        row_of = {r.case_id: r.number for r in imported}
+        repeated = {r.repeats_id for r in imported if r.repeats_id} - set(row_of)
+        shown = set(visible_cases(actor).filter(pk__in=repeated).values_list("pk", flat=True))
         rows = [
             RowResult(
                 row=r.number,
@@ -370,10 +413,12 @@ def dossier_for(*, actor: User, dossier_id: int) -> DossierResult:
                 member=r.member.number if r.member else "",
                 score=r.score,
                 reason=r.reason,
+                repeats=_repeats(r, row_of, shown),
+                repeat_reason=r.repeat_reason,
             )
             if r.case_id in visible
             else RowResult(row=r.number, status="created", hidden=True)
-            for r in stored.imported_rows.select_related("case", "member")
+            for r in imported
         ]
         result = DossierResult(sha256=stored.sha256, rows=rows, dossier=stored)
         record(
@@ -390,6 +435,19 @@ def require_dossier_import(*, actor: User) -> None:
     """May ``actor`` import dossiers at all? For the page, before any file is read; a refusal
     is recorded. Each service asks again inside its own transaction."""
     _allowed(actor)
+
+
+def _repeats(row: DossierRow, row_of: dict[int, int], shown: set[int]) -> str:
+    """What ``row`` repeats, as its reader may be told: a row of the same dossier, a case they
+    may see, or only that there is one."""
+    if row.repeats_id is None:
+        return ""
+    if row.repeats_id in row_of:
+        return f"row {row_of[row.repeats_id]}"
+    if row.repeats_id in shown:
+        assert row.repeats is not None
+        return f"case {row.repeats.reference}"
+    return "a case you may not see"
 
 
 def _allowed(actor: User) -> tuple[Verdict, Organisation]:
@@ -426,6 +484,7 @@ def _details(result: DossierResult) -> dict[str, Any]:
         "already": result.count("already"),
         "errors": result.count("error"),
         "non_members": result.non_members,
+        "duplicates": result.duplicates,
     }
 
 
@@ -439,6 +498,8 @@ class _Planned:
     unit: Unit | None = None
     fingerprint: str = ""
     member: Member | None = None
+    repeats_row: int | None = None  # an earlier row of the file it may repeat
+    repeats_case: Case | None = None  # or a case already open
 
 
 def _plan(
@@ -504,7 +565,41 @@ def _plan(
             reason=reason,
         )
         plan.append(_Planned(result, values, unit, fingerprint, member))
-    return plan
+    return _with_repeats(actor, organisation, plan)
+
+
+def _with_repeats(actor: User, organisation: Organisation, plan: list[_Planned]) -> list[_Planned]:
+    """Each new row that may repeat an earlier complaint — the first earlier new row of the
+    file that it may repeat, else the oldest case the importer may see — says so."""
+    earlier: list[tuple[int, Complaint]] = []
+    marked = []
+    for planned in plan:
+        if planned.result.status != "new":
+            marked.append(planned)
+            continue
+        values = planned.values
+        wanted = complaint(
+            members=[planned.member.pk] if planned.member else [],
+            names=[values["respondent_name"]],
+            texts=[values["summary"]],
+            sources=[values["evidence"]],
+        )
+        row, repeats, why = None, "", ""
+        for number, other in earlier:
+            repeat = repeat_of(wanted, other)
+            if repeat is not None:
+                row, repeats, why = number, f"row {number}", repeat.reason
+                break
+        case = None
+        if row is None:
+            found = earlier_repeats(actor, organisation.pk, wanted)
+            if found:
+                case, repeat = found[0]
+                repeats, why = f"case {case.reference}", repeat.reason
+        earlier.append((planned.result.row, wanted))
+        result = replace(planned.result, repeats=repeats, repeat_reason=why)
+        marked.append(replace(planned, result=result, repeats_row=row, repeats_case=case))
+    return marked
 
 
 def _clean_row(
@@ -641,7 +736,7 @@ def _phrase(reasons: Sequence[str]) -> str:
     return "; ".join(reasons)
 
 
-def _open(actor: User, stored: Dossier, planned: _Planned) -> Case:
+def _open(actor: User, stored: Dossier, planned: _Planned, repeats: Case | None) -> Case:
     values = planned.values
     assert planned.unit is not None
     member_number = planned.result.member
@@ -681,5 +776,7 @@ def _open(actor: User, stored: Dossier, planned: _Planned) -> Case:
         member=planned.member,
         score=planned.result.score,
         reason=planned.result.reason[:300],
+        repeats=repeats,
+        repeat_reason=planned.result.repeat_reason[:200],
     )
     return case

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from dueprocess.access.enforcement import recorded_denials
 from dueprocess.access.rules import Gate, visible_cases
-from dueprocess.cases.models import Case, Decision
+from dueprocess.cases.models import Case, Decision, Party
 from dueprocess.cases.services.common import (
     clean_text,
     lock_case,
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 #: The ground "a duplicate of another complaint": a decision on it names the case it repeats.
 DUPLICATE_GROUND = "duplicate"
+#: The triage question answered from the membership register.
+MEMBER_QUESTION = "respondent_is_member"
 
 
 @recorded_denials
@@ -43,10 +45,15 @@ def case_triage(
     category: str = "",
     duplicate_of: str = "",
     transition: str = "",
+    member_reason: str = "",
     expected_version: int | None = None,
 ) -> Case:
     """Record the triage answers; accept if every answer is yes, otherwise (or when a ``ground``
-    is given) decide not to investigate, which needs reasons."""
+    is given) decide not to investigate, which needs reasons.
+
+    "Is the respondent a member?" is checked against the register: answering yes for a
+    respondent linked to no member needs ``member_reason`` (why they are one all the same —
+    a new member not yet in the register, a spelling the match missed), kept in the entry."""
     with transaction.atomic():
         case = lock_case(case, expected_version=expected_version)
         gate = Gate(actor, case)
@@ -59,6 +66,7 @@ def case_triage(
         key = transition_of_kind(case, kind, transition)
         decision = gate.require("case.transition", transition=key)
         text = clean_text(reason, "reason", required=False)
+        why_member = _member_reason(case, answers, member_reason)
         step = workflow_of(case).check(
             stage=case.stage, key=key, kind=kind, reason=text, taken=taken_steps(case)
         )
@@ -70,6 +78,8 @@ def case_triage(
         case.save(update_fields=["in_scope", "respondent_is_member", "duplicate_of", "category"])
         move(case, actor=actor, step=step, reason=text)
         details = {"transition": key, "answers": answers, "category": case.category}
+        if why_member:
+            details["member_reason"] = why_member
         if not accept:
             chosen = ground or failing[0].decline_ground
             if chosen not in rules.not_investigated_grounds:
@@ -113,6 +123,22 @@ def _check_answers(questions: tuple, answers: dict[str, bool]) -> None:  # type:
     unknown = set(answers) - {q.key for q in questions}
     if unknown:
         raise InvalidInput(f"Unknown triage question(s): {', '.join(sorted(unknown))}.")
+
+
+def _member_reason(case: Case, answers: dict[str, bool], given: str) -> str:
+    """The reason for answering yes to "a member?" when no respondent is linked to the
+    register: required then (a field error without it), kept whenever it is given."""
+    text = clean_text(given, "member_reason", required=False, limit=2000)
+    linked = Party.objects.filter(
+        case=case, role=Party.Role.RESPONDENT, member__isnull=False
+    ).exists()
+    if answers.get(MEMBER_QUESTION) is True and not linked and not text:
+        raise InvalidInput(
+            "The respondent is not linked to a member of the register: say why you answer"
+            " that they are a member, or answer no.",
+            fields={"member_reason": "Required: the respondent is not in the register."},
+        )
+    return text
 
 
 def _recategorise(case: Case, category: str) -> None:

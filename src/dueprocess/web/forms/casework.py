@@ -94,6 +94,20 @@ class ImposeMeasureForm(Form):
         ]
 
 
+class MemberMatchForm(Form):
+    """Confirm or reject a respondent's suggested register link; the button pressed is the
+    verdict, and a rejection needs a reason."""
+
+    verdict = forms.ChoiceField(
+        choices=[("confirm", "Confirm"), ("reject", "Reject")], widget=forms.HiddenInput
+    )
+    reason = reason_field(False, label="Why", help_text="Required to reject the match.")
+
+    def __init__(self, *args: Any, party_id: int, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"match-{party_id}")
+        super().__init__(*args, **kwargs)
+
+
 class LiftMeasureForm(Form):
     reason = reason_field(True, label="Why lift it")
 

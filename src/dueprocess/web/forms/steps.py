@@ -93,7 +93,18 @@ class TriageForm(StepForm):
             label="Duplicate of (reference)",
             required=False,
             max_length=32,
-            help_text="Only if it repeats another complaint: give that case's reference.",
+            help_text="Only if it repeats another complaint: give that case's reference"
+            " (the possible duplicates above are offered).",
+            widget=forms.TextInput(attrs={"list": "duplicate-suggestions"}),
+        )
+        self.fields["member_reason"] = forms.CharField(
+            label="Why a member, though not in the register",
+            required=False,
+            widget=text_area(),
+            max_length=2000,
+            help_text="Required if you answer yes to the membership question for a respondent"
+            " who is not linked to a member of the register.",
+            strip=True,
         )
         self.fields["reason"] = reason_field(
             self.step.kind == "not_investigated",

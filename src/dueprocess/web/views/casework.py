@@ -21,6 +21,7 @@ from dueprocess.web.forms.casework import (
     FeedbackForm,
     ImposeMeasureForm,
     LiftMeasureForm,
+    MemberMatchForm,
     NoteForm,
     SummaryApproveForm,
     SummaryForm,
@@ -369,3 +370,29 @@ def summary_return(request: HttpRequest, reference: str) -> HttpResponse:
         )
 
     return submit(request, case, "summary_return", form, act, "Summary sent back.")
+
+
+@login_required
+@require_POST
+@domain_errors
+def member_match_review(request: HttpRequest, reference: str, party_id: int) -> HttpResponse:
+    """Confirm or reject a respondent's register link: the button pressed is the verdict."""
+    case = case_to_change(staff(request), reference)
+    form = MemberMatchForm(request.POST, party_id=party_id)
+
+    def act() -> object:
+        confirm = form.cleaned_data["verdict"] == "confirm"
+        service = svc.member_match_confirm if confirm else svc.member_match_reject
+        return service(
+            actor=staff(request),
+            case=case,
+            party_id=party_id,
+            reason=form.cleaned_data["reason"],
+        )
+
+    def done(_: object) -> str:
+        if form.cleaned_data["verdict"] == "confirm":
+            return "The respondent's match with the register is confirmed."
+        return "The match is rejected: the respondent is no longer linked to that member."
+
+    return submit(request, case, f"match-{party_id}", form, act, done)

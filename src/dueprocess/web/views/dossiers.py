@@ -81,7 +81,8 @@ def _confirm(request: HttpRequest, user: User, context: dict[str, Any]) -> HttpR
     messages.success(
         request,
         f"Dossier {result.dossier.pk} imported: {result.count('created')} case(s) opened,"
-        f" {result.count('already')} already imported. {result.summary}.",
+        f" {result.count('already')} already imported. {result.summary}."
+        f" {result.duplicates_summary}",
     )
     return redirect("web:case-list")
 

@@ -34,6 +34,7 @@ def _triage(form: StepForm, **common: Any) -> object:
         ground=data.get("ground", ""),
         category=data["category"],
         duplicate_of=data["duplicate_of"],
+        member_reason=data["member_reason"],
         transition=form.step.key if declined else "",  # a "no" answer turns accept into decline
         **common,
     )
