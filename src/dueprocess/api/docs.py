@@ -142,3 +142,21 @@ def documented(
 
 def link(operation_id: str, description: str, **parameters: str) -> dict[str, Any]:
     return {"operationId": operation_id, "parameters": parameters, "description": description}
+
+
+def file_download(operation_id: str, summary: str, description: str) -> dict[str, Any]:
+    """``documented`` for an endpoint that answers with a stored file's bytes (evidence, a
+    party's file): read scope, a 409 for a file that fails its hash check, and a binary 200."""
+    kwargs = documented(
+        operation_id, summary, description, scope="cases:read", errors=[404, 409, 422]
+    )
+    kwargs["openapi_extra"]["responses"][200] = {
+        "description": "The file, as received (Content-Type: its detected type).",
+        "content": {
+            "application/octet-stream": {
+                "schema": {"type": "string", "format": "binary"},
+                "example": "(the file's bytes)",
+            }
+        },
+    }
+    return kwargs

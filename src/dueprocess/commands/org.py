@@ -10,10 +10,9 @@ one organisation then need its slug (``?organisation=``, ``--org``).
 from __future__ import annotations
 
 import argparse
-import secrets
 
-from dueprocess.commands.init import resolve_rulebook
-from dueprocess.commands.setup import CommandError, django_setup, require_migrated, run_service
+from dueprocess.commands.init import establish, resolve_rulebook
+from dueprocess.commands.setup import django_setup, require_migrated
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -39,25 +38,15 @@ def run_add(args: argparse.Namespace) -> int:
     rulebook_path = resolve_rulebook(args.rulebook)
     django_setup()
     require_migrated()
-    from dueprocess.accounts.services import organisation_establish
-    from dueprocess.rulebook.errors import RulebookError
-    from dueprocess.rulebook.versions import rulebook_install
-
-    try:
-        version = rulebook_install(path=rulebook_path)
-    except RulebookError as error:
-        raise CommandError(f"invalid rulebook:\n{error}") from error
-    password = args.admin_password or secrets.token_urlsafe(12)
-    organisation, admin = run_service(
-        lambda: organisation_establish(
-            slug=args.slug,
-            name=args.name,
-            rulebook=version,
-            admin_email=args.admin_email,
-            admin_name=args.admin_name,
-            admin_password=password,
-        )
+    organisation, admin, password = establish(
+        rulebook_path,
+        slug=args.slug,
+        name=args.name,
+        admin_email=args.admin_email,
+        admin_name=args.admin_name,
+        admin_password=args.admin_password,
     )
+    version = organisation.rulebook
     print(f"Added {organisation.name} ({organisation.slug})")
     print(f"  rulebook: {version.name} ({version.sha256[:12]})")
     print(f"  administrator: {admin.email} / {password}")

@@ -19,7 +19,7 @@ from dueprocess.access.enforcement import case_gate, case_to_change
 from dueprocess.api import examples as ex
 from dueprocess.api import problems, render
 from dueprocess.api.auth import actor
-from dueprocess.api.docs import documented, link
+from dueprocess.api.docs import documented, file_download, link
 from dueprocess.api.endpoints.cases import Ref
 from dueprocess.api.inputs import (
     ConsentIn,
@@ -43,6 +43,7 @@ from dueprocess.cases import services as svc
 from dueprocess.cases.queries import case_detail_for
 from dueprocess.errors import InvalidInput
 from dueprocess.evidence.interviews import consent_record, interview_record, interviews_of
+from dueprocess.lib.downloads import file_attachment
 
 router = Router(tags=["case parts"])
 
@@ -277,24 +278,13 @@ def record_consent(request: HttpRequest, ref: Ref, payload: ConsentIn) -> Status
     return Status(201, render.consent(item))
 
 
-_DOWNLOAD = documented(
+_DOWNLOAD = file_download(
     "downloadEvidence",
     "Download an evidence file",
     "The file's bytes, with its detected type. The download is recorded before the file is "
     "sent, and the file's SHA-256 is checked against the one recorded at upload: a file that "
     "fails the check is not sent (`evidence-corrupted`, 409) and the failure is recorded.",
-    scope="cases:read",
-    errors=[404, 409, 422],
 )
-_DOWNLOAD["openapi_extra"]["responses"][200] = {
-    "description": "The file, as received (Content-Type: its detected type).",
-    "content": {
-        "application/octet-stream": {
-            "schema": {"type": "string", "format": "binary"},
-            "example": "(the file's bytes)",
-        }
-    },
-}
 
 
 @router.get("/cases/{ref}/evidence/{number}/file", **_DOWNLOAD)
@@ -303,11 +293,7 @@ def download_evidence(request: HttpRequest, ref: Ref, number: Number) -> HttpRes
 
     user = actor(request)
     got = evidence_download(actor=user, case=case_gate(user, ref), item_id=number)
-    response = HttpResponse(got.content, content_type=got.media_type)
-    response["Content-Disposition"] = f'attachment; filename="{got.filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_attachment(got.content, got.media_type, got.filename)
 
 
 @router.post(

@@ -14,11 +14,12 @@ from dueprocess.access.enforcement import case_gate
 from dueprocess.api import examples as ex
 from dueprocess.api import render
 from dueprocess.api.auth import actor
-from dueprocess.api.docs import documented, link
+from dueprocess.api.docs import documented, file_download, link
 from dueprocess.api.endpoints.cases import Ref
 from dueprocess.api.endpoints.parts import Id
 from dueprocess.api.outputs import PartiesSeenOut, PartyFileOut
 from dueprocess.cases.queries import case_detail_for
+from dueprocess.lib.downloads import file_attachment
 from dueprocess.parties.files import files_for_case, party_file_download
 from dueprocess.parties.seen import seen_for_case
 
@@ -76,7 +77,7 @@ def list_party_files(request: HttpRequest, ref: Ref) -> list[dict[str, Any]]:
     return [render.party_file(item, case) for item in files_for_case(case)]
 
 
-_DOWNLOAD = documented(
+_DOWNLOAD = file_download(
     "downloadPartyFile",
     "Download a file a party sent",
     "The file's bytes, with its detected type. As on the case page: the download is recorded "
@@ -84,26 +85,11 @@ _DOWNLOAD = documented(
     "against the one taken when it was received: a file that fails the check is not sent "
     "(`evidence-corrupted`, 409) and the failure is recorded (`party_file.corrupted`). An id "
     "that is not a party's file on this case is 404.",
-    scope="cases:read",
-    errors=[404, 409, 422],
 )
-_DOWNLOAD["openapi_extra"]["responses"][200] = {
-    "description": "The file, as received (Content-Type: its detected type).",
-    "content": {
-        "application/octet-stream": {
-            "schema": {"type": "string", "format": "binary"},
-            "example": "(the file's bytes)",
-        }
-    },
-}
 
 
 @router.get("/cases/{ref}/party-files/{id}", **_DOWNLOAD)
 def download_party_file(request: HttpRequest, ref: Ref, id: Id) -> HttpResponse:
     user = actor(request)
     got = party_file_download(actor=user, case=case_gate(user, ref), file_id=id)
-    response = HttpResponse(got.content, content_type=got.media_type)
-    response["Content-Disposition"] = f'attachment; filename="{got.filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_attachment(got.content, got.media_type, got.filename)

@@ -13,6 +13,7 @@ from dueprocess.cases.services.interim import interim_measure_continue
 from dueprocess.errors import NotFound
 from dueprocess.letters.queries import letter_pdf_for
 from dueprocess.letters.services import feedback_give
+from dueprocess.lib.downloads import file_attachment
 from dueprocess.web.errors import domain_errors
 from dueprocess.web.forms.casework import (
     AssignmentForm,
@@ -73,11 +74,7 @@ def evidence_download(request: HttpRequest, reference: str, item_id: int) -> Htt
 
     case = case_gate(staff(request), reference)
     got = download(actor=staff(request), case=case, item_id=item_id)
-    response = HttpResponse(got.content, content_type=got.media_type)
-    response["Content-Disposition"] = f'attachment; filename="{got.filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_attachment(got.content, got.media_type, got.filename)
 
 
 @login_required
@@ -88,11 +85,7 @@ def party_file_download(request: HttpRequest, reference: str, file_id: int) -> H
 
     case = case_gate(staff(request), reference)
     got = download(actor=staff(request), case=case, file_id=file_id)
-    response = HttpResponse(got.content, content_type=got.media_type)
-    response["Content-Disposition"] = f'attachment; filename="{got.filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_attachment(got.content, got.media_type, got.filename)
 
 
 @login_required

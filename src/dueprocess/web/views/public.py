@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dueprocess.accounts.organisations import all_organisations, organisation_meant
 from dueprocess.errors import DomainError, IdempotencyKeyReused, NotFound
 from dueprocess.ledger.checkpoints import WitnessesUnavailable
+from dueprocess.lib.downloads import file_attachment
 from dueprocess.lib.ids import new_token
 from dueprocess.parties import proof, receipts, renewal
 from dueprocess.parties import services as parties
@@ -375,12 +376,8 @@ def party_evidence(request: HttpRequest, item_id: int) -> HttpResponse:
         raise Http404("No such evidence in your file.") from None
     except EvidenceCorrupted as error:
         return HttpResponse(error.message, status=error.status, content_type="text/plain")
-    response = HttpResponse(got.content, content_type=got.media_type)
     extension = got.filename.rsplit(".", 1)[-1]  # the case's reference stays off a party's page
-    response["Content-Disposition"] = f'attachment; filename="evidence-{got.item.pk}.{extension}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_attachment(got.content, got.media_type, f"evidence-{got.item.pk}.{extension}")
 
 
 @require_POST
