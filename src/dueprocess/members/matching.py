@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,6 +21,7 @@ from dueprocess.access.enforcement import recorded_denials
 from dueprocess.access.rules import require
 from dueprocess.errors import InvalidInput
 from dueprocess.ledger.record import record
+from dueprocess.lib.folding import fold
 from dueprocess.members.models import Member
 
 if TYPE_CHECKING:
@@ -49,9 +49,7 @@ class MemberPage:
 
 def normalise_name(name: str) -> str:
     """Case, accents, punctuation and spacing removed: "  Ánna  O'Neill " → "anna oneill"."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_WORD.sub("", plain).casefold().split())
+    return " ".join(_WORD.sub("", fold(name)).split())
 
 
 def _register(actor: User) -> QuerySet[Member]:
