@@ -8,6 +8,8 @@ from dueprocess.cases import services as svc
 from dueprocess.cases.duplicates import (
     complaint,
     complaint_words,
+    earlier_repeats,
+    first_earlier_repeats,
     possible_duplicates,
     repeat_of,
     respondent_key,
@@ -147,3 +149,42 @@ def test_a_case_closed_as_a_duplicate_is_listed_on_the_original_for_those_who_ma
     # the intake officer no longer sees the closed repeat: the original lists nothing to them
     assert case_file(case_detail_for(world.intake, original.reference)).repeated_by == []
     assert case_file(case_detail_for(world.case_manager, repeat.reference)).repeated_by == []
+
+
+def test_many_complaints_at_once_find_what_each_would_find_alone(world):
+    """The dossier's batched look-up gives, complaint by complaint, the first of what
+    ``earlier_repeats`` gives one complaint at a time: same cases, same order, same reasons."""
+    member = Member.objects.create(
+        organisation=world.organisation, number="M-9", full_name="Siân Llewelyn"
+    )
+    link = "https://social.example/posts/5"
+    _open(world, "Siân Llewelyn")
+    _open(world, "SIAN LLEWELYN", "Shouted at a volunteer during the jumble sale.")
+    _open(world, respondent=svc.PartyInput(member_number="M-9", name="S. Llewelyn"))
+    _open(world, "Owain Rees", "A video mocking a new member.", source=link)
+    world.advance(_open(world, "Owain Rees"), "closed")
+    _open(world, "Owain Rees", by="other_manager", unit=world.other_unit)
+    _open(world, "Ceri O'Brien")
+    wanted = [
+        complaint(members=[], names=["sian llewelyn"], texts=[POST], sources=[]),
+        complaint(members=[member.pk], names=["Someone Else"], texts=[POST], sources=[]),
+        complaint(members=[], names=["Owain Rees"], texts=["Other words."], sources=[link]),
+        complaint(members=[], names=["Owain Rees"], texts=[POST], sources=[]),
+        complaint(members=[], names=["Ceri OBrien"], texts=[POST], sources=[]),
+        complaint(members=[], names=["Nobody Known"], texts=[POST], sources=[]),
+        complaint(members=[], names=["Siân"], texts=["Shouted at a volunteer."], sources=[]),
+    ]
+    for persona in ("intake", "case_manager", "reviewer"):
+        actor = world.people[persona]
+        alone = []
+        for w in wanted:
+            found = earlier_repeats(actor, world.organisation.pk, w)
+            alone.append((found[0][0].pk, found[0][1]) if found else None)
+        at_once = [
+            (f[0].pk, f[1]) if f else None
+            for f in first_earlier_repeats(actor, world.organisation.pk, wanted)
+        ]
+        assert at_once == alone, persona
+    # the fixture is worth comparing: some complaints repeat a case, some do not
+    found = first_earlier_repeats(world.reviewer, world.organisation.pk, wanted)
+    assert None in found and sum(f is not None for f in found) >= 4

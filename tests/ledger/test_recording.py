@@ -934,6 +934,8 @@ NOT_RECORDED = {
     "require_dossier_import": "a check for the import page: it records only a refusal",
     "earlier_repeats": "part of reading a case file (case.viewed) and of a dossier's import or"
     " preview, whose entries cover it: only cases the reader may see",
+    "first_earlier_repeats": "earlier_repeats for many rows at once, part of a dossier's import"
+    " or preview, whose entries cover it: only cases the reader may see",
     "staff_of": "the organisation's accounts and roles for its administrator, no case data",
     "interests_to_review": "staff's declarations for the head of complaints, no case data",
     "staff_member": "one person's account and roles for its administrator, no case data",

@@ -44,7 +44,13 @@ from django.db import IntegrityError, transaction
 from dueprocess.access.enforcement import recorded_denials
 from dueprocess.access.rules import require, require_open_in, visible_cases
 from dueprocess.accounts.models import Unit
-from dueprocess.cases.duplicates import Complaint, complaint, earlier_repeats, repeat_of
+from dueprocess.cases.duplicates import (
+    Complaint,
+    Repeat,
+    complaint,
+    first_earlier_repeats,
+    repeat_of,
+)
 from dueprocess.cases.models import Case, Dossier, DossierRow
 from dueprocess.cases.services.opening import AllegationInput, PartyInput, case_open
 from dueprocess.errors import InvalidInput, NotFound
@@ -570,33 +576,50 @@ def _plan(
 
 def _with_repeats(actor: User, organisation: Organisation, plan: list[_Planned]) -> list[_Planned]:
     """Each new row that may repeat an earlier complaint — the first earlier new row of the
-    file that it may repeat, else the oldest case the importer may see — says so."""
+    file that it may repeat, else the oldest case the importer may see — says so. The cases
+    are looked up for every row that repeats no earlier row at once
+    (``first_earlier_repeats``), not one query per row."""
+    wanted: dict[int, Complaint] = {}
+    in_file: dict[int, tuple[int, Repeat]] = {}
     earlier: list[tuple[int, Complaint]] = []
-    marked = []
-    for planned in plan:
+    for position, planned in enumerate(plan):
         if planned.result.status != "new":
-            marked.append(planned)
             continue
         values = planned.values
-        wanted = complaint(
+        this = complaint(
             members=[planned.member.pk] if planned.member else [],
             names=[values["respondent_name"]],
             texts=[values["summary"]],
             sources=[values["evidence"]],
         )
-        row, repeats, why = None, "", ""
         for number, other in earlier:
-            repeat = repeat_of(wanted, other)
+            repeat = repeat_of(this, other)
             if repeat is not None:
-                row, repeats, why = number, f"row {number}", repeat.reason
+                in_file[position] = (number, repeat)
                 break
-        case = None
-        if row is None:
-            found = earlier_repeats(actor, organisation.pk, wanted)
-            if found:
-                case, repeat = found[0]
-                repeats, why = f"case {case.reference}", repeat.reason
-        earlier.append((planned.result.row, wanted))
+        else:
+            wanted[position] = this
+        earlier.append((planned.result.row, this))
+    against_cases = dict(
+        zip(
+            wanted,
+            first_earlier_repeats(actor, organisation.pk, list(wanted.values())),
+            strict=True,
+        )
+    )
+    marked = []
+    for position, planned in enumerate(plan):
+        row, case, repeats, why = None, None, "", ""
+        found = against_cases.get(position)
+        if position in in_file:
+            row, repeat = in_file[position]
+            repeats, why = f"row {row}", repeat.reason
+        elif found is not None:
+            case, repeat = found
+            repeats, why = f"case {case.reference}", repeat.reason
+        elif position not in wanted:
+            marked.append(planned)  # an error, or a row imported before
+            continue
         result = replace(planned.result, repeats=repeats, repeat_reason=why)
         marked.append(replace(planned, result=result, repeats_row=row, repeats_case=case))
     return marked
