@@ -156,6 +156,8 @@ ROUTES = {
     "web:member-match": Route(("POST",), "case"),
     "web:evidence-add": Route(("POST",), "case"),
     "web:evidence-download": Route(("GET",), "case"),
+    "web:interview-add": Route(("POST",), "case"),
+    "web:consent-add": Route(("POST",), "case"),
     "web:party-file-download": Route(("GET",), "case"),
     "web:assignment-add": Route(("POST",), "case"),
     "web:measure-impose": Route(("POST",), "case"),

@@ -17,6 +17,7 @@ from dueprocess.cases.services.common import taken_steps
 from dueprocess.cases.services.member_match import may_review_match
 from dueprocess.cases.timeline import timeline_page
 from dueprocess.cases.workflow import Workflow
+from dueprocess.evidence.interviews import consents_of, interviews_of
 
 if TYPE_CHECKING:
     from dueprocess.access.models import EmergencyAccess
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
         StatusChange,
     )
     from dueprocess.cases.queries import CaseView
+    from dueprocess.evidence.models import Consent, Interview
     from dueprocess.rulebook.schema import Transition
 
 #: Actions on one case that the page offers a form for, when the viewer may take them.
@@ -55,6 +57,9 @@ class CaseFile:
     decisions: list[Decision]
     notes: list[Note]
     evidence: list[EvidenceItem]
+    #: who was interviewed, by whom and when, and each consent to being recorded
+    interviews: list[Interview]
+    consents: list[Consent]
     history: list[StatusChange]
     emergency_accesses: list[EmergencyAccess]
     allowed_steps: list[Transition]
@@ -95,6 +100,8 @@ def case_file(view: CaseView) -> CaseFile:
         decisions=list(case.decisions.select_related("decided_by", "recommendation")),
         notes=list(case.notes.select_related("author")),
         evidence=list(case.evidence.select_related("added_by", "stored_file")),
+        interviews=interviews_of(case),
+        consents=consents_of(case),
         history=list(case.status_changes.select_related("actor")),
         emergency_accesses=list(
             case.emergency_accesses.select_related("requester", "approver").order_by("requested_at")

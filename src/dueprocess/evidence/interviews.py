@@ -155,3 +155,13 @@ def interviews_of(case: Case) -> list[Interview]:
     return list(
         Interview.objects.filter(case=case).select_related("interviewer").order_by("held_at", "pk")
     )
+
+
+def consents_of(case: Case) -> list[Consent]:
+    """The case's recorded consents, oldest first, with the interview each was given for (for
+    a caller that has already recorded its view of the case file)."""
+    return list(
+        Consent.objects.filter(case=case)
+        .select_related("recorded_by", "interview")
+        .order_by("given_at", "pk")
+    )

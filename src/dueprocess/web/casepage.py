@@ -33,10 +33,12 @@ from dueprocess.parties.windows import response_pending_until
 from dueprocess.web.case_panel import oversight_context_for_case
 from dueprocess.web.forms.casework import (
     AssignmentForm,
+    ConsentForm,
     ContinueMeasureForm,
     EvidenceForm,
     FeedbackForm,
     ImposeMeasureForm,
+    InterviewForm,
     LiftMeasureForm,
     MemberMatchForm,
     NoteForm,
@@ -100,7 +102,9 @@ def _forms(context: dict[str, Any], failed: Failed | None) -> dict[str, Any]:
     built: dict[str, Any] = {
         "steps": [(f"step-{s.key}", step_form(case, s)) for s in context["allowed_steps"]],
         "note": NoteForm() if allowed["note"] else None,
-        "evidence": EvidenceForm() if allowed["evidence"] else None,
+        "evidence": EvidenceForm(consents=context["consents"]) if allowed["evidence"] else None,
+        "interview": InterviewForm() if allowed["evidence"] else None,
+        "consent": ConsentForm(interviews=context["interviews"]) if allowed["evidence"] else None,
         "assign": AssignmentForm(case=case) if allowed["assign"] else None,
         "impose": ImposeMeasureForm(case=case) if allowed["interim"] else None,
         "message": _message_form(case) if allowed["note"] else None,

@@ -34,6 +34,8 @@ urlpatterns = [
         name="member-match",
     ),
     path("cases/<str:reference>/evidence/", casework.evidence_add, name="evidence-add"),
+    path("cases/<str:reference>/interviews/", casework.interview_add, name="interview-add"),
+    path("cases/<str:reference>/consents/", casework.consent_add, name="consent-add"),
     path(
         "cases/<str:reference>/evidence/<int:item_id>/file",
         casework.evidence_download,

@@ -9,10 +9,14 @@ from django import forms
 from dueprocess.accounts.models import RoleMembership
 from dueprocess.cases.models import Assignment, EvidenceItem
 from dueprocess.web.forms import Form, text_area
+from dueprocess.web.forms.hearings import when_field
 from dueprocess.web.forms.steps import reason_field
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from dueprocess.cases.models import Case
+    from dueprocess.evidence.models import Consent, Interview
 
 
 class NoteForm(Form):
@@ -35,10 +39,62 @@ class EvidenceForm(Form):
         help_text="The server computes its SHA-256 and size and detects its type from its "
         "content; the file is stored encrypted.",
     )
+    consents = forms.TypedMultipleChoiceField(
+        label="Consent of each person heard (a recording only)",
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="A recording is refused unless it names the recorded consent of each person "
+        "heard on it: record their consent first.",
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, consents: Sequence[Consent] = (), **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "evidence")
         super().__init__(*args, **kwargs)
+        field = cast("forms.TypedMultipleChoiceField", self.fields["consents"])
+        field.choices = [(c.pk, f"{c.person}: {c.scope[:60]}") for c in consents]
+
+
+class InterviewForm(Form):
+    """An interview the person filling it in held (the service makes them the interviewer)."""
+
+    interviewee = forms.CharField(label="Who was interviewed", max_length=200)
+    held_at = when_field("When it was held")
+    statement = forms.CharField(label="Statement", widget=text_area(6), max_length=50000)
+    statement_agreed = forms.TypedChoiceField(
+        label="Did the interviewee agree the written statement?",
+        choices=[("yes", "Yes, agreed"), ("no", "No, not agreed (it is kept, marked so)")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "interview")
+        super().__init__(*args, **kwargs)
+
+
+class ConsentForm(Form):
+    """One person's consent to being recorded, optionally at one of the case's interviews."""
+
+    person = forms.CharField(label="Who consented", max_length=200)
+    scope = forms.CharField(
+        label="What they agreed to",
+        widget=text_area(2),
+        max_length=2000,
+        help_text='In their terms, e.g. "audio recording of my interview of 5 March".',
+    )
+    given_at = when_field("When they consented")
+    interview = forms.TypedChoiceField(
+        label="At which interview (optional)", required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: Any, interviews: Sequence[Interview] = (), **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "consent")
+        super().__init__(*args, **kwargs)
+        field = cast("forms.TypedChoiceField", self.fields["interview"])
+        field.choices = [("", "None in particular")] + [
+            (i.pk, f"{i.interviewee}, {i.held_at:%d %b %Y}") for i in interviews
+        ]
 
 
 class AssignmentForm(Form):

@@ -1,4 +1,4 @@
-"""Notes, evidence, appointments and interim measures on a case."""
+"""Notes, evidence, interviews and consents, appointments and interim measures on a case."""
 
 from __future__ import annotations
 
@@ -11,16 +11,24 @@ from dueprocess.cases import services as svc
 from dueprocess.cases.models import InterimMeasure
 from dueprocess.cases.services.interim import interim_measure_continue
 from dueprocess.errors import NotFound
+from dueprocess.evidence.interviews import (
+    consent_record,
+    consents_of,
+    interview_record,
+    interviews_of,
+)
 from dueprocess.letters.queries import letter_pdf_for
 from dueprocess.letters.services import feedback_give
 from dueprocess.lib.downloads import file_attachment
 from dueprocess.web.errors import domain_errors
 from dueprocess.web.forms.casework import (
     AssignmentForm,
+    ConsentForm,
     ContinueMeasureForm,
     EvidenceForm,
     FeedbackForm,
     ImposeMeasureForm,
+    InterviewForm,
     LiftMeasureForm,
     MemberMatchForm,
     NoteForm,
@@ -50,7 +58,7 @@ def note_add(request: HttpRequest, reference: str) -> HttpResponse:
 @domain_errors
 def evidence_add(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_gate(staff(request), reference)
-    form = EvidenceForm(request.POST, request.FILES)
+    form = EvidenceForm(request.POST, request.FILES, consents=consents_of(case))
 
     def act() -> object:
         data = form.cleaned_data
@@ -61,9 +69,52 @@ def evidence_add(request: HttpRequest, reference: str) -> HttpResponse:
             kind=data["kind"],
             description=data["description"],
             content=data["file"].read(),
+            consents=data["consents"],
         )
 
     return submit(request, case, "evidence", form, act, "Evidence added to the list.")
+
+
+@login_required
+@require_POST
+@domain_errors
+def interview_add(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_gate(staff(request), reference)
+    form = InterviewForm(request.POST)
+
+    def act() -> object:
+        data = form.cleaned_data
+        return interview_record(
+            actor=staff(request),
+            case=case,
+            interviewee=data["interviewee"],
+            held_at=data["held_at"],
+            statement=data["statement"],
+            statement_agreed=data["statement_agreed"],
+        )
+
+    return submit(request, case, "interview", form, act, "Interview recorded.")
+
+
+@login_required
+@require_POST
+@domain_errors
+def consent_add(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_gate(staff(request), reference)
+    form = ConsentForm(request.POST, interviews=interviews_of(case))
+
+    def act() -> object:
+        data = form.cleaned_data
+        return consent_record(
+            actor=staff(request),
+            case=case,
+            person=data["person"],
+            scope=data["scope"],
+            given_at=data["given_at"],
+            interview_id=data["interview"],
+        )
+
+    return submit(request, case, "consent", form, act, "Consent recorded.")
 
 
 @login_required
