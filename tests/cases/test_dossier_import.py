@@ -207,3 +207,30 @@ def test_a_case_the_reader_may_not_see_is_counted_but_not_named(world):
     assert shown.summary == "1 of 1 respondents are not members"
     managed = dossier_for(actor=world.case_manager, dossier_id=first.dossier.pk)
     assert managed.rows[0].reference == case.reference
+
+
+@pytest.mark.parametrize("kind", ["csv", "json"])
+def test_a_file_of_10000_rows_is_refused_whole_with_nothing_written(world, kind: str):
+    rows = [
+        {
+            "respondent_name": f"Quentin Outsider {i:05d}",
+            "category": "other_conduct",
+            "summary": f"Comment number {i} under a video.",
+            "unit": "complaints",
+        }
+        for i in range(10_000)
+    ]
+    if kind == "csv":
+        data = _csv(rows)
+        assert data.count(b"\n") == 10_001  # the header and every row
+    else:
+        import json
+
+        data = json.dumps(rows).encode()
+    dossier = read_dossier(data, filename=f"big.{kind}")
+    for service in (dossier_preview, dossier_import):
+        with pytest.raises(InvalidInput, match=f"at most {MAX_ROWS} rows") as caught:
+            service(actor=world.intake, dossier=dossier)
+        assert caught.value.fields == {"file": f"At most {MAX_ROWS} rows."}
+    assert not Case.objects.exists() and not Dossier.objects.exists()
+    assert not DossierRow.objects.exists()

@@ -54,3 +54,45 @@ def test_a_bad_row_is_shown_and_cannot_be_confirmed(world, signed_in):
 
 def test_only_those_who_may_import_see_the_page(world, signed_in):
     assert signed_in("investigator").get("/dossiers/import/").status_code == 403
+
+
+def _preview(client, content: bytes, encoding: str = ""):  # type: ignore[no-untyped-def]
+    upload = SimpleUploadedFile("d.csv", content, content_type="text/csv")
+    return client.post("/dossiers/import/", {"file": upload, "encoding": encoding})
+
+
+def test_latin1_is_refused_unless_named_and_a_bom_is_read(world, signed_in):
+    intake = signed_in("intake")
+    text = "respondent_name,category,summary,unit\nZoë Example,other_conduct,Said so.,complaints\n"
+    refused = _preview(intake, text.encode("latin-1"))
+    assert refused.status_code == 422
+    assert "looks like Latin-1" in refused.content.decode()
+    named = _preview(intake, text.encode("latin-1"), "latin-1")
+    assert named.status_code == 200 and "a case is opened" in named.content.decode()
+    with_bom = _preview(intake, "\ufeff".encode() + text.encode())
+    assert with_bom.status_code == 200 and "a case is opened" in with_bom.content.decode()
+    assert not Case.objects.exists()  # previews write nothing
+
+
+def test_a_missing_column_and_10000_rows_are_refused_with_a_clear_message(world, signed_in):
+    intake = signed_in("intake")
+    missing = _preview(intake, b"respondent_name,category\nRex Example,other_conduct\n")
+    html = missing.content.decode()
+    assert missing.status_code == 422
+    assert "Nothing was imported" in html and "missing column(s): summary" in html
+    line = b"Quentin Outsider,other_conduct,Comment under a video.,complaints\n"
+    big = b"respondent_name,category,summary,unit\n" + line * 10_000
+    refused = _preview(intake, big)
+    assert refused.status_code == 422
+    assert "Import at most 5000 rows at a time" in refused.content.decode()
+    assert 'name="previewed"' not in refused.content.decode()
+    assert not Case.objects.exists() and not Dossier.objects.exists()
+
+
+def test_a_repeated_line_is_a_row_problem_and_the_file_cannot_be_confirmed(world, signed_in):
+    intake = signed_in("intake")
+    line = b"Mina Example,other_conduct,Shouted at a meeting.,complaints\n"
+    html = _preview(intake, b"respondent_name,category,summary,unit\n" + line * 2).content.decode()
+    assert "The same complaint as row 1." in html
+    assert 'name="previewed"' not in html
+    assert not Case.objects.exists()
