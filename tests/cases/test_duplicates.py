@@ -188,3 +188,25 @@ def test_many_complaints_at_once_find_what_each_would_find_alone(world):
     # the fixture is worth comparing: some complaints repeat a case, some do not
     found = first_earlier_repeats(world.reviewer, world.organisation.pk, wanted)
     assert None in found and sum(f is not None for f in found) >= 4
+
+
+def test_many_complaints_at_once_take_as_many_queries_as_few(world):
+    """The look-up behind a dossier's import costs a few queries whatever its number of rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(12):
+        _open(world, f"Quentin Outsider {i:03d}")
+
+    def queries(count: int) -> int:
+        wanted = [
+            complaint(members=[], names=[f"Quentin Outsider {i:03d}"], texts=[POST], sources=[])
+            for i in range(count)
+        ]
+        with CaptureQueriesContext(connection) as captured:
+            found = first_earlier_repeats(world.intake, world.organisation.pk, wanted)
+        assert sum(f is not None for f in found) == min(count, 12)
+        return len(captured.captured_queries)
+
+    few, many = queries(3), queries(30)
+    assert many == few <= 12, (few, many)
