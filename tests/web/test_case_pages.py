@@ -300,7 +300,16 @@ def test_an_investigator_may_not_appoint_and_gets_403(world: World, signed_in):
 
 
 @pytest.mark.parametrize(
-    "suffix", ["steps/acknowledge/", "notes/", "evidence/", "assignments/", "measures/"]
+    "suffix",
+    [
+        "steps/acknowledge/",
+        "notes/",
+        "evidence/",
+        "interviews/",
+        "consents/",
+        "assignments/",
+        "measures/",
+    ],
 )
 def test_state_changing_addresses_refuse_get(world: World, signed_in, suffix):
     case = world.open_case()

@@ -157,3 +157,12 @@ def test_who_may_not_add_evidence_is_offered_no_form_and_refused(world: World, s
     assert _consent(reviewer, case).status_code == 403  # type: ignore[attr-defined]
     assert not Interview.objects.filter(case=case).exists()
     assert not Consent.objects.filter(case=case).exists()
+
+
+def test_someone_outside_the_case_gets_not_found_and_nothing_is_written(world: World, signed_in):
+    case = world.case_at("investigation")
+    outsider = signed_in("investigator_b")
+    assert _interview(outsider, case).status_code == 404  # type: ignore[attr-defined]
+    assert _consent(outsider, case).status_code == 404  # type: ignore[attr-defined]
+    assert not Interview.objects.filter(case=case).exists()
+    assert not Consent.objects.filter(case=case).exists()
