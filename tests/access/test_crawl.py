@@ -84,6 +84,7 @@ ROUTES = {
     "api-v1:download_evidence": Route(("GET",), "case"),
     "api-v1:list_interviews": Route(("GET",), "case"),
     "api-v1:record_interview": Route(("POST",), "case"),
+    "api-v1:list_consents": Route(("GET",), "case"),
     "api-v1:record_consent": Route(("POST",), "case"),
     "api-v1:revise_recommendation": Route(("POST",), "case"),
     "api-v1:declare_recusal": Route(("POST",), "case"),

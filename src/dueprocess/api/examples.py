@@ -40,6 +40,25 @@ NOTE: dict[str, Any] = {
     "body": "Interviewed the complainant by video call; notes filed.",
     "created_at": "2026-03-20T16:05:00Z",
 }
+INTERVIEW_IN: dict[str, Any] = {
+    "interviewee": "Odile Brennan",
+    "held_at": "2026-03-05T10:00:00Z",
+    "statement": "I saw the post on the morning it went up.",
+    "statement_agreed": True,
+}
+INTERVIEW: dict[str, Any] = {"id": 1, "interviewer": PERSON, **INTERVIEW_IN}
+CONSENT_IN: dict[str, Any] = {
+    "person": "Odile Brennan",
+    "scope": "Audio recording of her interview of 5 March.",
+    "given_at": "2026-03-05T09:55:00Z",
+}
+CONSENT: dict[str, Any] = {
+    "id": 1,
+    "purpose": "recording",
+    "interview": 1,
+    "recorded_by": PERSON,
+    **CONSENT_IN,
+}
 REDACTION: dict[str, Any] = {
     "id": 4,
     "allegation": 7,
@@ -159,6 +178,8 @@ DETAIL: dict[str, Any] = STATE | {
     "decisions": [DECISION],
     "notes": [NOTE],
     "evidence": [],
+    "interviews": [INTERVIEW],
+    "consents": [CONSENT],
     "history": [
         {
             "from_stage": "decided",

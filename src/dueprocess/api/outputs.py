@@ -249,6 +249,8 @@ class CaseDetail(CaseState):
     decisions: list[DecisionOut]
     notes: list[NoteOut]
     evidence: list[EvidenceOut]
+    interviews: list[InterviewOut]
+    consents: list[ConsentOut]
     history: list[HistoryOut]
     steps: list[StepOut]
     #: the case this one repeats: its reference, "" if the viewer may not open it, null if it

@@ -123,6 +123,9 @@ def case_detail(view: CaseView) -> dict[str, Any]:
         "decisions": [decision(d) for d in shown.decisions],
         "notes": [note(n) for n in shown.notes],
         "evidence": [evidence(e) for e in shown.evidence],
+        # who was interviewed, and each consent to being recorded (as on the case page)
+        "interviews": [interview(i) for i in shown.interviews],
+        "consents": [consent(c) for c in shown.consents],
         "history": [history(h) for h in shown.history],
         "steps": [step(case, s) for s in shown.allowed_steps],
         # the case this one repeats: its reference, "" if this viewer may not open it, null if

@@ -45,6 +45,8 @@ def case_detail_for(actor: User, reference: str) -> CaseView:
                     "allegations",
                     "notes",
                     "evidence",
+                    "interviews",
+                    "consents",
                     "measures",
                     "outcomes",
                     "timeline",

@@ -42,7 +42,12 @@ from dueprocess.api.outputs import (
 from dueprocess.cases import services as svc
 from dueprocess.cases.queries import case_detail_for
 from dueprocess.errors import InvalidInput
-from dueprocess.evidence.interviews import consent_record, interview_record, interviews_of
+from dueprocess.evidence.interviews import (
+    consent_record,
+    consents_of,
+    interview_record,
+    interviews_of,
+)
 from dueprocess.lib.downloads import file_attachment
 
 router = Router(tags=["case parts"])
@@ -178,28 +183,6 @@ def _consent_ids(values: list[str]) -> list[int]:
     return ids
 
 
-_INTERVIEW = {
-    "interviewee": "Odile Brennan",
-    "held_at": "2026-03-05T10:00:00Z",
-    "statement": "I saw the post on the morning it went up.",
-    "statement_agreed": True,
-}
-_CONSENT = {
-    "person": "Odile Brennan",
-    "scope": "Audio recording of her interview of 5 March.",
-    "given_at": "2026-03-05T09:55:00Z",
-}
-_INTERVIEWER = {"name": "Sam Investigator", "email": "sam@example.org"}
-_INTERVIEW_OUT = {"id": 1, "interviewer": _INTERVIEWER, **_INTERVIEW}
-_CONSENT_OUT = {
-    "id": 1,
-    "purpose": "recording",
-    "interview": 1,
-    "recorded_by": _INTERVIEWER,
-    **_CONSENT,
-}
-
-
 @router.get(
     "/cases/{ref}/interviews",
     response=list[InterviewOut],
@@ -210,7 +193,7 @@ _CONSENT_OUT = {
         "first. A recorded view of the case file.",
         scope="cases:read",
         errors=[404, 422],
-        response=[_INTERVIEW_OUT],
+        response=[ex.INTERVIEW],
     ),
 )
 def list_interviews(request: HttpRequest, ref: Ref) -> list[dict[str, Any]]:
@@ -230,8 +213,8 @@ def list_interviews(request: HttpRequest, ref: Ref) -> list[dict[str, Any]]:
         scope="cases:write",
         errors=_WRITE_ERRORS,
         status=201,
-        request=_INTERVIEW,
-        response=_INTERVIEW_OUT,
+        request=ex.INTERVIEW_IN,
+        response=ex.INTERVIEW,
     ),
 )
 def record_interview(
@@ -249,6 +232,25 @@ def record_interview(
     return Status(201, render.interview(item))
 
 
+@router.get(
+    "/cases/{ref}/consents",
+    response=list[ConsentOut],
+    **documented(
+        "listConsents",
+        "List a case's consents to being recorded",
+        "Who consented to being recorded, to what, when, at which interview (null when at none), "
+        "and who recorded it. Oldest first. A recorded view of the case file.",
+        scope="cases:read",
+        errors=[404, 422],
+        response=[ex.CONSENT],
+    ),
+)
+def list_consents(request: HttpRequest, ref: Ref) -> list[dict[str, Any]]:
+    case = case_detail_for(actor(request), ref).case
+    found = consents_of(case)
+    return [render.consent(c) for c in found]
+
+
 @router.post(
     "/cases/{ref}/consents",
     response={201: ConsentOut},
@@ -261,8 +263,8 @@ def record_interview(
         scope="cases:write",
         errors=_WRITE_ERRORS,
         status=201,
-        request=_CONSENT,
-        response=_CONSENT_OUT,
+        request=ex.CONSENT_IN,
+        response=ex.CONSENT,
     ),
 )
 def record_consent(request: HttpRequest, ref: Ref, payload: ConsentIn) -> Status[dict[str, Any]]:
