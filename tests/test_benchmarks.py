@@ -6,6 +6,7 @@ report their ratios is checked (timings at this size mean nothing).
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -61,3 +62,9 @@ def test_the_dossier_benchmark_reports_its_ratio_and_figure():
     out = run_bench("bench_dossier.py", "--rows", "12", "--register", "10")
     assert "ratio:" in out and "import (one transaction):" in out
     assert "9 of 12 respondents are not members" in out
+
+
+def test_the_demo_start_benchmark_reports_the_first_page():
+    out = run_bench("bench_demo_start.py", "--cases", "3")
+    assert re.search(r"build \(as the demo reports it\): [\d.]+ s", out), out
+    assert re.search(r"first page \(200\) after: [\d.]+ s", out), out

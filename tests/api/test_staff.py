@@ -128,6 +128,11 @@ def test_staff_declare_their_own_interests_and_the_head_of_complaints_reviews_th
     assert (
         body["outcome"] == "restricted" and body["reviewed_by"] == world.people["case_manager"].pk
     )
+    assert body["reviewed_by_name"] == world.people["case_manager"].full_name
+    assert body["reviewed_at"] is not None
+    # the list reads the same shape as the review's answer (and as the web pages)
+    [listed] = [d for d in api.get("/interests", "other_manager").json() if d["id"] == number]
+    assert listed == body
     again = api.post(f"/interests/{number}/review", {"outcome": "noted"}, "other_manager")
     assert again.status_code == 422
     assert LedgerEntry.objects.filter(action="interest.reviewed").count() == 1
@@ -159,3 +164,16 @@ def test_a_member_of_another_organisations_register_cannot_be_declared(api, worl
     assert not InterestDeclaration.objects.filter(member=theirs).exists()
     accepted = api.post("/me/interests", body | {"member": ours.pk}, "investigator")
     assert accepted.status_code == 201, accepted.content
+
+
+def test_the_api_declares_every_field_of_the_one_declaration_shape(world):
+    """The web pages and the API both draw ``interest_record``; the API's schema names each of
+    its fields, so neither channel can show what the other leaves out."""
+    from dueprocess.accounts.presenters import interest_record
+    from dueprocess.accounts.services import interest_declare
+    from dueprocess.api.endpoints.staff import InterestDeclarationOut
+
+    declaration = interest_declare(
+        actor=None, user=world.people["investigator"], kind="role_held", description="A role."
+    )
+    assert set(interest_record(declaration)) == set(InterestDeclarationOut.model_fields)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from django.test import Client
 
 from dueprocess.cases import services as svc
 from dueprocess.cases.models import AdviceRequest
@@ -12,6 +13,7 @@ from dueprocess.cases.queries import case_detail_for
 from dueprocess.cases.services.advice import advice_inbox_for, advice_request_for
 from dueprocess.errors import Forbidden, InvalidInput, NotFound
 from tests.oversight.conftest import at_panel, ledger_actions
+from tests.signing_in import enrol
 
 QUESTION = "Is a selection open in the branch in the next two months?"
 EXTRACT = "A member of the Eastbrook branch is the subject of a complaint. No names."
@@ -178,3 +180,31 @@ def test_the_case_team_asks_through_a_form_that_keeps_what_was_typed_on_error(wo
     assert response.status_code == 302
     assert AdviceRequest.objects.get().extract == EXTRACT
     assert client_for("political").get(url).status_code == 404
+
+
+def test_closing_through_the_page_tells_nobody_outside_the_case_whose_request_it_is(
+    world, outsider, client_for
+):
+    request = ask(world)
+    url = f"/oversight/advice/{request.pk}/close/"
+    denied_before = ledger_actions("access.denied")
+    # another organisation's case manager, and an investigator not on the case: the same 404
+    # as an id that does not exist, even for a form without a reason, and no reference anywhere
+    stranger = Client()
+    enrol(outsider)
+    stranger.force_login(outsider)
+    for client in (stranger, client_for("investigator_b")):
+        for data in ({}, {"reason": "Not needed."}):
+            response = client.post(url, data)
+            assert response.status_code == 404
+            assert request.case.reference not in response.get("Location", "")
+            assert request.case.reference not in response.content.decode()
+    assert ledger_actions("access.denied") == denied_before + 4
+    assert AdviceRequest.objects.get(pk=request.pk).closed_at is None
+    # the case team: without a reason, back to the case with the error; with one, closed
+    team = client_for("case_manager")
+    response = team.post(url, {})
+    assert response.status_code == 302 and request.case.reference in response["Location"]
+    assert AdviceRequest.objects.get(pk=request.pk).closed_at is None
+    assert team.post(url, {"reason": "Not needed."}).status_code == 302
+    assert AdviceRequest.objects.get(pk=request.pk).closed_at is not None

@@ -350,6 +350,13 @@ def test_a_declaration_reaches_the_head_of_complaints_and_the_review_is_recorded
     mine = _html(declarer.get("/account/interests/"))
     assert "Restricted" in mine and "Not on cases from Eastgate." in mine
     assert "Waiting for review" not in mine
+    # who reviewed it and when, to the declarant and in the head of complaints' list alike
+    when = declaration.reviewed_at
+    assert when is not None
+    stamp = f'<time datetime="{when.isoformat()}">'
+    reviewed_line = f"Reviewed by {world.case_manager.full_name} on {stamp}"
+    assert reviewed_line in mine
+    assert reviewed_line in _html(reviewer.get("/interests/"))
 
     again = reviewer.post(f"/interests/{declaration.pk}/review/", {"outcome": "noted"})
     assert again.status_code == 422 and "already been reviewed" in _html(again)

@@ -37,6 +37,10 @@ def staff_person(user: User) -> dict[str, Any]:
 
 
 def interest_record(d: InterestDeclaration) -> dict[str, Any]:
+    """A declaration with its review: who reviewed it (their id and name) and when, so that the
+    declarant and the head of complaints both read who took the decision, not only that one
+    was taken. Load ``user`` and ``reviewed_by`` with it."""
+    reviewer = d.reviewed_by
     return {
         "id": d.pk,
         "person": d.user_id,
@@ -50,6 +54,7 @@ def interest_record(d: InterestDeclaration) -> dict[str, Any]:
         "outcome": d.outcome,
         "review_note": d.review_note,
         "reviewed_by": d.reviewed_by_id,
+        "reviewed_by_name": reviewer.full_name if reviewer is not None else None,
         "reviewed_at": d.reviewed_at,
     }
 

@@ -525,7 +525,7 @@ def interests_of(actor: User) -> list[InterestDeclaration]:
     """``actor``'s own declarations of interest, newest first, with their review state."""
     return list(
         InterestDeclaration.objects.filter(user=actor)
-        .select_related("user", "member")
+        .select_related("user", "member", "reviewed_by")
         .order_by("-declared_at", "-pk")
     )
 

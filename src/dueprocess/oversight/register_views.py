@@ -122,6 +122,9 @@ def advice_close(request: HttpRequest, request_id: int) -> HttpResponse:
     advice = AdviceRequest.objects.select_related("case").filter(pk=request_id).first()
     if advice is None:
         raise NotFound("No such advice request.")
+    # through the gate before the form is read: the answer to a form without a reason sends
+    # the caller to the case's page, which would tell anyone the request's case reference
+    case_gate(user, case_id=advice.case_id)
     form = f.ReasonForm(request.POST)
     if form.is_valid():
         error = _attempt(

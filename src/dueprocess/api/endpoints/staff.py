@@ -71,6 +71,7 @@ _DECLARATION = {
     "outcome": "",
     "review_note": "",
     "reviewed_by": None,
+    "reviewed_by_name": None,
     "reviewed_at": None,
 }
 
@@ -110,7 +111,9 @@ class InterestDeclarationOut(Schema):
     declared_at: dt.datetime
     outcome: str
     review_note: str
+    #: who reviewed it (their staff id and name), and when; null while it awaits review
     reviewed_by: int | None
+    reviewed_by_name: str | None
     reviewed_at: dt.datetime | None
 
 
@@ -332,7 +335,13 @@ def list_interests(request: HttpRequest) -> list[dict[str, Any]]:
         scope="staff:write",
         errors=[404],
         request={"outcome": "noted", "note": ""},
-        response={**_DECLARATION, "outcome": "noted", "reviewed_by": 3},
+        response={
+            **_DECLARATION,
+            "outcome": "noted",
+            "reviewed_by": 3,
+            "reviewed_by_name": "Dana Reyes",
+            "reviewed_at": "2026-03-04T09:30:00Z",
+        },
     ),
 )
 def review_interest(
