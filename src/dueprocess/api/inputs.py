@@ -407,3 +407,12 @@ class HearingRecordIn(Strict):
     recording_made: Flag = Field(
         default=False, description="Whether it was recorded (only if the rulebook allows)."
     )
+
+
+class PanelAppointIn(Strict):
+    reason: BriefReason = Field(description="Why the panel is appointed by name, not drawn.")
+    seats: dict[Annotated[str, StringConstraints(max_length=64)], list[Email]] = Field(
+        max_length=20,
+        description="Each seat's key (as the rulebook names it) and the members' e-mail"
+        " addresses for it, the chair's seat among them.",
+    )

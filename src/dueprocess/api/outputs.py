@@ -559,6 +559,47 @@ class HearingsOut(Schema):
     notices: list[HearingNoticeOut]
 
 
+class PanelSeatOut(Schema):
+    key: str
+    label: str
+    count: int
+    training: str  # the course a member needs for the seat; "" for any current training
+
+
+class StagePanelOut(Schema):
+    stages: list[str]
+    selection: Literal["draw", "appoint"]
+    quorum: int
+    seats: list[PanelSeatOut]  # the chair's first
+
+
+class PanelMemberOut(Schema):
+    seat: str
+    chair: bool
+    person: Person
+    key: str  # the stable key the draw ranks them by (their ledger pseudonym)
+
+
+class PanelOut(Schema):
+    id: int
+    stage: str
+    method: Literal["drawn", "appointed"]
+    reason: str  # why it was appointed by name; "" for a draw
+    checkpoint_size: int | None  # the draw's inputs (None and "" when appointed)
+    checkpoint_root: str
+    seed: str
+    pool: dict[str, list[str]]
+    members: list[PanelMemberOut]
+    constituted_by: Person
+    constituted_at: dt.datetime
+    same_panel: bool | None  # the draw run again gives these members; None when appointed
+
+
+class PanelsOut(Schema):
+    rules: StagePanelOut | None  # the rulebook's panel for the case's stage now
+    panels: list[PanelOut]
+
+
 class LetterOut(Schema):
     id: int
     template: str

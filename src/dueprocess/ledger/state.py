@@ -70,6 +70,8 @@ COMMITTED: frozenset[str] = frozenset(
         "cases.hearingpanelist",
         "cases.adjournment",
         "cases.hearingrecord",
+        "cases.panelconstitution",
+        "cases.panelseatholder",
         "access.emergencyaccess",
         "accounts.rolemembership",
         "accounts.trainingrecord",

@@ -33,6 +33,8 @@ APPEND_ONLY_TABLES = (
     "cases_hearingpanelist",
     "cases_adjournment",
     "cases_hearingrecord",
+    "cases_panelconstitution",
+    "cases_panelseatholder",
     "oversight_reportpublication",
     "evidence_evidencefile",
     "evidence_interview",

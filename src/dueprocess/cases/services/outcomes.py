@@ -175,7 +175,8 @@ def decision_record(
         )
         _check_outcome(rules, finding, sanctions, [])
         previous = case.decisions.exclude(kind=Decision.Kind.NOT_INVESTIGATED).exists()
-        panel = _panel(case, rules.panel.quorum)
+        stage_panel = rules.panel_at(case.stage)
+        panel = _panel(case, stage_panel.quorum if stage_panel else rules.panel.quorum)
         if previous:
             _require_new_panel(case, panel)
         recommendation = case.recommendations.order_by("-number").first()
