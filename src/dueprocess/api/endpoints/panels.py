@@ -11,7 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from dueprocess.access.enforcement import case_to_change
+from dueprocess.access.enforcement import case_gate, case_to_change
 from dueprocess.api import examples as ex
 from dueprocess.api import render
 from dueprocess.api.auth import actor
@@ -95,7 +95,7 @@ def appoint_panel(
     request: HttpRequest, ref: Ref, payload: PanelAppointIn
 ) -> Status[dict[str, Any]]:
     user = actor(request)
-    case = case_to_change(user, ref)
+    case = case_gate(user, ref)  # before the e-mail addresses are looked up
     seats = {
         seat: [staff_by_email(user, email, field=seat) for email in emails]
         for seat, emails in payload.seats.items()

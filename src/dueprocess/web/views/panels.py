@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
-from dueprocess.access.enforcement import case_to_change
+from dueprocess.access.enforcement import case_gate, case_to_change
 from dueprocess.cases import services as svc
 from dueprocess.cases.services.panels import eligible_pool
 from dueprocess.errors import IllegalTransition
@@ -34,7 +34,7 @@ def panel_draw(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 @domain_errors
 def panel_appoint(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_to_change(staff(request), reference)
+    case = case_gate(staff(request), reference)  # the form reads the case's rulebook and pool
     panel = case.rulebook.rules.panel_at(case.stage)
     if panel is None:
         raise IllegalTransition("The rulebook constitutes no panel at this stage.")
