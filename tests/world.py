@@ -18,6 +18,7 @@ from dueprocess.accounts.services import (
 )
 from dueprocess.cases import services as svc
 from dueprocess.cases.models import Case
+from dueprocess.cases.services.panel_votes import VoteInput
 from dueprocess.lib import clock
 from dueprocess.rulebook.versions import rulebook_install
 from dueprocess.rulebooks import bundled
@@ -207,6 +208,15 @@ def within_guideline(case: Case) -> list[str]:
     return chosen
 
 
+def concurring(case: Case) -> list[VoteInput] | None:
+    """Every member of the case's panel concurring, where the rulebook constitutes the panel
+    of the case's stage (its chair records the votes); None elsewhere."""
+    if case.rulebook.rules.panel_at(case.stage) is None:
+        return None
+    sitting = case.assignments.filter(role="panel_member", ended_at__isnull=True)
+    return [VoteInput(a.user, True) for a in sitting.select_related("user")]
+
+
 def perform(
     actor: User, case: Case, key: str, *, reason: str = "Reasons given in writing."
 ) -> object:
@@ -251,6 +261,7 @@ def perform(
             sanctions=sanctions,
             reasons=reason,
             transition=key,
+            votes=concurring(case),
         )
     raise AssertionError(step.kind)
 

@@ -65,3 +65,32 @@ def test_only_the_head_of_complaints_draws(uni_api, university):
     refused = uni_api.post(f"/cases/{case.reference}/panels/draw", {}, persona="panel_chair")
     assert refused.status_code in (403, 404)
     assert not PanelConstitution.objects.filter(case=case).exists()
+
+
+def test_the_chair_records_the_panel_decision_with_each_members_vote(uni_api, university):
+    from dueprocess.cases.models import Case
+    from tests.world import within_guideline
+
+    case = university.case_at("conduct_panel")
+    university.prepare_for(case, "panel_outcome")
+    case = Case.objects.get(pk=case.pk)
+    body = {
+        "finding": "breach",
+        "sanctions": within_guideline(case),
+        "reasons": "The panel adopts the findings.",
+        "transition": "panel_outcome",
+        "votes": [
+            {"member": university.panel_chair.email, "concurs": True},
+            {"member": university.panel_b.email, "concurs": True},
+            {"member": university.panel_c.email, "concurs": False, "reasons": "Not shown."},
+        ],
+    }
+    path = f"/cases/{case.reference}/decision"
+    start = mark()
+    refused = uni_api.post(path, body, persona="panel_b")
+    assert refused.status_code == 409 and actions_since(start) == ["decision.refused"]
+    made = uni_api.post(path, body, persona="panel_chair")
+    assert made.status_code == 201, made.content
+    votes = made.json()["votes"]
+    assert [v["concurs"] for v in votes] == [True, True, False]
+    assert votes[2]["reasons"] == "Not shown."

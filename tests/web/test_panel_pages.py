@@ -56,3 +56,34 @@ def test_an_appointment_by_name_without_a_reason_keeps_the_ticks_and_says_why(
     assert done.status_code == 302, done.content.decode()[:2000]
     page = manager.get(f"{base}/").content.decode()
     assert "Appointed by name" in page and "Two drawn members are away." in page
+
+
+def test_the_chair_records_the_decision_with_a_dissent_from_the_page(university: World):
+    from dueprocess.cases.models import Case, PanelVote
+    from tests.world import within_guideline
+
+    case = university.case_at("conduct_panel")
+    university.prepare_for(case, "panel_outcome")
+    case = Case.objects.get(pk=case.pk)
+    base = f"/cases/{case.reference}"
+    chair = signer_in(university)("panel_chair")
+    page = chair.get(f"{base}/").content.decode()
+    assert f'name="step-panel_outcome-vote_{university.panel_c.pk}"' in page
+    form = {
+        "step-panel_outcome-expected_version": str(case.version),
+        "step-panel_outcome-finding": "breach",
+        "step-panel_outcome-sanctions": within_guideline(case),
+        "step-panel_outcome-reason": "The panel adopts the findings.",
+    }
+    for member in (university.panel_chair, university.panel_b, university.panel_c):
+        form[f"step-panel_outcome-vote_{member.pk}"] = "concur"
+        form[f"step-panel_outcome-dissent_{member.pk}"] = ""
+    form[f"step-panel_outcome-vote_{university.panel_c.pk}"] = "dissent"
+    refused = chair.post(f"{base}/steps/panel_outcome/", form)
+    assert refused.status_code == 400 or refused.status_code == 422
+    assert "dissent needs reasons" in refused.content.decode()
+    form[f"step-panel_outcome-dissent_{university.panel_c.pk}"] = "Intent is not shown."
+    done = chair.post(f"{base}/steps/panel_outcome/", form)
+    assert done.status_code == 302, done.content.decode()[:3000]
+    dissent = PanelVote.objects.get(decision__case=case, concurs=False)
+    assert dissent.user == university.panel_c and dissent.reasons == "Intent is not shown."

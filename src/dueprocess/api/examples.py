@@ -101,6 +101,7 @@ DECISION: dict[str, Any] = {
     "decided_by": PANEL_CHAIR,
     "decided_at": "2026-04-20T11:00:00Z",
     "warning_expires_on": "2027-10-20",
+    "votes": [],
 }
 STEP: dict[str, Any] = {
     "key": "lodge_appeal",

@@ -157,6 +157,12 @@ class RecommendationOut(Schema):
     supersedes: int | None
 
 
+class VoteOut(Schema):
+    member: Person
+    concurs: bool
+    reasons: str  # a dissent's reasons; "" for a concurrence
+
+
 class DecisionOut(Schema):
     id: int
     kind: str
@@ -172,6 +178,7 @@ class DecisionOut(Schema):
     decided_by: Person
     decided_at: dt.datetime
     warning_expires_on: dt.date | None
+    votes: list[VoteOut]  # each member's concurrence or dissent, where the rules constitute it
 
 
 class RecusalOut(Schema):

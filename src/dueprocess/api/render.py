@@ -289,6 +289,10 @@ def decision(item: Decision) -> dict[str, Any]:
         "decided_by": person(item.decided_by),
         "decided_at": item.decided_at,
         "warning_expires_on": item.warning_expires_on,
+        "votes": [
+            {"member": person(v.user), "concurs": v.concurs, "reasons": v.reasons}
+            for v in item.votes.select_related("user").order_by("id")
+        ],
     }
 
 

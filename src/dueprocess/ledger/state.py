@@ -72,6 +72,7 @@ COMMITTED: frozenset[str] = frozenset(
         "cases.hearingrecord",
         "cases.panelconstitution",
         "cases.panelseatholder",
+        "cases.panelvote",
         "access.emergencyaccess",
         "accounts.rolemembership",
         "accounts.trainingrecord",

@@ -35,6 +35,7 @@ APPEND_ONLY_TABLES = (
     "cases_hearingrecord",
     "cases_panelconstitution",
     "cases_panelseatholder",
+    "cases_panelvote",
     "oversight_reportpublication",
     "evidence_evidencefile",
     "evidence_interview",

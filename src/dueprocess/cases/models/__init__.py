@@ -11,7 +11,7 @@ from dueprocess.cases.models.hearings import (
 )
 from dueprocess.cases.models.measures import InterimMeasure
 from dueprocess.cases.models.outcomes import Decision, Recommendation
-from dueprocess.cases.models.panels import PanelConstitution, PanelSeatHolder
+from dueprocess.cases.models.panels import PanelConstitution, PanelSeatHolder, PanelVote
 from dueprocess.cases.models.parties import Allegation, Party
 from dueprocess.cases.models.records import EvidenceItem, Note
 from dueprocess.cases.models.signoffs import SignOff
@@ -37,6 +37,7 @@ __all__ = [
     "Note",
     "PanelConstitution",
     "PanelSeatHolder",
+    "PanelVote",
     "Party",
     "Recommendation",
     "Recusal",

@@ -72,3 +72,22 @@ class PanelSeatHolder(ImmutableModel):
 
     def __str__(self) -> str:
         return f"{self.seat} {self.user_id} of panel {self.panel_id}"
+
+
+class PanelVote(ImmutableModel):
+    """One panel member's concurrence with, or dissent from, a panel decision (a dissent with
+    its reasons), as the chair recorded it with the decision."""
+
+    decision = models.ForeignKey("cases.Decision", on_delete=models.PROTECT, related_name="votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    concurs = models.BooleanField()
+    reasons = models.TextField(blank=True, help_text="Why the member dissents.")
+
+    class Meta:
+        ordering = ["decision", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "user"], name="one_vote_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"vote of {self.user_id} on decision {self.decision_id}"
