@@ -47,6 +47,7 @@ ALLOWED: dict[str, dict[str, str]] = {
         "cases/services/common.py": "locking the case a service was already allowed to change",
         "cases/services/opening.py": "creating a case and finding an idempotent repeat",
         "commands/ledger.py": "the operator's proof export by reference (no person, no policy)",
+        "commands/panel.py": "the operator's re-run of a case's panel draws (no person, no policy)",
         "oversight/casework_figures.py": "aggregates for oversight, never case files",
         "oversight/transparency.py": "aggregates for the published report, never case files",
         "web/views/common.py": "re-reading a case the same request has just changed",

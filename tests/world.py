@@ -18,6 +18,7 @@ from dueprocess.accounts.services import (
 )
 from dueprocess.cases import services as svc
 from dueprocess.cases.models import Case
+from dueprocess.cases.services.panel_votes import VoteInput
 from dueprocess.lib import clock
 from dueprocess.rulebook.versions import rulebook_install
 from dueprocess.rulebooks import bundled
@@ -118,6 +119,9 @@ class World:
                 actor=self.case_manager, case=case, assignee=self.investigator, role="investigator"
             )
         if needs == "panel_member" and "panel_member" not in assigned:
+            if case.rulebook.rules.panel_at(case.stage):
+                self.appoint_panel(case, ("panel_chair", "panel_b", "panel_c"))
+                return
             for member in ("panel_chair", "panel_b", "panel_c"):
                 svc.case_assign(
                     actor=self.case_manager,
@@ -126,9 +130,31 @@ class World:
                     role="panel_member",
                 )
 
+    def appoint_panel(self, case: Case, keys: tuple[str, ...]) -> None:
+        """Appoint the rulebook's panel by name (chair first), so tests know who sits."""
+        panel = case.rulebook.rules.panel_at(case.stage)
+        assert panel is not None
+        people = [self.people[key] for key in keys]
+        seats, start = {}, 0
+        for seat in panel.seats:
+            seats[seat.key] = people[start : start + seat.count]
+            start += seat.count
+        svc.panel_appoint(
+            actor=self.case_manager,
+            case=case,
+            members=seats,
+            reason="Named for the test so that its steps know who sits.",
+        )
+
     def new_panel(self, case: Case) -> None:
         """A decision is being made again (an appeal): the first panel stands down and a panel
         of people who took no part in the case so far is appointed."""
+        if case.rulebook.rules.panel_at(case.stage):
+            for key in APPEAL_PANEL:
+                if key not in self.people:
+                    self.people[key] = self.add_person(key, "panel_member")
+            self.appoint_panel(case, APPEAL_PANEL)
+            return
         for assignment in case.assignments.filter(role="panel_member", ended_at__isnull=True):
             svc.assignment_end(
                 actor=self.case_manager, assignment=assignment, reason="A new panel decides."
@@ -155,8 +181,13 @@ class World:
         )
         role_grant(actor=None, user=user, role=role, starts_on=start)
         training_record(actor=None, user=user, course="Complaints handling", completed_on=start)
+        if key.endswith("_chair"):
+            training_record(actor=None, user=user, course=CHAIR_COURSE, completed_on=start)
         return user
 
+
+#: The training a rulebook's chair seat may ask for (the university's does).
+CHAIR_COURSE = "Legally qualified chair"
 
 #: The panel that hears an appeal: nobody who took part at first instance.
 APPEAL_PANEL = ("appeal_chair", "appeal_b", "appeal_c")
@@ -175,6 +206,15 @@ def within_guideline(case: Case) -> list[str]:
     if guide.education == "required":
         chosen.append(next(s.key for s in rules.sanctions.values() if s.combinable))
     return chosen
+
+
+def concurring(case: Case) -> list[VoteInput] | None:
+    """Every member of the case's panel concurring, where the rulebook constitutes the panel
+    of the case's stage (its chair records the votes); None elsewhere."""
+    if case.rulebook.rules.panel_at(case.stage) is None:
+        return None
+    sitting = case.assignments.filter(role="panel_member", ended_at__isnull=True)
+    return [VoteInput(a.user, True) for a in sitting.select_related("user")]
 
 
 def perform(
@@ -221,6 +261,7 @@ def perform(
             sanctions=sanctions,
             reasons=reason,
             transition=key,
+            votes=concurring(case),
         )
     raise AssertionError(step.kind)
 
@@ -243,12 +284,14 @@ PERSONAS = {
 }
 
 
-def build_world(rulebook: str = "party") -> World:
+def build_world(rulebook: str = "party", *, domain: str = "westfold.example") -> World:
+    """The organisation under ``rulebook``; a second one in the same test needs its own
+    ``domain`` for its staff's addresses."""
     version = rulebook_install(path=bundled(rulebook))
     today = clock.today()
     start = today - dt.timedelta(days=1000)
     organisation = organisation_create(
-        slug=f"org-{rulebook}",
+        slug=f"org-{rulebook}" if domain == "westfold.example" else f"org-{rulebook}-{domain[:8]}",
         name="Westfold Civic League",
         rulebook=version,
         units=[("complaints", "Complaints unit"), ("regional", "Regional unit")],
@@ -262,17 +305,19 @@ def build_world(rulebook: str = "party") -> World:
         user = staff_create(
             actor=None,
             organisation=organisation,
-            email=f"{key}@westfold.example",
+            email=f"{key}@{domain}",
             full_name=key.replace("_", " ").title(),
             password=PASSWORD,
         )
         role_grant(actor=None, user=user, role=role, unit=units.get(unit or ""), starts_on=start)
         training_record(actor=None, user=user, course="Complaints handling", completed_on=start)
+        if key.endswith("_chair"):
+            training_record(actor=None, user=user, course=CHAIR_COURSE, completed_on=start)
         world.people[key] = user
     moved = staff_create(
         actor=None,
         organisation=organisation,
-        email="moved@westfold.example",
+        email=f"moved@{domain}",
         full_name="Moved From Office",
         password=PASSWORD,
     )

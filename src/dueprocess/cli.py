@@ -17,6 +17,7 @@ from dueprocess.commands import (
     ledger,
     monitor,
     org,
+    panel,
     report,
     rulebook,
     serve,
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         report,
         bounces,
         dossier,
+        panel,
     ):
         module.add_parser(sub)
     ledger.add_parsers(sub)

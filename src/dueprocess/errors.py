@@ -105,6 +105,7 @@ _PHRASES = {
     "hearing.schedule": "schedule a hearing on this case",
     "hearing.adjourn": "adjourn this case's hearing",
     "hearing.record": "record this case's hearing",
+    "panel.constitute": "draw or appoint this case's panel",
     "oversight.view": "see the oversight reports",
     "accounts.manage": "manage accounts",
     "ledger.verify": "verify the ledger",

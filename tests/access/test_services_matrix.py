@@ -271,6 +271,8 @@ CALLS: dict[str, Callable[[World, Scene], Any]] = {
         account="Heard.",
         outcome="Decided.",
     ),
+    # gate first, then the stage: the party rulebook constitutes no panel by the rules
+    "panel.constitute": lambda w, s: svc.panel_draw(actor=s.actor, case=s.case),
     "advice.view": lambda w, s: advice_request_for(s.actor, s.advice.pk),
     "advice.answer": lambda w, s: svc.advice_request_answer(
         actor=s.actor, request=s.advice, answer="No."

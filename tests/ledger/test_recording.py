@@ -48,7 +48,7 @@ from dueprocess.parties import services as parties
 from dueprocess.parties.models import EvidenceWithholding, PartyAccess, Redaction
 from tests.signing_in import enrol
 from tests.triggers import drop_append_only
-from tests.world import World
+from tests.world import World, build_world
 
 YES = {"in_scope": True, "respondent_is_member": True, "not_duplicate": True}
 
@@ -878,6 +878,33 @@ CALLS.update(
             "hearing.adjourned",
         ),
         "cases.services.hearing_record": (_scheduled, _held, "hearing.held"),
+    }
+)
+
+
+def _at_conduct_panel(_: World) -> tuple[World, Case]:
+    """A case at the university rulebook's conduct panel, whose panel is drawn by the rules."""
+    university = build_world("university", domain="southfold.example")
+    return university, university.case_at("conduct_panel")
+
+
+CALLS.update(
+    {
+        "cases.services.panel_draw": (
+            _at_conduct_panel,
+            lambda w, a: svc.panel_draw(actor=a[0].case_manager, case=a[1]),
+            "panel.drawn",
+        ),
+        "cases.services.panel_appoint": (
+            _at_conduct_panel,
+            lambda w, a: svc.panel_appoint(
+                actor=a[0].case_manager,
+                case=a[1],
+                members={"chair": [a[0].panel_chair], "lay": [a[0].panel_b, a[0].panel_c]},
+                reason="The drawn chair's dates clash with the hearing.",
+            ),
+            "panel.appointed",
+        ),
     }
 )
 CALLS["oversight.publication.publish_report"] = (

@@ -64,6 +64,7 @@ CASE_ACTIONS = (
     "hearing.schedule",  # give a hearing its date, place and panel (the notice goes out)
     "hearing.adjourn",  # put a scheduled hearing off to a new date, with a reason
     "hearing.record",  # record what happened at a hearing once it was held
+    "panel.constitute",  # draw a case's panel by the rules, or appoint it by name with a reason
 )
 ADVICE_ACTIONS = ("advice.view", "advice.answer")  # an adviser's view of the extract only
 SIGNOFF_ACTIONS = ("signoff.view", "signoff.record")  # a signer's view of the sign-off request only
@@ -113,6 +114,7 @@ PERMITS: tuple[Permit, ...] = (
             "hearing.schedule",
             "hearing.adjourn",
             "hearing.record",
+            "panel.constitute",
         },
     ),
     Permit(StaffRole.INTAKE_OFFICER, INTAKE_QUEUE, CASE_WORKER | {"case.interim", "case.approach"}),

@@ -32,6 +32,7 @@ from dueprocess.api.endpoints import (
     members,
     messages,
     oversight,
+    panels,
     parties,
     parts,
     signoffs,
@@ -111,6 +112,7 @@ api.add_router("", messages.router)
 api.add_router("", parties.router)
 api.add_router("", summaries.router)
 api.add_router("", hearings.router)
+api.add_router("", panels.router)
 api.add_router("", approaches.router)
 api.add_router("", advice.router)
 api.add_router("", signoffs.router)

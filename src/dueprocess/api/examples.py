@@ -120,6 +120,7 @@ DECISION: dict[str, Any] = {
     "decided_by": PANEL_CHAIR,
     "decided_at": "2026-04-20T11:00:00Z",
     "warning_expires_on": "2027-10-20",
+    "votes": [],
 }
 STEP: dict[str, Any] = {
     "key": "lodge_appeal",
@@ -491,3 +492,33 @@ HEARINGS: dict[str, Any] = {
         }
     ],
 }
+
+
+PANEL_RULES: dict[str, Any] = {
+    "stages": ["conduct_panel"],
+    "selection": "draw",
+    "quorum": 2,
+    "seats": [
+        {"key": "chair", "label": "Legally qualified chair", "count": 1,
+         "training": "Legally qualified chair"},
+        {"key": "lay", "label": "Lay member", "count": 2, "training": ""},
+    ],
+}  # fmt: skip
+PANEL: dict[str, Any] = {
+    "id": 1,
+    "stage": "conduct_panel",
+    "method": "drawn",
+    "reason": "",
+    "checkpoint_size": 118,
+    "checkpoint_root": "3mV1b0o0yq3cY1m2T2H5m8bP2Zr2Zf0y2m7l9s2k4aQ=",
+    "seed": "5c1e4b8f0d2a9e7c3b6f1a8d4e2c9b7a5f3e1d8c6b4a2f0e9d7c5b3a1f8e6d4c",
+    "pool": {"chair": ["a1f0…"], "lay": ["0b7e…", "5d2c…", "c9a4…"]},
+    "members": [
+        {"seat": "chair", "chair": True, "person": PERSON, "key": "a1f0…"},
+        {"seat": "lay", "chair": False, "person": MANAGER, "key": "5d2c…"},
+    ],
+    "constituted_by": MANAGER,
+    "constituted_at": "2026-06-04T09:00:00Z",
+    "same_panel": True,
+}
+PANELS: dict[str, Any] = {"rules": PANEL_RULES, "panels": [PANEL]}

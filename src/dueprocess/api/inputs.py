@@ -115,6 +115,12 @@ class RecommendationIn(Strict):
     expected_version: Version | None = None
 
 
+class VoteIn(Strict):
+    member: Email = Field(description="The panel member's e-mail address.")
+    concurs: Flag = Field(description="true: concurs with the decision; false: dissents.")
+    reasons: OptionalText = Field("", description="Required for a dissent.")
+
+
 class DecisionIn(Strict):
     finding: Finding
     sanctions: list[Key] = Field(default_factory=list, max_length=10)
@@ -123,6 +129,12 @@ class DecisionIn(Strict):
     )
     transition: OptionalKey = ""
     expected_version: Version | None = None
+    votes: list[VoteIn] | None = Field(
+        default=None,
+        max_length=20,
+        description="Where the rulebook constitutes the panel: each member's concurrence or"
+        " dissent, recorded by the chair; the rulebook's quorum must concur.",
+    )
 
 
 class NoteIn(Strict):
@@ -406,4 +418,13 @@ class HearingRecordIn(Strict):
     )
     recording_made: Flag = Field(
         default=False, description="Whether it was recorded (only if the rulebook allows)."
+    )
+
+
+class PanelAppointIn(Strict):
+    reason: BriefReason = Field(description="Why the panel is appointed by name, not drawn.")
+    seats: dict[Annotated[str, StringConstraints(max_length=64)], list[Email]] = Field(
+        max_length=20,
+        description="Each seat's key (as the rulebook names it) and the members' e-mail"
+        " addresses for it, the chair's seat among them.",
     )

@@ -157,6 +157,12 @@ class RecommendationOut(Schema):
     supersedes: int | None
 
 
+class VoteOut(Schema):
+    member: Person
+    concurs: bool
+    reasons: str  # a dissent's reasons; "" for a concurrence
+
+
 class DecisionOut(Schema):
     id: int
     kind: str
@@ -172,6 +178,7 @@ class DecisionOut(Schema):
     decided_by: Person
     decided_at: dt.datetime
     warning_expires_on: dt.date | None
+    votes: list[VoteOut]  # each member's concurrence or dissent, where the rules constitute it
 
 
 class RecusalOut(Schema):
@@ -559,6 +566,47 @@ class HearingsOut(Schema):
     at_stage: bool  # the case is at that stage now
     hearings: list[HearingOut]
     notices: list[HearingNoticeOut]
+
+
+class PanelSeatOut(Schema):
+    key: str
+    label: str
+    count: int
+    training: str  # the course a member needs for the seat; "" for any current training
+
+
+class StagePanelOut(Schema):
+    stages: list[str]
+    selection: Literal["draw", "appoint"]
+    quorum: int
+    seats: list[PanelSeatOut]  # the chair's first
+
+
+class PanelMemberOut(Schema):
+    seat: str
+    chair: bool
+    person: Person
+    key: str  # the stable key the draw ranks them by (their ledger pseudonym)
+
+
+class PanelOut(Schema):
+    id: int
+    stage: str
+    method: Literal["drawn", "appointed"]
+    reason: str  # why it was appointed by name; "" for a draw
+    checkpoint_size: int | None  # the draw's inputs (None and "" when appointed)
+    checkpoint_root: str
+    seed: str
+    pool: dict[str, list[str]]
+    members: list[PanelMemberOut]
+    constituted_by: Person
+    constituted_at: dt.datetime
+    same_panel: bool | None  # the draw run again gives these members; None when appointed
+
+
+class PanelsOut(Schema):
+    rules: StagePanelOut | None  # the rulebook's panel for the case's stage now
+    panels: list[PanelOut]
 
 
 class LetterOut(Schema):

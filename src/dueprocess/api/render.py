@@ -33,10 +33,11 @@ from dueprocess.parties.seen import PartySeen, Tally
 
 if TYPE_CHECKING:
     from dueprocess.accounts.models import User
-    from dueprocess.cases.models import Adjournment, DecisionSummary, Hearing
+    from dueprocess.cases.models import Adjournment, DecisionSummary, Hearing, PanelConstitution
     from dueprocess.cases.queries import CaseView
     from dueprocess.cases.services.dossiers import DossierResult
     from dueprocess.cases.services.hearings import HearingState
+    from dueprocess.cases.services.panels import PanelState
     from dueprocess.cases.services.summaries import SummaryState
     from dueprocess.members.matching import Candidate
     from dueprocess.rulebook.schema import Transition
@@ -291,6 +292,10 @@ def decision(item: Decision) -> dict[str, Any]:
         "decided_by": person(item.decided_by),
         "decided_at": item.decided_at,
         "warning_expires_on": item.warning_expires_on,
+        "votes": [
+            {"member": person(v.user), "concurs": v.concurs, "reasons": v.reasons}
+            for v in item.votes.select_related("user").order_by("id")
+        ],
     }
 
 
@@ -603,4 +608,51 @@ def hearings(state: HearingState, notices: list[Letter]) -> dict[str, Any]:
             }
             for n in notices
         ],
+    }
+
+
+def panel(item: PanelConstitution) -> dict[str, Any]:
+    from dueprocess.cases.services.panels import redraw
+    from dueprocess.ledger.record import actor_pseudonym
+
+    drawn = item.method == "drawn"
+    return {
+        "id": item.pk,
+        "stage": item.stage,
+        "method": item.method,
+        "reason": item.reason,
+        "checkpoint_size": item.checkpoint_size,
+        "checkpoint_root": item.checkpoint_root,
+        "seed": item.seed,
+        "pool": item.pool,
+        "members": [
+            {
+                "seat": m.seat,
+                "chair": m.chair,
+                "person": person(m.user),
+                "key": actor_pseudonym(m.user),
+            }
+            for m in item.members_in_order
+        ],
+        "constituted_by": person(item.constituted_by),
+        "constituted_at": item.constituted_at,
+        "same_panel": redraw(item).ok if drawn else None,
+    }
+
+
+def panels(state: PanelState) -> dict[str, Any]:
+    rules = state.rules
+    return {
+        "rules": None
+        if rules is None
+        else {
+            "stages": list(rules.stages),
+            "selection": rules.selection,
+            "quorum": rules.quorum,
+            "seats": [
+                {"key": s.key, "label": s.label, "count": s.count, "training": s.training}
+                for s in rules.seats
+            ],
+        },
+        "panels": [panel(p) for p in state.panels],
     }

@@ -155,6 +155,8 @@ def run_verify(args: argparse.Namespace) -> int:
     if args.state:
         started = time.monotonic()
         report = verify_state()
+        if report.ok:
+            _panel_draws(report)
         return _verify_report(report, started, "case data reconciled with the ledger", own=True)
     try:
         if args.vkey and not args.policy:
@@ -175,8 +177,22 @@ def run_verify(args: argparse.Namespace) -> int:
             raise CommandError(f"the policy {args.policy} does not name the log key {args.vkey}")
     started = time.monotonic()
     report = verify_ledger(policy, online=args.online, state=not args.no_state)
+    if report.ok and not args.no_state:
+        _panel_draws(report)
     own = bool(args.policy or args.vkey)
     return _verify_report(report, started, "ledger verified", own=own)
+
+
+def _panel_draws(report: VerifyReport) -> None:
+    """Run every panel draw again from the inputs kept with it (docs/panels.md): the case
+    tables are reconciled with the ledger just before, so those inputs are the recorded ones."""
+    from dueprocess.cases.services.panels import redraw_all
+
+    count, failures = redraw_all()
+    if failures:
+        report.failure = "; ".join(failures[:20])
+        return
+    report.checked.append(f"panel draws: {count} run again, each gives the panel seated")
 
 
 def _verify_report(report: VerifyReport, started: float, success: str, *, own: bool) -> int:

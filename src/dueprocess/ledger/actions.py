@@ -162,6 +162,9 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("hearing.scheduled", "a hearing was given its date, place and panel; notice sent"),
             ("hearing.adjourned", "a hearing was put off to a new date, with the reason"),
             ("hearing.held", "what happened at a hearing was recorded, once, after it was held"),
+            ("panel.drawn", "a panel was drawn by the rules, with the seed and pool to re-run it"),
+            ("panel.appointed", "a panel was appointed by name instead of drawn, with the reason"),
+            ("decision.refused", "a panel decision was refused: only the panel's chair records it"),
         ),
         *_actions(
             "cases.queries",

@@ -14,7 +14,14 @@ from django.db.models import Case as SqlCase
 from django.db.models import CharField, Count, Min, Q, Value, When
 
 from dueprocess.accounts.models import Organisation
-from dueprocess.cases.models import Adjournment, Case, Hearing, InterimMeasure, SignOff
+from dueprocess.cases.models import (
+    Adjournment,
+    Case,
+    Hearing,
+    InterimMeasure,
+    PanelConstitution,
+    SignOff,
+)
 from dueprocess.oversight.figure import Figure, Row
 
 #: (key, label, youngest day, oldest day or None). Ages are whole days since receipt.
@@ -273,4 +280,35 @@ def hearings(organisation: Organisation, now: dt.datetime) -> Figure:
         columns=("Hearings", "Count", "Adjournments"),
         rows=tuple(rows),
         series=(1, 2),
+    )
+
+
+#: How a panel came to sit, as the panels figure counts them (the drill-down's ``method``).
+PANEL_METHODS = (
+    ("drawn", "Drawn at random by the rules"),
+    ("appointed", "Appointed by name, with a reason"),
+)
+
+
+def panels(organisation: Organisation) -> Figure:
+    """Panels constituted by the rules: how many were drawn, and how many appointed by name
+    instead -- each appointment by name is an exception to the draw, with a recorded reason."""
+    counts = PanelConstitution.objects.filter(case__organisation=organisation).aggregate(
+        **{key: Count("pk", filter=Q(method=key)) for key, _ in PANEL_METHODS},
+        cases=Count("case", distinct=True, filter=Q(method="appointed")),
+    )
+    rows = tuple(
+        Row((label, counts[key], counts["cases"] if key == "appointed" else ""), {"method": key})
+        for key, label in PANEL_METHODS
+    )
+    return Figure(
+        key="panels",
+        title="Panels drawn and appointed by name",
+        summary=(
+            f"{counts['drawn']} panels drawn at random; {counts['appointed']} appointed by name"
+            f" instead, on {counts['cases']} cases."
+        ),
+        columns=("Panels", "Count", "Cases"),
+        rows=rows,
+        series=(1,),
     )

@@ -15,7 +15,13 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q
 
 from dueprocess.accounts.models import Organisation
-from dueprocess.cases.models import Decision, Hearing, InterimMeasure, SignOff
+from dueprocess.cases.models import (
+    Decision,
+    Hearing,
+    InterimMeasure,
+    PanelConstitution,
+    SignOff,
+)
 from dueprocess.errors import InvalidInput, NotFound
 from dueprocess.oversight import casework_figures as cw
 from dueprocess.oversight import channel_figures as ch
@@ -102,6 +108,12 @@ def _hearings(org: Organisation, params: Params, now: dt.datetime) -> Q:
     return Q(organisation=org) & Q(Exists(found))
 
 
+def _panels(org: Organisation, params: Params, now: dt.datetime) -> Q:
+    method = _choice(params, "method", [key for key, _ in cw.PANEL_METHODS], required=True)
+    found = PanelConstitution.objects.filter(case=OuterRef("pk"), method=method)
+    return Q(organisation=org) & Q(Exists(found))
+
+
 def _signoffs(org: Organisation, params: Params, now: dt.datetime) -> Q:
     rule = _choice(params, "rule", org.rulebook.rules.sign_offs, required=True)
     state = _choice(params, "state", [key for key, _ in cw.SIGNOFF_COLUMNS])
@@ -162,6 +174,7 @@ FILTERS: dict[str, Callable[[Organisation, Params, dt.datetime], Q]] = {
     "interim": _interim,
     "signoffs": _signoffs,
     "hearings": _hearings,
+    "panels": _panels,
     "channels": _channels,
     "register": _channels,
     "consistency": _consistency,

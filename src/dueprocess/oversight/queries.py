@@ -46,6 +46,7 @@ FIGURES: dict[str, Builder] = {
     "interim": lambda org, now: cw.interim_measures(org, now.date()),
     "signoffs": lambda org, now: cw.signoffs(org, now.date()),
     "hearings": lambda org, now: cw.hearings(org, now),
+    "panels": lambda org, now: cw.panels(org),
     "channels": lambda org, now: ch.channels_over_time(org, now.date()),
     "register": lambda org, now: ch.channel_totals(org),
     "consistency": lambda org, now: co.consistency(org),

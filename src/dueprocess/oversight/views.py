@@ -27,7 +27,7 @@ SECTIONS = (
     ("Workload", ("backlog", "deadlines")),
     ("Decisions", ("decisions", "deciders", "not_investigated", "consistency", "outliers")),
     ("Interim measures and sign-offs", ("interim", "signoffs")),
-    ("Hearings", ("hearings",)),
+    ("Hearings and panels", ("hearings", "panels")),
     ("Contacts from outside the case team", ("channels", "register")),
     ("Alerts", ("alerts",)),
 )
@@ -112,6 +112,7 @@ def at_a_glance(figures: dict[str, Figure]) -> list[tuple[int, str, str]]:
             "hearings waiting to be held",
             "#figure-hearings",
         ),
+        (_row(f["panels"], method="appointed"), "panels appointed by name", "#figure-panels"),
         (_row(f["register"], series="emergency"), "emergency access requests", "#figure-register"),
         (
             channels.total(len(channels.columns) - 1),
@@ -185,5 +186,6 @@ _FILTER_NAMES = frozenset(
         "month",
         "category",
         "decision",
+        "method",
     }
 )

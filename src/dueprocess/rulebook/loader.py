@@ -179,6 +179,7 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
         "parties",
         "evidence",
         "hearings",
+        "panels",
     )
     if root.text("schema") not in ("", s.SCHEMA_ID):
         root.error("schema", f"must be {s.SCHEMA_ID!r}")
@@ -225,6 +226,7 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
         parties=_parties(root, stages, transitions),
         evidence=_evidence(root),
         hearings=_hearings(root, stages),
+        panels=_stage_panels(root, stages),
     )
 
 
@@ -654,3 +656,59 @@ def _hearings(root: Reader, stages: dict[str, s.Stage]) -> s.HearingRules:
         notice_days=notice,
         recordings_allowed=table.flag("recordings_allowed", default=default.recordings_allowed),
     )
+
+
+#: The largest panel a rulebook may declare: a bigger one is surely a typo.
+MAX_PANEL_SIZE = 15
+
+
+def _stage_panels(root: Reader, stages: dict[str, s.Stage]) -> tuple[s.StagePanel, ...]:
+    """``[[panels]]``: the panels constituted by the rules. Each names the stages it sits at
+    (a stage belongs to one panel at most), its seats (the first is the chair's, one place),
+    the quorum and how members are chosen. No table: panels are appointed by name."""
+    panels: list[s.StagePanel] = []
+    claimed: set[str] = set()
+    for table in root.tables("panels", required=False):
+        table.only("stages", "selection", "quorum", "seats")
+        covered = table.text_list("stages")
+        for stage in covered:
+            if stage not in stages:
+                table.error("stages", f"unknown stage {stage!r}")
+            elif stages[stage].terminal:
+                table.error("stages", f"{stage!r} is a terminal stage: no panel sits there")
+            elif stage in claimed:
+                table.error("stages", f"{stage!r} already has a panel")
+            claimed.add(stage)
+        selection = table.choice("selection", s.PANEL_SELECTIONS, default="draw")
+        seats = _seats(table)
+        size = sum(seat.count for seat in seats)
+        if size > MAX_PANEL_SIZE:
+            table.error("seats", f"{size} members is more than {MAX_PANEL_SIZE}")
+        quorum = table.number("quorum", required=False, minimum=1, default=size or 1)
+        if seats and quorum > size:
+            table.error("quorum", f"{quorum} exceeds the panel size {size}")
+        panels.append(s.StagePanel(tuple(covered), seats, quorum, selection))
+    return tuple(panels)
+
+
+def _seats(table: Reader) -> tuple[s.PanelSeat, ...]:
+    seats: list[s.PanelSeat] = []
+    for index, seat in enumerate(table.tables("seats")):
+        seat.only("key", "label", "count", "training")
+        key = seat.text("key")
+        if key and not _KEY.match(key):
+            seat.error("key", f"{key!r} must be lower case letters, digits and underscores")
+        if key in {existing.key for existing in seats}:
+            seat.error("key", f"{key!r} is declared twice")
+        count = seat.number("count", minimum=1, default=1)
+        if index == 0 and count != 1:
+            seat.error("count", f"the first seat is the chair's and has one place, not {count}")
+        seats.append(
+            s.PanelSeat(
+                key=key,
+                label=seat.text("label", default=key),
+                count=count,
+                training=seat.text("training", required=False),
+            )
+        )
+    return tuple(seats)

@@ -267,6 +267,43 @@ class PanelRules:
     quorum: int
 
 
+#: How a panel's members are chosen: an auditable random draw from the eligible pool, or
+#: appointed by name (each appointment with its reason).
+PANEL_SELECTIONS = ("draw", "appoint")
+
+
+@dataclass(frozen=True)
+class PanelSeat:
+    """One kind of seat on a panel (``[[panels.seats]]``): how many, and the current training
+    (a course name) a member needs to take it, "" for any current complaints training. The
+    first seat of a panel is its chair's, and has one place."""
+
+    key: str
+    label: str
+    count: int
+    training: str = ""
+
+
+@dataclass(frozen=True)
+class StagePanel:
+    """The panel that sits at some stages (``[[panels]]``): its seats in order (the chair's
+    first), the members needed to decide, and how members are chosen. It is constituted at
+    the first of its stages that a case reaches, and sits on at the rest."""
+
+    stages: tuple[str, ...]
+    seats: tuple[PanelSeat, ...]
+    quorum: int
+    selection: str = "draw"
+
+    @property
+    def size(self) -> int:
+        return sum(seat.count for seat in self.seats)
+
+    @property
+    def chair_seat(self) -> PanelSeat:
+        return self.seats[0]
+
+
 @dataclass(frozen=True)
 class HearingRules:
     """How hearings are held (``[hearings]``): the stage at which one is scheduled, the least
@@ -328,6 +365,12 @@ class Rulebook:
     evidence: EvidenceRules = field(default_factory=EvidenceRules)
     #: Hearings: the stage, the notice period and recordings (``[hearings]``).
     hearings: HearingRules = field(default_factory=HearingRules)
+    #: Panels constituted by the rules, per stage (``[[panels]]``); none: appointed by name.
+    panels: tuple[StagePanel, ...] = ()
+
+    def panel_at(self, stage: str) -> StagePanel | None:
+        """The panel the rulebook constitutes for ``stage``, if it declares one."""
+        return next((p for p in self.panels if stage in p.stages), None)
 
     def role_label(self, role: str) -> str:
         return self.roles[role].label if role in self.roles else role.replace("_", " ")

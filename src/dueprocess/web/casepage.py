@@ -18,6 +18,7 @@ from dueprocess.cases.models import Case
 from dueprocess.cases.presenters import case_page_context
 from dueprocess.cases.queries import case_detail_for
 from dueprocess.cases.services.hearings import hearing_state
+from dueprocess.cases.services.panels import eligible_pool, panel_state, redraw
 from dueprocess.cases.services.summaries import summary_state
 from dueprocess.letters.queries import HEARING_NOTICES, letters_on
 from dueprocess.parties.redactions import (
@@ -47,6 +48,7 @@ from dueprocess.web.forms.casework import (
     SummaryReturnForm,
 )
 from dueprocess.web.forms.hearings import HearingAdjournForm, HearingRecordForm, HearingScheduleForm
+from dueprocess.web.forms.panels import PanelAppointForm, PanelDrawForm
 from dueprocess.web.forms.public import (
     RedactionForm,
     RedactionWithdrawForm,
@@ -88,6 +90,7 @@ def render_case_page(
     context["party_seen"] = seen_for_case(view.case)
     context["summary"] = _summary_context(view)
     context["hearing"] = _hearing_context(view, context["letters"])
+    context["panels"] = _panel_context(view)
     context["forms"] = _forms(context, failed)
     context["failed"] = failed
     context["recommendation"] = (
@@ -147,6 +150,7 @@ def _forms(context: dict[str, Any], failed: Failed | None) -> dict[str, Any]:
         SummaryReturnForm(initial={"version": current.version}) if summary["may_review"] else None
     )
     built.update(_hearing_forms(context["hearing"]))
+    built.update(_panel_forms(context["panels"]))
     if failed is not None:
         _swap_in(built, failed)
     return built
@@ -161,6 +165,29 @@ def _hearing_context(view: Any, letters: list[Any]) -> dict[str, Any]:
         "may_schedule": state.schedulable and view.gate.can("hearing.schedule").allowed,
         "may_adjourn": state.adjournable and view.gate.can("hearing.adjourn").allowed,
         "may_record": state.recordable and view.gate.can("hearing.record").allowed,
+    }
+
+
+def _panel_context(view: Any) -> dict[str, Any]:
+    """The case's panels (each draw run again, so the page shows it gives the same members)
+    and whether this viewer may constitute the stage's panel now."""
+    state = panel_state(view.case)
+    may = state.constitutable and view.gate.can("panel.constitute").allowed
+    return {
+        "state": state,
+        "rows": [(p, redraw(p) if p.method == "drawn" else None) for p in state.panels],
+        "may_constitute": may,
+        "pool": eligible_pool(view.case, state.rules) if may and state.rules else {},
+    }
+
+
+def _panel_forms(panels: dict[str, Any]) -> dict[str, Any]:
+    rules = panels["state"].rules
+    if not panels["may_constitute"] or rules is None:
+        return {"panel_draw": None, "panel_appoint": None}
+    return {
+        "panel_draw": PanelDrawForm(),
+        "panel_appoint": PanelAppointForm(panel=rules, pool=panels["pool"]),
     }
 
 

@@ -10,6 +10,7 @@ from dueprocess.web.views import (
     emergency,
     hearings,
     interests,
+    panels,
     party_letters,
     public,
     queue,
@@ -64,6 +65,8 @@ urlpatterns = [
         "cases/<str:reference>/hearings/adjourn/", hearings.hearing_adjourn, name="hearing-adjourn"
     ),
     path("cases/<str:reference>/hearings/record/", hearings.hearing_record, name="hearing-record"),
+    path("cases/<str:reference>/panels/draw/", panels.panel_draw, name="panel-draw"),
+    path("cases/<str:reference>/panels/appoint/", panels.panel_appoint, name="panel-appoint"),
     path(
         "cases/<str:reference>/letters/<int:letter_id>.pdf",
         casework.letter_pdf,

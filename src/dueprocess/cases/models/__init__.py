@@ -11,6 +11,7 @@ from dueprocess.cases.models.hearings import (
 )
 from dueprocess.cases.models.measures import InterimMeasure
 from dueprocess.cases.models.outcomes import Decision, Recommendation
+from dueprocess.cases.models.panels import PanelConstitution, PanelSeatHolder, PanelVote
 from dueprocess.cases.models.parties import Allegation, Party
 from dueprocess.cases.models.records import EvidenceItem, Note
 from dueprocess.cases.models.signoffs import SignOff
@@ -34,6 +35,9 @@ __all__ = [
     "HearingRecord",
     "InterimMeasure",
     "Note",
+    "PanelConstitution",
+    "PanelSeatHolder",
+    "PanelVote",
     "Party",
     "Recommendation",
     "Recusal",

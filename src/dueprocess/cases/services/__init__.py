@@ -22,6 +22,7 @@ from dueprocess.cases.services.outcomes import (
     recommendation_revise,
     recommendation_submit,
 )
+from dueprocess.cases.services.panels import panel_appoint, panel_draw
 from dueprocess.cases.services.signoffs import signoff_record
 from dueprocess.cases.services.summaries import summary_approve, summary_return, summary_write
 from dueprocess.cases.services.transitions import case_close, case_reopen, case_transition
@@ -51,6 +52,8 @@ __all__ = [
     "member_match_confirm",
     "member_match_reject",
     "note_add",
+    "panel_appoint",
+    "panel_draw",
     "recommendation_revise",
     "recommendation_submit",
     "recusal_declare",

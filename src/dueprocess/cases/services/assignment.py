@@ -40,6 +40,12 @@ def case_assign(
         decision = gate.require("case.assign")
         _check_eligible(case, assignee, role)
         rules = case.rulebook.rules
+        if role == Assignment.Role.PANEL_MEMBER and rules.panels:
+            raise InvalidInput(
+                "This rulebook constitutes its panels by the rules: draw the panel, or appoint"
+                " it by name with a reason.",
+                fields={"role": "Panel members are drawn or appointed as a panel."},
+            )
         if Recusal.objects.filter(case=case, user=assignee).exists():
             raise ConflictOfInterest(f"{assignee} is recused from this case.")
         refusal = conflict_for(assignee, case, rules)

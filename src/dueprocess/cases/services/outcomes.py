@@ -8,6 +8,7 @@ so a lowered sanction can never pass unnoticed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -24,6 +25,12 @@ from dueprocess.cases.services.common import (
     taken_steps,
     transition_of_kind,
     workflow_of,
+)
+from dueprocess.cases.services.panel_votes import (
+    VoteInput,
+    checked_votes,
+    keep_votes,
+    not_the_chair,
 )
 from dueprocess.errors import IllegalTransition, InvalidInput, ReasonRequired
 from dueprocess.ledger.record import record
@@ -159,66 +166,99 @@ def decision_record(
     reasons: str = "",
     transition: str = "",
     expected_version: int | None = None,
+    votes: Sequence[VoteInput] | None = None,
 ) -> Decision:
     """A panel decision. Reasons are required when it departs from the recommendation, falls
-    outside the guideline range, or the rulebook asks for them."""
+    outside the guideline range, or the rulebook asks for them. Where the rulebook constitutes
+    the stage's panel, only its chair records the decision (anyone else is refused, and the
+    refusal recorded), with each member's concurrence or dissent (``votes``); it stands only
+    if the rulebook's quorum concurs."""
+    refusal = ""
     with transaction.atomic():
         case = lock_case(case, expected_version=expected_version)
         gate = Gate(actor, case)
         gate.require("case.view")
         key = transition_of_kind(case, "decide", transition)
         permit = gate.require("case.transition", transition=key)
-        rules = case.rulebook.rules
-        text = clean_text(reasons, "reasons", required=False)
-        step = workflow_of(case).check(
-            stage=case.stage, key=key, kind="decide", reason=text, taken=taken_steps(case)
-        )
-        _check_outcome(rules, finding, sanctions, [])
-        previous = case.decisions.exclude(kind=Decision.Kind.NOT_INVESTIGATED).exists()
-        panel = _panel(case, rules.panel.quorum)
-        if previous:
-            _require_new_panel(case, panel)
-        recommendation = case.recommendations.order_by("-number").first()
-        recommended = (recommendation.finding, recommendation.sanctions) if recommendation else None
-        gap = s.departure(rules, recommended=recommended, decided=(finding, sanctions))
-        outside = s.outside_guideline(rules, case.category, finding, sanctions)
-        _require_reasons(text, gap, outside)
-        _require_reasons_before_response(case, text)
-        made = Decision.objects.create(
-            case=case,
-            kind=Decision.Kind.APPEAL if previous else Decision.Kind.PANEL,
-            transition=key,
-            finding=finding,
-            sanctions=sanctions,
-            reasons=text,
-            recommendation=recommendation,
-            departs=gap.departs,
-            direction=gap.direction,
-            outside_guideline=bool(outside),
-            decided_by=actor,
-            decided_at=clock.now(),
-            warning_expires_on=_expiry(rules, sanctions),
-        )
-        made.panel.set(panel)
-        move(case, actor=actor, step=step, reason=text)
-        record(
-            actor=actor,
-            action="decision.recorded",
-            case=case,
-            role=permit.role,
-            details={
-                "finding": finding,
-                "sanctions": sanctions,
-                "reasons": text,
-                "departs": gap.departs,
-                "direction": gap.direction,
-                "outside_guideline": outside,
-                "panel": [u.pk for u in panel],
-                "recommendation": recommendation.number if recommendation else None,
-                "transition": key,
-            },
-        )
-        return made
+        stage_panel = case.rulebook.rules.panel_at(case.stage)
+        if stage_panel is not None:
+            refusal = not_the_chair(case, actor, stage_panel)
+        if refusal:
+            record(
+                actor=actor,
+                action="decision.refused",
+                case=case,
+                role=permit.role,
+                details={"transition": key, "refusal": refusal},
+            )
+        else:
+            made = _decide(case, actor, permit.role, key, finding, sanctions, reasons, votes)
+    if refusal:
+        raise IllegalTransition(refusal)
+    return made
+
+
+def _decide(
+    case: Case,
+    actor: User,
+    role: str,
+    key: str,
+    finding: str,
+    sanctions: list[str],
+    reasons: str,
+    votes: Sequence[VoteInput] | None,
+) -> Decision:
+    rules = case.rulebook.rules
+    text = clean_text(reasons, "reasons", required=False)
+    step = workflow_of(case).check(
+        stage=case.stage, key=key, kind="decide", reason=text, taken=taken_steps(case)
+    )
+    _check_outcome(rules, finding, sanctions, [])
+    previous = case.decisions.exclude(kind=Decision.Kind.NOT_INVESTIGATED).exists()
+    stage_panel = rules.panel_at(case.stage)
+    panel = _panel(case, stage_panel.quorum if stage_panel else rules.panel.quorum)
+    if previous:
+        _require_new_panel(case, panel)
+    counted = checked_votes(panel, votes, stage_panel.quorum) if stage_panel else []
+    recommendation = case.recommendations.order_by("-number").first()
+    recommended = (recommendation.finding, recommendation.sanctions) if recommendation else None
+    gap = s.departure(rules, recommended=recommended, decided=(finding, sanctions))
+    outside = s.outside_guideline(rules, case.category, finding, sanctions)
+    _require_reasons(text, gap, outside)
+    _require_reasons_before_response(case, text)
+    made = Decision.objects.create(
+        case=case,
+        kind=Decision.Kind.APPEAL if previous else Decision.Kind.PANEL,
+        transition=key,
+        finding=finding,
+        sanctions=sanctions,
+        reasons=text,
+        recommendation=recommendation,
+        departs=gap.departs,
+        direction=gap.direction,
+        outside_guideline=bool(outside),
+        decided_by=actor,
+        decided_at=clock.now(),
+        warning_expires_on=_expiry(rules, sanctions),
+    )
+    made.panel.set(panel)
+    kept = keep_votes(made, counted) if stage_panel else None
+    move(case, actor=actor, step=step, reason=text)
+    details = {
+        "finding": finding,
+        "sanctions": sanctions,
+        "reasons": text,
+        "departs": gap.departs,
+        "direction": gap.direction,
+        "outside_guideline": outside,
+        "panel": [u.pk for u in panel],
+        "recommendation": recommendation.number if recommendation else None,
+        "transition": key,
+    }
+    if kept is not None:
+        details["votes"] = kept
+    record(actor=actor, action="decision.recorded", case=case, role=role, details=details)
+    return made
 
 
 def _panel(case: Case, quorum: int) -> list[User]:

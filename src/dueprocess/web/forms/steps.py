@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 
 from dueprocess.cases.models.outcomes import Finding
+from dueprocess.cases.services.panel_votes import VoteInput
 from dueprocess.web.forms import Form, text_area
 
 if TYPE_CHECKING:
@@ -159,6 +160,45 @@ class OutcomeForm(StepForm):
                 if self.step.reasons != "required"
                 else "Required.",
             )
+            self._vote_fields()
+
+    def _vote_fields(self) -> None:
+        """Where the rulebook constitutes the stage's panel, the chair records each member's
+        concurrence or dissent (a dissent with its reasons); the service checks the quorum."""
+        if self.rules.panel_at(self.case.stage) is None:
+            return
+        self.voters = [
+            a.user
+            for a in self.case.assignments.filter(role="panel_member", ended_at__isnull=True)
+            .select_related("user")
+            .order_by("assigned_at", "id")
+        ]
+        for member in self.voters:
+            self.fields[f"vote_{member.pk}"] = forms.ChoiceField(
+                label=member.full_name,
+                choices=[("concur", "Concurs"), ("dissent", "Dissents")],
+                widget=forms.RadioSelect,
+                initial="concur",
+            )
+            self.fields[f"dissent_{member.pk}"] = forms.CharField(
+                label=f"{member.full_name}'s reasons for dissenting",
+                required=False,
+                max_length=4000,
+                widget=text_area(2),
+            )
+
+    def votes(self) -> list[VoteInput] | None:
+        """The votes as entered, or None where the panel is not constituted by the rules."""
+        if not hasattr(self, "voters"):
+            return None
+        return [
+            VoteInput(
+                member,
+                self.cleaned_data[f"vote_{member.pk}"] == "concur",
+                self.cleaned_data[f"dissent_{member.pk}"],
+            )
+            for member in self.voters
+        ]
 
 
 def step_form(case: Case, step: Transition, data: Any = None) -> StepForm:

@@ -43,7 +43,9 @@ def _triage(form: StepForm, **common: Any) -> object:
 def _outcome(form: StepForm, **common: Any) -> object:
     data = form.cleaned_data
     service = svc.recommendation_submit if form.step.kind == "recommend" else svc.decision_record
-    extra = {"factors": data["factors"]} if "factors" in data else {}
+    extra: dict[str, Any] = {"factors": data["factors"]} if "factors" in data else {}
+    if form.step.kind == "decide":
+        extra["votes"] = form.votes()  # type: ignore[attr-defined]
     return service(
         finding=data["finding"],
         sanctions=data["sanctions"],
