@@ -332,8 +332,9 @@ def test_every_persona_gets_the_right_answer_and_nothing_of_other_cases(demo):
         blind = not allowed
         sees = case_views(user, cases)
         for name, route in ROUTES.items():
-            for url, case in _urls(templates[name], route, cases):
-                for method in route.methods:
+            for method in route.methods:
+                crawled = cases if method == "GET" else representatives(cases, sees)
+                for url, case in _urls(templates[name], route, crawled):
                     last = LedgerEntry.objects.order_by("-seq").values_list("seq", flat=True)
                     before = last.first()
                     response = _request(client, method, url, token)
@@ -355,6 +356,32 @@ def test_every_persona_gets_the_right_answer_and_nothing_of_other_cases(demo):
             failures.append(f"{key}: the crawl changed which cases the persona may see")
     assert failures == []
     assert requests > 1000
+
+
+def representatives(cases: list[Case], sees: dict[int, bool], each: int = 3) -> list[Case]:
+    """The cases a persona's empty-bodied POSTs are sent to: up to ``each`` they may see and
+    ``each`` they may not, of different stages where there are.
+
+    A GET is sent for every case, since it is what shows a case's data. An empty POST is
+    refused either by the gate (a case they may not see or act on) or by the form before
+    anything is written, whatever the case's stage; the answer turns on which of the two the
+    persona is, which the sample holds both of. Every case for every POST route was 10,000 of
+    the crawl's 17,750 requests and most of its time. Which persona may do what to which case,
+    for every relation, is held against the written matrix in ``test_matrix``."""
+    chosen: list[Case] = []
+    for visible in (True, False):
+        stages: set[str] = set()
+        pool = [case for case in cases if sees[case.pk] == visible]
+        for case in pool:
+            if case.stage not in stages and len(stages) < each:
+                stages.add(case.stage)
+                chosen.append(case)
+        for case in pool:  # fewer stages than ``each``: fill up in order
+            if sum(sees[c.pk] == visible for c in chosen) >= each:
+                break
+            if case not in chosen:
+                chosen.append(case)
+    return sorted(chosen, key=lambda case: case.pk)
 
 
 def _shows_case_data(name: str, method: str, status: int) -> bool:
