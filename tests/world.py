@@ -57,19 +57,15 @@ class World:
     unit: Unit
     other_unit: Unit
     people: dict[str, User] = field(default_factory=dict)
+    #: the staff's addresses: the party world's are the ones tests name; another rulebook's
+    #: world has its own, so that a module may hold both (each is built once per module)
+    domain: str = "westfold.example"
 
     def __getattr__(self, name: str) -> User:
         people = self.__dict__.get("people", {})
         if name in people:
             return people[name]
         raise AttributeError(name)
-
-    @property
-    def domain(self) -> str:
-        """The party world's addresses are the ones tests name; another rulebook's world has
-        its own, so that a module may hold both (each is built once per module)."""
-        slug = self.organisation.slug.removeprefix("org-")
-        return "westfold.example" if slug == "party" else f"{slug}.westfold.example"
 
     @property
     def rules(self):  # type: ignore[no-untyped-def]
@@ -291,14 +287,14 @@ PERSONAS = {
 }
 
 
-def build_world(rulebook: str = "party", *, domain: str = "westfold.example") -> World:
-    """The organisation under ``rulebook``; a second one in the same test needs its own
-    ``domain`` for its staff's addresses."""
+def build_world(rulebook: str = "party", *, domain: str | None = None) -> World:
+    """The organisation under ``rulebook``; a second one of the same rulebook in the same test
+    needs its own ``domain`` for its staff's addresses."""
     version = rulebook_install(path=bundled(rulebook))
     today = clock.today()
     start = today - dt.timedelta(days=1000)
     organisation = organisation_create(
-        slug=f"org-{rulebook}" if domain == "westfold.example" else f"org-{rulebook}-{domain[:8]}",
+        slug=f"org-{rulebook}" if domain is None else f"org-{rulebook}-{domain[:8]}",
         name="Westfold Civic League",
         rulebook=version,
         units=[("complaints", "Complaints unit"), ("regional", "Regional unit")],
@@ -307,8 +303,11 @@ def build_world(rulebook: str = "party", *, domain: str = "westfold.example") ->
         "main": organisation.units.get(slug="complaints"),
         "other": organisation.units.get(slug="regional"),
     }
-    world = World(organisation=organisation, unit=units["main"], other_unit=units["other"])
-    domain = world.domain
+    if domain is None:
+        domain = "westfold.example" if rulebook == "party" else f"{rulebook}.westfold.example"
+    world = World(
+        organisation=organisation, unit=units["main"], other_unit=units["other"], domain=domain
+    )
     for key, (role, unit) in PERSONAS.items():
         user = staff_create(
             actor=None,
