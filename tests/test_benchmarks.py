@@ -68,3 +68,4 @@ def test_the_demo_start_benchmark_reports_the_first_page():
     out = run_bench("bench_demo_start.py", "--cases", "3")
     assert re.search(r"build \(as the demo reports it\): [\d.]+ s", out), out
     assert re.search(r"first page \(200\) after: [\d.]+ s", out), out
+    assert re.search(r"the whole demo built \(served meanwhile\) after: [\d.]+ s", out), out

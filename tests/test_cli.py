@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from dueprocess.rulebooks import bundled
 from tests.browserless import Client
-from tests.scratch import run, scratch_env, serving
+from tests.scratch import free_port, run, scratch_env, serving
 
 
 def test_rulebook_check_accepts_a_valid_file(tmp_path):
@@ -211,3 +218,101 @@ def test_report_prints_the_published_quarter_in_every_format(tmp_path):
         assert written.returncode == 0 and pdf.read_bytes().startswith(b"%PDF-")
         bad = run(env, "report", "--quarter", "2026Q5")
         assert bad.returncode == 2 and "not a quarter like 2026Q3" in bad.stderr
+
+
+@contextlib.contextmanager
+def demo_serving(env: dict[str, str], *args: str) -> Iterator[tuple[str, Path, subprocess.Popen]]:
+    """``dueprocess demo *args`` serving on a free port: (base URL, its log, the process);
+    stopped as the demo is (SIGTERM) on leaving."""
+    port = free_port()
+    log = Path(env["DUEPROCESS_DATA_DIR"]).parent / f"demo-{port}.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "dueprocess.cli", "demo", *args, "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        try:
+            yield f"http://127.0.0.1:{port}", log, process
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def wait_for(check, process: subprocess.Popen, log: Path, seconds: float = 300):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, log.read_text()[-3000:]
+        found = check()
+        if found:
+            return found
+        time.sleep(0.3)
+    raise AssertionError(f"gave up after {seconds} s:\n{log.read_text()[-3000:]}")
+
+
+def page(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read().decode() if response.status == 200 else None
+    except OSError:
+        return None
+
+
+@pytest.mark.slow
+def test_the_demo_serves_while_it_builds_and_an_interrupted_build_is_built_again(tmp_path):
+    with scratch_env(tmp_path) as env:
+        data = Path(env["DUEPROCESS_DATA_DIR"])
+        with demo_serving(env, "--cases", "60") as (base, log, process):
+            html = wait_for(lambda: page(f"{base}/accounts/login/"), process, log)
+            # the first page came while the cases were still being made, and says so
+            assert re.search(r"The demo is still being built: \d+ of 60 cases", html)
+            if "DATABASE_URL" not in env:
+                assert (data / "demo.marker").read_text() == "being built by dueprocess demo\n"
+            wait_for(lambda: "Building the demo: " in log.read_text(), process, log)
+        output = log.read_text()
+        # each phase says what it is doing, in order, with progress lines while it builds
+        phases = ["Preparing the database", "Creating the organisation", "Serving on http"]
+        assert [output.index(p) for p in phases] == sorted(output.index(p) for p in phases)
+        assert re.search(r"Building the demo: \d+ of 60 cases opened \(\d+ of \d+ events\)", output)
+        assert "The demo's build did not finish" in output and "Built " not in output
+        again = run(env, "demo", "--no-serve", "--cases", "3")
+        if "DATABASE_URL" in env:  # the cases made so far cannot be deleted from PostgreSQL
+            assert again.returncode == 2 and "already holds an organisation" in again.stderr
+            return
+        assert again.returncode == 0, again.stderr
+        assert "building a new one (its last build did not finish)" in again.stdout
+        assert re.search(r"Built .+: 3 cases", again.stdout) and "Reusing" not in again.stdout
+
+
+def built_cases(env: dict[str, str]) -> list[tuple[str, ...]]:
+    import sqlite3
+
+    database = Path(env["DUEPROCESS_DATA_DIR"]) / "dueprocess.sqlite3"
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        rows = db.execute("SELECT reference, category, stage, summary FROM cases_case ORDER BY 1")
+        return [tuple(row) for row in rows]
+
+
+@pytest.mark.slow
+def test_a_demo_built_in_the_background_is_the_demo_built_before_serving(tmp_path):
+    (tmp_path / "served").mkdir()
+    (tmp_path / "built").mkdir()
+    with scratch_env(tmp_path / "served") as env:
+        with demo_serving(env, "--cases", "8", "--seed", "11") as (_, log, process):
+            wait_for(lambda: "The demo is built." in log.read_text(), process, log)
+        served = log.read_text()
+        assert (Path(env["DUEPROCESS_DATA_DIR"]) / "demo.marker").read_text().startswith("built")
+        served_cases = built_cases(env) if "DATABASE_URL" not in env else []
+    with scratch_env(tmp_path / "built") as env:
+        built = run(env, "demo", "--no-serve", "--cases", "8", "--seed", "11")
+        assert built.returncode == 0, built.stderr
+        assert "Building the demo: " in built.stdout
+        if "DATABASE_URL" not in env:
+            assert built_cases(env) == served_cases and len(served_cases) >= 8
+    summary = re.compile(r"Built .+: 8 cases from \d+ events")
+    assert summary.search(served).group(0) == summary.search(built.stdout).group(0)

@@ -70,6 +70,9 @@ def test_the_demo_is_witnessed_by_a_separate_process_that_stops_with_it(tmp_path
                 return False
 
             assert wait_until(listening, 180), log_path.read_text()
+            # it serves at once and builds the cases beside the server: wait for the whole demo
+            built = lambda: "The demo is built." in log_path.read_text()  # noqa: E731
+            assert wait_until(built, 300), log_path.read_text()
             output = log_path.read_text()
             pid = int(re.search(r"a separate process \(pid (\d+)\)", output).group(1))
             assert pid != demo.pid and alive(pid)

@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dueprocess.web.context.navigation",
+                "dueprocess.web.context.demo_build",
             ],
         },
     }

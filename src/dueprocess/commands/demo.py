@@ -17,6 +17,7 @@ from dueprocess.commands.setup import CommandError, django_setup, migrate
 
 if TYPE_CHECKING:
     from dueprocess.accounts.models import Organisation, User
+    from dueprocess.demo.build import Builder, DemoResult
 
 MARKER = "demo.marker"
 #: The marker's text once a build has finished; a demo is reused only if its build finished.
@@ -98,7 +99,10 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError("--cases must be between 1 and 200000")
     if args.tick <= 0:
         raise CommandError("--tick must be a positive number of seconds")
+    if hasattr(sys.stdout, "reconfigure"):  # each line as it is printed, with or without a TTY
+        sys.stdout.reconfigure(line_buffering=True)
     directory, reuse = _prepare_data_dir(args.reset)
+    print(f"Preparing the database (data in {directory})…")
     django_setup()
     migrate()
     from dueprocess.accounts.models import Organisation
@@ -140,19 +144,14 @@ def _run(
     organisation: Organisation | None,
 ) -> int:
     from dueprocess.demo.build import Builder
-    from dueprocess.demo.personas import (
-        DEMO_PASSWORD,
-        PERSONAS,
-        PRINTED,
-        demo_totp_secret,
-        recovery_code,
-    )
     from dueprocess.ledger import keys
     from dueprocess.ledger.config import policy_path
     from dueprocess.lib import clock
     from dueprocess.rulebook.versions import rulebook_install
     from dueprocess.rulebooks import bundled
 
+    background: threading.Thread | None = None
+    stop = threading.Event()
     if organisation is not None:
         users = _demo_users()
         print(
@@ -162,17 +161,72 @@ def _run(
     else:
         started = time.monotonic()
         version = rulebook_install(path=bundled("party"))
-        result = Builder(version, cases=args.cases, seed=args.seed, now=clock.now()).build()
-        seconds = time.monotonic() - started
-        users = dict(result.users)
-        print(
-            f"Built {result.organisation.name}: {result.cases} cases from {result.events} events "
-            f"in {seconds:.1f} s (data in {directory})"
+        builder = Builder(
+            version,
+            cases=args.cases,
+            seed=args.seed,
+            now=clock.now(),
+            on_progress=_ProgressLines(),
         )
+        if args.no_serve:  # all in one transaction, then the checkpoints, then the server
+            print(f"Building the demo: {args.cases} cases…")
+            _say_built(builder.build(), started, directory)
+            print("Signing the checkpoints and having the witness cosign them…")
+        else:  # people first, so sign-in works; the cases while the server already serves
+            print("Creating the organisation and its people…")
+            builder.prepare()
+            background = threading.Thread(
+                target=_build_in_background,
+                args=(builder, started, directory, witness, stop, args.tick),
+                name="demo-build",
+                daemon=True,
+            )
+        users = dict(builder.users)
     policy_path().write_text(demo_witness.policy_text(keys.vkey(), witness), encoding="utf-8")
-    _witness_everything()
-    if organisation is None:
-        (directory / MARKER).write_text(BUILT)
+    if background is None:
+        _witness_everything()
+        if organisation is None:
+            (directory / MARKER).write_text(BUILT)
+    _print_people(users)
+    if background is None:
+        _print_ledger_model(directory, witness, serving=not args.no_serve, tick=args.tick)
+    if args.no_serve:
+        print("\nStart the server with: dueprocess serve")
+        return 0
+    print()
+    if background is None:
+        background = threading.Thread(
+            target=_keep_checkpointing, args=(stop, args.tick), daemon=True
+        )
+    else:
+        print(
+            f"The demo is built in the background ({args.cases} cases): its pages can be"
+            " opened now and show how far it has got."
+        )
+    background.start()
+    try:
+        serve(args.host, args.port, args.threads)
+    finally:
+        stop.set()
+        if not _finished(directory):
+            print(
+                "\nThe demo's build did not finish: the next `dueprocess demo` builds it again.",
+                flush=True,
+            )
+        else:
+            background.join(timeout=15)
+    return 0
+
+
+def _print_people(users: dict[str, User]) -> None:
+    from dueprocess.demo.personas import (
+        DEMO_PASSWORD,
+        PERSONAS,
+        PRINTED,
+        demo_totp_secret,
+        recovery_code,
+    )
+
     print("\nSign in as any of these people (password for all: " + DEMO_PASSWORD + "):")
     by_key = {p.key: p for p in PERSONAS}
     for key in PRINTED:
@@ -185,20 +239,86 @@ def _run(
     print("\nEach sign-in asks for a code: add the secret to any authenticator app, or use the")
     print("recovery code once. To add a security key or passkey instead, open the app as")
     print("http://localhost:8000 (browsers refuse keys on an IP address such as 127.0.0.1).")
-    _print_ledger_model(directory, witness, serving=not args.no_serve, tick=args.tick)
-    if args.no_serve:
-        print("\nStart the server with: dueprocess serve")
-        return 0
-    print()
-    stop = threading.Event()
-    ticker = threading.Thread(target=_keep_checkpointing, args=(stop, args.tick), daemon=True)
-    ticker.start()
+
+
+def _say_built(result: DemoResult, started: float, directory: Path) -> None:
+    seconds = time.monotonic() - started
+    print(
+        f"Built {result.organisation.name}: {result.cases} cases from {result.events} events "
+        f"in {seconds:.1f} s (data in {directory})"
+    )
+
+
+#: At most this long between two progress lines while the demo is built.
+PROGRESS_EVERY = 5.0
+
+
+class _ProgressLines:
+    """The builder's progress, on the terminal (a line at each tenth of the events, or every
+    few seconds) and in the banner pages show meanwhile (``demo.progress``)."""
+
+    def __init__(self) -> None:
+        self.printed_at = time.monotonic()
+        self.tenth = 0
+
+    def __call__(self, cases: int, total: int, events: int, total_events: int) -> None:
+        from dueprocess.demo import progress
+
+        progress.report(progress.Progress(cases, total, events, total_events))
+        tenth = events * 10 // total_events
+        if tenth > self.tenth or time.monotonic() - self.printed_at >= PROGRESS_EVERY:
+            self.tenth, self.printed_at = tenth, time.monotonic()
+            print(
+                f"Building the demo: {cases} of {total} cases opened"
+                f" ({events} of {total_events} events)…",
+                flush=True,
+            )
+
+
+#: While the server serves, the build commits about this often (seconds) and then leaves the
+#: database to the pages' own writes for a moment: a page's write waits at most about
+#: ``COMMIT_EVERY`` for the build, and the build takes about a quarter longer.
+COMMIT_EVERY = 0.5
+PAUSE = 0.15
+
+
+def _build_in_background(
+    builder: Builder,
+    started: float,
+    directory: Path,
+    witness: demo_witness.DemoWitness,
+    stop: threading.Event,
+    tick: float,
+) -> None:
+    """The demo's cases, beside the server; then its checkpoints to the witness, the marker
+    that says the build finished, and the checkpointing ``_keep_checkpointing`` does. A build
+    that fails stops the demo (a half-built demo is not one to show), and is built again
+    next time."""
+    from django.db import connection
+
+    from dueprocess.demo import progress
+
     try:
-        serve(args.host, args.port, args.threads)
+        result = builder.replay(commit_every=COMMIT_EVERY, pause=PAUSE)
+        _say_built(result, started, directory)
+        print("Signing the checkpoints and having the witness cosign them…", flush=True)
+        _witness_everything()
+        (directory / MARKER).write_text(BUILT)
+        progress.report(None)
+        _print_ledger_model(directory, witness, serving=True, tick=tick)
+        print("The demo is built.", flush=True)
+    except BaseException as error:
+        print(
+            f"The demo's build failed: {error}; stopping (the next `dueprocess demo` builds it"
+            " again)",
+            file=sys.stderr,
+            flush=True,
+        )
+        os.kill(os.getpid(), signal.SIGTERM)
+        return
     finally:
-        stop.set()
-        ticker.join(timeout=15)
-    return 0
+        connection.close()
+    _keep_checkpointing(stop, tick)
 
 
 def _witness_everything() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -60,7 +61,13 @@ NOTES = (
 
 class Builder:
     def __init__(
-        self, rulebook: RulebookVersion, *, cases: int, seed: int, now: dt.datetime
+        self,
+        rulebook: RulebookVersion,
+        *,
+        cases: int,
+        seed: int,
+        now: dt.datetime,
+        on_progress: Callable[[int, int, int, int], None] | None = None,
     ) -> None:
         self.version = rulebook
         self.rules = rulebook.rules
@@ -72,8 +79,19 @@ class Builder:
         self.planner = Planner(self.rules, now=now, seed=seed)
         self.cases: dict[int, Case] = {}
         self.plans: dict[int, CasePlan] = {}
+        self.events: list[Event] = []
+        #: called after each event with (cases opened, cases planned, events done, events)
+        self.on_progress = on_progress
 
     def build(self) -> DemoResult:
+        """The whole demo in one transaction: all of it or nothing."""
+        with transaction.atomic():
+            self.prepare()
+            return self.replay()
+
+    def prepare(self) -> None:
+        """The organisation, its people and its members, and the plan of every event: after
+        this (committed) people can sign in, while ``replay`` makes the cases."""
         with transaction.atomic(), clock.frozen(self.start):
             self.organisation = organisation_create(
                 slug="northmoor",
@@ -89,21 +107,43 @@ class Builder:
             plans = self.planner.plan(self.count, span_days=self.span)
             self.plans = {p.index: p for p in plans}
             self.story = InterferenceStory(self)
-            events = sorted(
+            self.events = sorted(
                 [*(e for p in plans for e in p.events), *self._peeks(plans), *self.story.events()]
             )
             self._declare_relationship()
-            signed_at = self.start
-            for event in events:
-                with clock.frozen(event.at):
-                    if event.at - signed_at >= CHECKPOINT_EVERY:
-                        checkpoint_create()  # a weekly series of signed checkpoints
-                        signed_at = event.at
-                    self._run(event)
-            with clock.frozen(self.now):
-                self._publish_past_quarters()
-                # the head of complaints reads the daily digest: the demo's tick writes it
-                digest_subscribe(actor=self.users["morgan"], person=self.users["morgan"], on=True)
+
+    def replay(self, *, commit_every: float | None = None, pause: float = 0.0) -> DemoResult:
+        """Every planned event through the services, oldest first. With ``commit_every``
+        (seconds) the work is committed in slices of about that long, with ``pause`` seconds
+        between them, so a server beside the build shows the cases made so far and its own
+        writes get the database in the pauses (SQLite has one writer, and a writer waiting for
+        it polls at most every 100 ms: without a pause the build would take it back first).
+        Which slice an event falls in changes nothing in what it makes (same seed, same
+        demo)."""
+        events = self.events
+        signed_at = self.start
+        position = 0
+        while position < len(events):
+            began = time.monotonic()
+            with transaction.atomic():
+                while position < len(events):
+                    event = events[position]
+                    with clock.frozen(event.at):
+                        if event.at - signed_at >= CHECKPOINT_EVERY:
+                            checkpoint_create()  # a weekly series of signed checkpoints
+                            signed_at = event.at
+                        self._run(event)
+                    position += 1
+                    if self.on_progress is not None:
+                        self.on_progress(len(self.cases), self.count, position, len(events))
+                    if commit_every is not None and time.monotonic() - began >= commit_every:
+                        break
+            if pause and position < len(events):
+                time.sleep(pause)
+        with transaction.atomic(), clock.frozen(self.now):
+            self._publish_past_quarters()
+            # the head of complaints reads the daily digest: the demo's tick writes it
+            digest_subscribe(actor=self.users["morgan"], person=self.users["morgan"], on=True)
         checkpoint_create()
         return DemoResult(self.organisation, self.users, len(self.cases), len(events))
 

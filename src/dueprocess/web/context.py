@@ -28,3 +28,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "interests": gate.can("interests.review").allowed,
         }
     }
+
+
+def demo_build(request: HttpRequest) -> dict[str, Any]:
+    """While ``dueprocess demo`` is still building in the background, how far it has got, for
+    the banner in ``base.html``. Read from memory: no query, and nothing once the build is
+    done."""
+    from dueprocess.demo.progress import current
+
+    progress = current()
+    return {"demo_build": progress} if progress is not None else {}
