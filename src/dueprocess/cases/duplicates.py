@@ -270,7 +270,7 @@ def first_earlier_repeats(
                 if w.members & members_of.get(pk, set()) or names & fragments_of.get(pk, set())
             ][:_MAX_COMPARED]
         )
-    complaints = _complaints_of({pk for ids in compared for pk in ids})
+    complaints = _complaints_of(actor, {pk for ids in compared for pk in ids})
     firsts: list[tuple[Case, Repeat] | None] = []
     for w, ids in zip(wanted, compared, strict=True):
         first = None
@@ -308,11 +308,13 @@ def _fragments_matched(respondents: QuerySet[Party], fragments: list[str]) -> di
 _CASES_PER_QUERY = 500
 
 
-def _complaints_of(pks: set[int]) -> dict[int, tuple[Case, Complaint]]:
+def _complaints_of(actor: User, pks: set[int]) -> dict[int, tuple[Case, Complaint]]:
+    """The cases ``pks`` (already found among those ``actor`` may see) with their complaints,
+    read through the gate again rather than from the case table directly."""
     ordered = sorted(pks)
     out: dict[int, tuple[Case, Complaint]] = {}
     for start in range(0, len(ordered), _CASES_PER_QUERY):
-        chunk = Case.objects.filter(pk__in=ordered[start : start + _CASES_PER_QUERY])
+        chunk = visible_cases(actor).filter(pk__in=ordered[start : start + _CASES_PER_QUERY])
         for case in chunk.prefetch_related(
             Prefetch("parties", queryset=Party.objects.filter(role=Party.Role.RESPONDENT)),
             Prefetch("allegations", queryset=Allegation.objects.order_by("pk")),
