@@ -18,6 +18,7 @@ from dueprocess.accounts.services import (
 )
 from dueprocess.cases import services as svc
 from dueprocess.cases.models import Case
+from dueprocess.cases.services.appeals import AppealResult, open_appeal
 from dueprocess.cases.services.panel_votes import VoteInput
 from dueprocess.lib import clock
 from dueprocess.rulebook.versions import rulebook_install
@@ -227,6 +228,13 @@ def perform(
     step = case.rulebook.rules.transitions[key]
     answers = {q.key: True for q in case.rulebook.rules.triage_questions}
     sanctions = within_guideline(case)
+    if step.kind == "move" and key == case.rulebook.rules.appeals.step:
+        return svc.appeal_lodge(
+            actor=actor,
+            case=case,
+            ground=next(iter(case.rulebook.rules.appeals.grounds)),
+            statement=reason,
+        )
     if step.kind == "move":
         return svc.case_transition(actor=actor, case=case, transition=key, reason=reason)
     if step.kind == "accept":
@@ -265,6 +273,7 @@ def perform(
             reasons=reason,
             transition=key,
             votes=concurring(case),
+            appeal=AppealResult("confirm") if open_appeal(case) else None,
         )
     raise AssertionError(step.kind)
 

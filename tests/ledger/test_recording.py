@@ -907,6 +907,55 @@ CALLS.update(
         ),
     }
 )
+
+
+def _outcome_sent(_: World) -> tuple[World, Case]:
+    """A university case whose outcome was sent: a review (its appeal) may be requested."""
+    university = build_world("university", domain="eastfold.example")
+    return university, university.case_at("outcome_sent")
+
+
+def _under_appeal(_: World) -> tuple[World, Case, int]:
+    university, case = _outcome_sent(_)
+    appeal = svc.appeal_lodge(
+        actor=university.case_manager,
+        case=case,
+        ground="new_evidence",
+        statement="A witness has come forward.",
+    )
+    case = Case.objects.get(pk=case.pk)
+    university.new_panel(case)
+    return university, Case.objects.get(pk=case.pk), appeal.pk
+
+
+def _decide_appeal(w: World, a: tuple[World, Case, int]) -> object:
+    from tests.world import concurring
+
+    return svc.appeal_decide(
+        actor=a[0].people["appeal_chair"],
+        case=a[1],
+        appeal=a[2],
+        result="confirm",
+        reasons="The new evidence does not bear on the finding.",
+        votes=concurring(a[1]),
+    )
+
+
+CALLS.update(
+    {
+        "cases.services.appeal_lodge": (
+            _outcome_sent,
+            lambda w, a: svc.appeal_lodge(
+                actor=a[0].case_manager,
+                case=a[1],
+                ground="new_evidence",
+                statement="A witness has come forward.",
+            ),
+            "appeal.lodged",
+        ),
+        "cases.services.appeal_decide": (_under_appeal, _decide_appeal, "decision.recorded"),
+    }
+)
 CALLS["oversight.publication.publish_report"] = (
     lambda w: None,
     lambda w, _: publication.publish_report(

@@ -20,6 +20,7 @@ from dueprocess.api.auth import MissingScope
 from dueprocess.api.docs import PROBLEM_SCHEMA
 from dueprocess.api.endpoints import (
     advice,
+    appeals,
     approaches,
     cases,
     casework,
@@ -113,6 +114,7 @@ api.add_router("", parties.router)
 api.add_router("", summaries.router)
 api.add_router("", hearings.router)
 api.add_router("", panels.router)
+api.add_router("", appeals.router)
 api.add_router("", approaches.router)
 api.add_router("", advice.router)
 api.add_router("", signoffs.router)

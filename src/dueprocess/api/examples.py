@@ -522,3 +522,34 @@ PANEL: dict[str, Any] = {
     "same_panel": True,
 }
 PANELS: dict[str, Any] = {"rules": PANEL_RULES, "panels": [PANEL]}
+
+
+APPEAL: dict[str, Any] = {
+    "id": 3,
+    "ground": "new_evidence",
+    "ground_label": "New evidence that could not reasonably have been given before",
+    "statement": "A witness has come forward who saw who shared the post.",
+    "lodged_by": "Dana Head",
+    "lodged_at": "2026-05-02T10:00:00Z",
+    "window_closes_on": "2026-05-12",
+    "against": 7,
+    "against_summary": "Breach of the rules (formal_warning), 20 April 2026",
+    "result": "",
+    "reasons": "",
+    "decision": None,
+    "decided_at": None,
+}
+APPEAL_DECIDED: dict[str, Any] = APPEAL | {
+    "result": "replaced",
+    "reasons": "The new witness shows the respondent did not share the post.",
+    "decision": 9,
+    "decided_at": "2026-06-01T15:00:00Z",
+}
+APPEALS: dict[str, Any] = {
+    "declared": True,
+    "step": "request_review",
+    "grounds": [{"key": "new_evidence", "label": APPEAL["ground_label"]}],
+    "window_closes_on": None,
+    "open_appeal": 3,
+    "appeals": [APPEAL],
+}

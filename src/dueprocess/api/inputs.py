@@ -428,3 +428,27 @@ class PanelAppointIn(Strict):
         description="Each seat's key (as the rulebook names it) and the members' e-mail"
         " addresses for it, the chair's seat among them.",
     )
+
+
+class AppealIn(Strict):
+    ground: OptionalKey = Field(description="One of the rulebook's grounds of appeal (its key).")
+    statement: OptionalText = Field(description="Why the decision should not stand; required.")
+    expected_version: Version | None = None
+
+
+class AppealDecideIn(Strict):
+    result: Literal["confirm", "replace"] = Field(
+        description="confirm: the decision under appeal stands; replace: this outcome replaces it."
+    )
+    reasons: OptionalText = Field(description="The new panel's reasons; required.")
+    finding: Literal["breach", "no_breach", ""] = Field(
+        "", description="Required to replace; a confirmation takes the decision under appeal's."
+    )
+    sanctions: list[Key] = Field(default_factory=list, max_length=10)
+    votes: list[VoteIn] | None = Field(
+        default=None,
+        max_length=20,
+        description="Where the rulebook constitutes the panel: each member's concurrence or"
+        " dissent, recorded by the chair.",
+    )
+    expected_version: Version | None = None

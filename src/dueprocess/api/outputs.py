@@ -640,3 +640,33 @@ class NoticeOut(Schema):
     due_on: dt.date
     text: str
     created_at: dt.datetime
+
+
+class AppealOut(Schema):
+    id: int
+    ground: str  # the rulebook's key for the ground of appeal
+    ground_label: str
+    statement: str
+    lodged_by: str
+    lodged_at: dt.datetime
+    window_closes_on: dt.date | None  # the last day of the appeal window when it was lodged
+    against: int  # the decision under appeal
+    against_summary: str
+    result: Literal["", "confirmed", "replaced"]  # "" while the appeal is open
+    reasons: str  # the new panel's reasons
+    decision: int | None  # the appeal decision, once made
+    decided_at: dt.datetime | None
+
+
+class AppealGroundOut(Schema):
+    key: str
+    label: str
+
+
+class AppealsOut(Schema):
+    declared: bool  # the rulebook declares appeals ([appeals])
+    step: str  # the rulebook step that lodges one
+    grounds: list[AppealGroundOut]
+    window_closes_on: dt.date | None  # the window of the case's stage now, if it has one
+    open_appeal: int | None
+    appeals: list[AppealOut]

@@ -6,6 +6,7 @@ access check and the ``*.viewed`` ledger entry have already happened.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from dueprocess.accounts.models import User
     from dueprocess.cases.models import Adjournment, DecisionSummary, Hearing, PanelConstitution
     from dueprocess.cases.queries import CaseView
+    from dueprocess.cases.services.appeals import AppealsState, AppealView
     from dueprocess.cases.services.dossiers import DossierResult
     from dueprocess.cases.services.hearings import HearingState
     from dueprocess.cases.services.panels import PanelState
@@ -655,4 +657,19 @@ def panels(state: PanelState) -> dict[str, Any]:
             ],
         },
         "panels": [panel(p) for p in state.panels],
+    }
+
+
+def appeal(item: AppealView) -> dict[str, Any]:
+    return dataclasses.asdict(item)
+
+
+def appeals(state: AppealsState) -> dict[str, Any]:
+    return {
+        "declared": state.declared,
+        "step": state.step,
+        "grounds": [{"key": key, "label": label} for key, label in state.grounds],
+        "window_closes_on": state.window_closes_on,
+        "open_appeal": state.open_appeal,
+        "appeals": [appeal(a) for a in state.appeals],
     }

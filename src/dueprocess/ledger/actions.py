@@ -143,7 +143,10 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("consent.recorded", "a person's consent (to being recorded) was recorded"),
             ("recommendation.submitted", "the investigator's recommendation was frozen"),
             ("recommendation.revised", "a new version of a recommendation superseded the old"),
-            ("decision.recorded", "the panel's decision was recorded (flags, reasons)"),
+            (
+                "decision.recorded",
+                "the panel's decision was recorded (flags, reasons; on appeal, confirm or replace)",
+            ),
             ("advice.requested", "advice was asked of an adviser, with an extract"),
             ("advice.viewed", "an adviser read the extract of an advice request"),
             ("advice.answered", "an adviser answered an advice request"),
@@ -165,6 +168,11 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("panel.drawn", "a panel was drawn by the rules, with the seed and pool to re-run it"),
             ("panel.appointed", "a panel was appointed by name instead of drawn, with the reason"),
             ("decision.refused", "a panel decision was refused: only the panel's chair records it"),
+            ("appeal.lodged", "an appeal was lodged on a rulebook ground, with a statement"),
+            (
+                "panel.refused",
+                "someone who took part at first instance was named for the panel deciding again",
+            ),
         ),
         *_actions(
             "cases.queries",

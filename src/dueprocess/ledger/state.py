@@ -73,6 +73,8 @@ COMMITTED: frozenset[str] = frozenset(
         "cases.panelconstitution",
         "cases.panelseatholder",
         "cases.panelvote",
+        "cases.appeal",
+        "cases.appealoutcome",
         "access.emergencyaccess",
         "accounts.rolemembership",
         "accounts.trainingrecord",

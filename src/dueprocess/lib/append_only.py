@@ -36,6 +36,8 @@ APPEND_ONLY_TABLES = (
     "cases_panelconstitution",
     "cases_panelseatholder",
     "cases_panelvote",
+    "cases_appeal",
+    "cases_appealoutcome",
     "oversight_reportpublication",
     "evidence_evidencefile",
     "evidence_interview",

@@ -180,6 +180,7 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
         "evidence",
         "hearings",
         "panels",
+        "appeals",
     )
     if root.text("schema") not in ("", s.SCHEMA_ID):
         root.error("schema", f"must be {s.SCHEMA_ID!r}")
@@ -227,6 +228,7 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
         evidence=_evidence(root),
         hearings=_hearings(root, stages),
         panels=_stage_panels(root, stages),
+        appeals=_appeals(root, stages, transitions),
     )
 
 
@@ -656,6 +658,34 @@ def _hearings(root: Reader, stages: dict[str, s.Stage]) -> s.HearingRules:
         notice_days=notice,
         recordings_allowed=table.flag("recordings_allowed", default=default.recordings_allowed),
     )
+
+
+def _appeals(
+    root: Reader, stages: dict[str, s.Stage], transitions: dict[str, s.Transition]
+) -> s.AppealRules:
+    """``[appeals]``: the plain step that lodges an appeal, from a stage with a window (the
+    appeal window is that stage's, until its due date) to a stage where a decision is taken,
+    and the grounds of appeal (at least one). No table: no grounds, no appeal records."""
+    if "appeals" not in root.data:
+        return s.AppealRules()
+    table = root.table("appeals")
+    table.only("step", "grounds")
+    step = table.text("step")
+    if step not in transitions:
+        table.error("step", f"unknown transition {step!r}")
+    else:
+        lodging = transitions[step]
+        if lodging.kind != "move":
+            table.error("step", f"{step!r} must be a plain step (kind 'move')")
+        for source in lodging.sources:
+            stage = stages.get(source)
+            if stage is not None and (not stage.window or stage.due_days is None):
+                table.error("step", f"{step!r} starts at {source!r}, a stage with no window")
+        if not any(
+            t.kind == "decide" and lodging.target in t.sources for t in transitions.values()
+        ):
+            table.error("step", f"no decision is taken at {lodging.target!r}, where {step!r} goes")
+    return s.AppealRules(step=step, grounds=_grounds(table, "grounds"))
 
 
 #: The largest panel a rulebook may declare: a bigger one is surely a typo.

@@ -316,6 +316,21 @@ class HearingRules:
 
 
 @dataclass(frozen=True)
+class AppealRules:
+    """How a decision is appealed (``[appeals]``): the step that lodges an appeal and the
+    grounds it may be lodged on. The window is the stage's own (the ``window`` stage the step
+    starts from, until its due date). No table (``step`` empty): the lodging step is a plain
+    step, as before the table existed."""
+
+    step: str = ""
+    grounds: dict[str, Ground] = field(default_factory=dict)
+
+    @property
+    def declared(self) -> bool:
+        return bool(self.step)
+
+
+@dataclass(frozen=True)
 class EvidenceRules:
     """Which file types may be uploaded as evidence (detected from the content) and how big."""
 
@@ -367,6 +382,8 @@ class Rulebook:
     hearings: HearingRules = field(default_factory=HearingRules)
     #: Panels constituted by the rules, per stage (``[[panels]]``); none: appointed by name.
     panels: tuple[StagePanel, ...] = ()
+    #: Appeals: the lodging step and the grounds of appeal (``[appeals]``).
+    appeals: AppealRules = field(default_factory=AppealRules)
 
     def panel_at(self, stage: str) -> StagePanel | None:
         """The panel the rulebook constitutes for ``stage``, if it declares one."""

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from dueprocess.cases.models import Case
 from dueprocess.cases.presenters import case_page_context
 from dueprocess.cases.queries import case_detail_for
+from dueprocess.cases.services.appeals import appeals_state, standing
 from dueprocess.cases.services.hearings import hearing_state
 from dueprocess.cases.services.panels import eligible_pool, panel_state, redraw
 from dueprocess.cases.services.summaries import summary_state
@@ -91,6 +92,7 @@ def render_case_page(
     context["summary"] = _summary_context(view)
     context["hearing"] = _hearing_context(view, context["letters"])
     context["panels"] = _panel_context(view)
+    context["appeals"] = {"state": appeals_state(view.case), "standing": standing(view.case)}
     context["forms"] = _forms(context, failed)
     context["failed"] = failed
     context["recommendation"] = (

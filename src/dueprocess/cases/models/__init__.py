@@ -1,6 +1,7 @@
 """Case models, one module per concern."""
 
 from dueprocess.cases.models.advice import AdviceRequest, Approach
+from dueprocess.cases.models.appeals import Appeal, AppealOutcome
 from dueprocess.cases.models.case import Case, ReferenceCounter, StatusChange
 from dueprocess.cases.models.dossiers import Dossier, DossierRow
 from dueprocess.cases.models.hearings import (
@@ -22,6 +23,8 @@ __all__ = [
     "Adjournment",
     "AdviceRequest",
     "Allegation",
+    "Appeal",
+    "AppealOutcome",
     "Approach",
     "Assignment",
     "Case",

@@ -10,6 +10,7 @@ from dueprocess.cases.services.advice import (
     advice_request_close,
     advice_request_create,
 )
+from dueprocess.cases.services.appeals import appeal_decide, appeal_lodge
 from dueprocess.cases.services.approaches import approach_log
 from dueprocess.cases.services.assignment import assignment_end, case_assign, recusal_declare
 from dueprocess.cases.services.hearings import hearing_adjourn, hearing_record, hearing_schedule
@@ -34,6 +35,8 @@ __all__ = [
     "advice_request_answer",
     "advice_request_close",
     "advice_request_create",
+    "appeal_decide",
+    "appeal_lodge",
     "approach_log",
     "assignment_end",
     "case_assign",

@@ -32,13 +32,29 @@ def case_assign(
     *, actor: User, case: Case, assignee: User, role: str, reason: str = ""
 ) -> Assignment:
     """Assign ``assignee`` as investigator (replacing any current one) or panel member."""
-    refusal = ""
+    refusal = took_part = ""
     with transaction.atomic():
         case = lock_case(case)
         gate = Gate(actor, case)
         gate.require("case.view")
         decision = gate.require("case.assign")
         _check_eligible(case, assignee, role)
+        took_part = first_instance(case, assignee, role)
+        if took_part:
+            record(
+                actor=actor,
+                action="panel.refused",
+                case=case,
+                role=decision.role,
+                details={"member": assignee.pk, "as": role, "took_part": took_part},
+            )
+    if took_part:
+        raise InvalidInput(
+            f"{assignee} {took_part} on this case and cannot sit on the panel that decides again.",
+            fields={"assignee": "Took part at first instance."},
+        )
+    with transaction.atomic():
+        case = lock_case(case)
         rules = case.rulebook.rules
         if role == Assignment.Role.PANEL_MEMBER and rules.panels:
             raise InvalidInput(
@@ -98,13 +114,6 @@ def _check_eligible(case: Case, assignee: User, role: str) -> None:
             f"{assignee} does not hold the {role.replace('_', ' ')} role.",
             fields={"assignee": "Does not hold the role."},
         )
-    if role == Assignment.Role.PANEL_MEMBER and earlier_decisions(case):
-        why = involvement(assignee, case)
-        if why:
-            raise InvalidInput(
-                f"{assignee} {why} on this case and cannot sit on the panel that decides again.",
-                fields={"assignee": "Took part at first instance."},
-            )
     today = clock.today()
     trained = TrainingRecord.objects.filter(user=assignee, completed_on__lte=today).filter(
         Q(expires_on__isnull=True) | Q(expires_on__gte=today)
@@ -114,6 +123,15 @@ def _check_eligible(case: Case, assignee: User, role: str) -> None:
             f"{assignee} has no current complaints-handling training.",
             fields={"assignee": "Training required before handling cases."},
         )
+
+
+def first_instance(case: Case, person: User, role: str) -> str:
+    """How ``person``, named for the panel that decides again after a decision on the merits
+    (an appeal, a rehearing), took part at first instance; '' if they did not or the panel
+    does not decide again. Such a naming is refused and the refusal recorded."""
+    if role != Assignment.Role.PANEL_MEMBER or not earlier_decisions(case):
+        return ""
+    return involvement(person, case)
 
 
 def _assign(case: Case, assignee: User, role: str, actor: User, panel_size: int) -> Assignment:

@@ -18,6 +18,12 @@ from dueprocess.access.facts import involvement
 from dueprocess.access.rules import Gate
 from dueprocess.cases import sanctions as s
 from dueprocess.cases.models import Assignment, Decision, Recommendation
+from dueprocess.cases.services.appeals import (
+    AppealResult,
+    check_result,
+    required_result,
+    settle,
+)
 from dueprocess.cases.services.common import (
     clean_text,
     lock_case,
@@ -167,12 +173,15 @@ def decision_record(
     transition: str = "",
     expected_version: int | None = None,
     votes: Sequence[VoteInput] | None = None,
+    appeal: AppealResult | None = None,
 ) -> Decision:
     """A panel decision. Reasons are required when it departs from the recommendation, falls
     outside the guideline range, or the rulebook asks for them. Where the rulebook constitutes
     the stage's panel, only its chair records the decision (anyone else is refused, and the
     refusal recorded), with each member's concurrence or dissent (``votes``); it stands only
-    if the rulebook's quorum concurs."""
+    if the rulebook's quorum concurs. Where the rulebook declares appeals and one is open, the
+    decision is the appeal's: ``appeal`` says whether it confirms or replaces the decision
+    under appeal (``appeals.settle``)."""
     refusal = ""
     with transaction.atomic():
         case = lock_case(case, expected_version=expected_version)
@@ -192,7 +201,9 @@ def decision_record(
                 details={"transition": key, "refusal": refusal},
             )
         else:
-            made = _decide(case, actor, permit.role, key, finding, sanctions, reasons, votes)
+            made = _decide(
+                case, actor, permit.role, key, finding, sanctions, reasons, votes, appeal
+            )
     if refusal:
         raise IllegalTransition(refusal)
     return made
@@ -207,6 +218,7 @@ def _decide(
     sanctions: list[str],
     reasons: str,
     votes: Sequence[VoteInput] | None,
+    appeal: AppealResult | None = None,
 ) -> Decision:
     rules = case.rulebook.rules
     text = clean_text(reasons, "reasons", required=False)
@@ -214,6 +226,7 @@ def _decide(
         stage=case.stage, key=key, kind="decide", reason=text, taken=taken_steps(case)
     )
     _check_outcome(rules, finding, sanctions, [])
+    lodged = required_result(case, appeal)
     previous = case.decisions.exclude(kind=Decision.Kind.NOT_INVESTIGATED).exists()
     stage_panel = rules.panel_at(case.stage)
     panel = _panel(case, stage_panel.quorum if stage_panel else rules.panel.quorum)
@@ -226,6 +239,8 @@ def _decide(
     outside = s.outside_guideline(rules, case.category, finding, sanctions)
     _require_reasons(text, gap, outside)
     _require_reasons_before_response(case, text)
+    if lodged is not None and appeal is not None:
+        check_result(lodged, appeal.result, finding, sanctions, text)
     made = Decision.objects.create(
         case=case,
         kind=Decision.Kind.APPEAL if previous else Decision.Kind.PANEL,
@@ -257,6 +272,8 @@ def _decide(
     }
     if kept is not None:
         details["votes"] = kept
+    if lodged is not None and appeal is not None:
+        details |= settle(appeal=lodged, decision=made, result=appeal.result)
     record(actor=actor, action="decision.recorded", case=case, role=role, details=details)
     return made
 

@@ -27,7 +27,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from dueprocess.access.conflicts import conflict_for
 from dueprocess.access.enforcement import recorded_denials
-from dueprocess.access.facts import involvement
+from dueprocess.access.facts import earlier_decisions, involvement
 from dueprocess.access.rules import Gate
 from dueprocess.accounts.models import RoleMembership, TrainingRecord, User
 from dueprocess.cases import panel_draw as d
@@ -267,56 +267,116 @@ def panel_appoint(
                 fields={"reason": "Say why the panel is not drawn."},
             )
         pool = eligible_pool(case, panel)
-        chosen: dict[str, list[User]] = {}
-        seen: set[int] = set()
-        unknown = set(members) - {seat.key for seat in panel.seats}
-        if unknown:
-            raise InvalidInput(
-                f"Unknown seat(s): {', '.join(sorted(unknown))}.", fields={"panel": "Unknown seat."}
+        try:
+            chosen = _named(case, panel, members, pool)
+        except FirstInstanceNamed as refusal:
+            record(
+                actor=actor,
+                action="panel.refused",
+                case=case,
+                role=verdict.role,
+                details={
+                    "stage": case.stage,
+                    "member": actor_pseudonym(refusal.person),
+                    "took_part": refusal.took_part,
+                },
             )
-        for seat in panel.seats:
-            named = list(dict.fromkeys(members.get(seat.key, ())))
-            if len(named) != seat.count:
+            refused = refusal
+        else:
+            return _appointed(case, panel, chosen, actor, verdict.role, why)
+    raise refused
+
+
+class FirstInstanceNamed(InvalidInput):
+    """Someone who took part at first instance was named for the panel deciding again: refused,
+    and the refusal recorded before it is raised."""
+
+    def __init__(self, message: str, *, person: User, took_part: str, seat: str) -> None:
+        super().__init__(message, fields={seat: "Took part at first instance."})
+        self.person = person
+        self.took_part = took_part
+
+
+def _named(
+    case: Case,
+    panel: StagePanel,
+    members: Mapping[str, Sequence[User]],
+    pool: dict[str, list[User]],
+) -> dict[str, list[User]]:
+    """The people named for each seat, each checked against the seat's eligible pool."""
+    chosen: dict[str, list[User]] = {}
+    seen: set[int] = set()
+    unknown = set(members) - {seat.key for seat in panel.seats}
+    if unknown:
+        raise InvalidInput(
+            f"Unknown seat(s): {', '.join(sorted(unknown))}.", fields={"panel": "Unknown seat."}
+        )
+    again = earlier_decisions(case)
+    for seat in panel.seats:
+        named = list(dict.fromkeys(members.get(seat.key, ())))
+        if len(named) != seat.count:
+            raise InvalidInput(
+                f"Name {seat.count} for the {seat.label.lower()} ({len(named)} named).",
+                fields={seat.key: f"{seat.count} required."},
+            )
+        for user in named:
+            if user.pk in seen:
                 raise InvalidInput(
-                    f"Name {seat.count} for the {seat.label.lower()} ({len(named)} named).",
-                    fields={seat.key: f"{seat.count} required."},
+                    f"{user.full_name} is named for two seats.", fields={seat.key: "Twice."}
                 )
-            for user in named:
-                if user.pk in seen:
-                    raise InvalidInput(
-                        f"{user.full_name} is named for two seats.", fields={seat.key: "Twice."}
-                    )
-                if user not in pool[seat.key]:
-                    raise InvalidInput(
-                        f"{user.full_name} is not eligible for the {seat.label.lower()}: "
-                        + _ineligible(case, user, seat.training),
-                        fields={seat.key: "Not eligible."},
-                    )
-                seen.add(user.pk)
-            chosen[seat.key] = named
-        _replace_panel(case, panel, actor)
-        constitution = PanelConstitution.objects.create(
-            case=case,
-            stage=case.stage,
-            method=PanelConstitution.Method.APPOINTED,
-            reason=why,
-            constituted_by=actor,
-            constituted_at=clock.now(),
-        )
-        _seat(case, panel, constitution, chosen)
-        record(
-            actor=actor,
-            action="panel.appointed",
-            case=case,
-            role=verdict.role,
-            details={
-                "panel": constitution.pk,
-                "stage": case.stage,
-                "reason": why,
-                "members": {s: [actor_pseudonym(u) for u in us] for s, us in chosen.items()},
-            },
-        )
-        return panels_of(case).get(pk=constitution.pk)
+            took_part = involvement(user, case) if again else ""
+            if took_part:
+                raise FirstInstanceNamed(
+                    f"{user.full_name} {took_part} on this case: no one who decided,"
+                    " recommended or investigated at first instance sits on the panel that"
+                    " decides again. The refusal is recorded.",
+                    person=user,
+                    took_part=took_part,
+                    seat=seat.key,
+                )
+            if user not in pool[seat.key]:
+                raise InvalidInput(
+                    f"{user.full_name} is not eligible for the {seat.label.lower()}: "
+                    + _ineligible(case, user, seat.training),
+                    fields={seat.key: "Not eligible."},
+                )
+            seen.add(user.pk)
+        chosen[seat.key] = named
+    return chosen
+
+
+def _appointed(
+    case: Case,
+    panel: StagePanel,
+    chosen: dict[str, list[User]],
+    actor: User,
+    role: str,
+    why: str,
+) -> PanelConstitution:
+    """Seat the panel appointed by name, and record it with its reason."""
+    _replace_panel(case, panel, actor)
+    constitution = PanelConstitution.objects.create(
+        case=case,
+        stage=case.stage,
+        method=PanelConstitution.Method.APPOINTED,
+        reason=why,
+        constituted_by=actor,
+        constituted_at=clock.now(),
+    )
+    _seat(case, panel, constitution, chosen)
+    record(
+        actor=actor,
+        action="panel.appointed",
+        case=case,
+        role=role,
+        details={
+            "panel": constitution.pk,
+            "stage": case.stage,
+            "reason": why,
+            "members": {s: [actor_pseudonym(u) for u in us] for s, us in chosen.items()},
+        },
+    )
+    return panels_of(case).get(pk=constitution.pk)
 
 
 def _ineligible(case: Case, user: User, training: str) -> str:

@@ -35,6 +35,11 @@ def case_transition(
         gate.require("case.view")
         workflow_of(case).transition(transition)  # an unknown step is illegal, not forbidden
         decision = gate.require("case.transition", transition=transition)
+        if transition == case.rulebook.rules.appeals.step:
+            raise IllegalTransition(
+                "An appeal is lodged with its ground of appeal and a statement: lodge it as an"
+                " appeal (POST /api/v1/cases/{ref}/appeals, or the case page's appeal form)."
+            )
         take_move(case, transition=transition, reason=reason, actor=actor, role=decision.role)
         return case
 

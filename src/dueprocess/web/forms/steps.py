@@ -160,7 +160,34 @@ class OutcomeForm(StepForm):
                 if self.step.reasons != "required"
                 else "Required.",
             )
+            self._appeal_field()
             self._vote_fields()
+
+    def _appeal_field(self) -> None:
+        """Where the rulebook declares appeals and one is open, the decision confirms or
+        replaces the decision under appeal (a confirmation takes its finding and sanctions
+        when none are chosen); reasons are then required."""
+        from dueprocess.cases.services.appeals import open_appeal
+
+        lodged = open_appeal(self.case) if self.rules.appeals.declared else None
+        if lodged is None:
+            return
+        self.appeal = lodged
+        earlier = lodged.against
+        self.fields["result"] = forms.ChoiceField(
+            label="The decision under appeal",
+            choices=[
+                ("confirm", "Confirm it: the decision stands"),
+                ("replace", "Replace it with this outcome"),
+            ],
+            widget=forms.RadioSelect,
+            help_text=f"Under appeal: {earlier.get_finding_display()}"
+            f" ({', '.join(earlier.sanctions) or 'no sanction'}),"
+            f" decided {earlier.decided_at:%d %B %Y}.",
+        )
+        self.fields["finding"].required = False
+        self.fields["finding"].help_text = "Needed to replace; a confirmation keeps the first."
+        self.fields["reason"] = reason_field(True, help_text="Required on appeal.")
 
     def _vote_fields(self) -> None:
         """Where the rulebook constitutes the stage's panel, the chair records each member's
@@ -201,7 +228,28 @@ class OutcomeForm(StepForm):
         ]
 
 
+class AppealLodgeForm(StepForm):
+    """Lodge an appeal: a ground from the rulebook's list and a statement (the service checks
+    the window and the ground again)."""
+
+    def build(self) -> None:
+        self.fields["ground"] = forms.ChoiceField(
+            label="Ground of appeal",
+            choices=[(k, g.label) for k, g in self.rules.appeals.grounds.items()],
+            widget=forms.RadioSelect,
+        )
+        self.fields["statement"] = forms.CharField(
+            label="Statement",
+            widget=text_area(),
+            max_length=8000,
+            help_text="Why the decision should not stand, on this ground.",
+            strip=True,
+        )
+
+
 def step_form(case: Case, step: Transition, data: Any = None) -> StepForm:
+    if step.key == case.rulebook.rules.appeals.step:
+        return AppealLodgeForm(data, case=case, step=step)
     kinds: dict[str, type[StepForm]] = {
         "accept": TriageForm,
         "not_investigated": DeclineForm,

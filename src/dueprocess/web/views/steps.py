@@ -20,6 +20,12 @@ from dueprocess.web.views.common import submit
 
 
 def _move(form: StepForm, **common: Any) -> object:
+    if form.step.key == form.rules.appeals.step:
+        return svc.appeal_lodge(
+            ground=form.cleaned_data["ground"],
+            statement=form.cleaned_data["statement"],
+            **common,
+        )
     return svc.case_transition(
         transition=form.step.key, reason=form.cleaned_data.get("reason", ""), **common
     )
@@ -46,6 +52,16 @@ def _outcome(form: StepForm, **common: Any) -> object:
     extra: dict[str, Any] = {"factors": data["factors"]} if "factors" in data else {}
     if form.step.kind == "decide":
         extra["votes"] = form.votes()  # type: ignore[attr-defined]
+    if "result" in data:
+        return svc.appeal_decide(
+            appeal=form.appeal.pk,  # type: ignore[attr-defined]
+            result=data["result"],
+            finding=data["finding"],
+            sanctions=data["sanctions"],
+            reasons=data["reason"],
+            **extra,
+            **common,
+        )
     return service(
         finding=data["finding"],
         sanctions=data["sanctions"],
