@@ -52,7 +52,8 @@ def decision_under_appeal(case: Case) -> Decision | None:
 
 def open_appeal(case: Case) -> Appeal | None:
     """The appeal lodged and not yet decided, if there is one."""
-    return case.appeals.filter(outcome__isnull=True).order_by("-lodged_at", "-id").first()
+    pending = Appeal.objects.filter(case=case, outcome__isnull=True)
+    return pending.order_by("-lodged_at", "-id").first()
 
 
 def window_closes_on(case: Case) -> dt.date | None:
@@ -163,7 +164,7 @@ def appeal_decide(
     from dueprocess.cases.services.outcomes import decision_record
 
     if result == "confirm" and not finding:
-        lodged = case.appeals.filter(pk=appeal).select_related("against").first()
+        lodged = Appeal.objects.filter(case=case, pk=appeal).select_related("against").first()
         if lodged is not None:
             finding, sanctions = lodged.against.finding, list(lodged.against.sanctions)
     made = decision_record(
