@@ -71,6 +71,19 @@ def test_each_role_sees_each_of_its_pages_pass_axe_and_fit(as_persona, persona: 
         browsing.visit(path)
         if wide < 600:
             header_fits(browsing, wide)
+    if opens_cases:  # the forms the case page offers this role: an approach, an advice request
+        browsing.visit(paths[-1])
+        offered = browsing.page.locator(
+            "main a[href$='/approaches/new/'], main a[href$='/advice/new/']"
+        )
+        forms = [offered.nth(i).get_attribute("href") or "" for i in range(offered.count())]
+        for path in forms:
+            browsing.visit(path)
+            if wide < 600:
+                header_fits(browsing, wide)
+        if persona == "morgan":  # the head of complaints may use both, so both are checked
+            assert any(p.endswith("/approaches/new/") for p in forms), forms
+            assert any(p.endswith("/advice/new/") for p in forms), forms
     if persona == "felix":  # the adviser reads a request the demo sent him
         browsing.visit("/oversight/advice/")
         asked = browsing.page.locator("main a[href^='/oversight/advice/']")
