@@ -219,3 +219,29 @@ def test_appeal_grounds_are_required_once_the_table_exists():
     end = text.index("# The conduct panel hears the case")
     with pytest.raises(RulebookError, match="grounds"):
         parse_rulebook((text[:start] + text[end:]).encode())
+
+
+def test_the_respondent_lodges_their_own_appeal_on_a_rulebook_ground(university):
+    from dueprocess.parties import services as parties
+    from dueprocess.parties.models import PartyAccess
+
+    case = _sent(university)
+    access = PartyAccess.objects.create(
+        case=case,
+        party=case.parties.get(role="respondent"),
+        role=PartyAccess.Role.RESPONDENT,
+        receipt_digest="r" * 64,
+        issued_at=clock.now(),
+    )
+    with pytest.raises(InvalidInput) as caught:
+        parties.party_step_take(access=access, kind="appeal", reason="I was not there.")
+    assert "ground" in caught.value.fields
+    assert Case.objects.get(pk=case.pk).stage == "outcome_sent"
+    parties.party_step_take(
+        access=access, kind="appeal", reason="I was not there.", ground="new_evidence"
+    )
+    appeal = Appeal.objects.get(case=case)
+    assert appeal.lodged_by is None and appeal.lodged_by_party == access
+    assert appeal.statement == "I was not there." and appeal.ground == "new_evidence"
+    assert Case.objects.get(pk=case.pk).stage == "review"
+    assert appeals_state(case).appeals[0].lodged_by == "the respondent"

@@ -226,3 +226,24 @@ def test_staff_still_record_a_paper_appeal(world, signed_in):
     case = world.case_at("notified")
     manager = signed_in("case_manager")
     assert "Lodge an appeal" in manager.get(f"/cases/{case.reference}/").content.decode()
+
+
+def test_the_respondents_appeal_page_asks_for_a_rulebook_ground(
+    university, django_capture_on_commit_callbacks
+):
+    from dueprocess.cases.models import Appeal
+
+    case = university.case_at("outcome_sent")
+    _, respondent = _notice(university, case, django_capture_on_commit_callbacks)
+    page = respondent.get("/receipt/case/").content.decode()
+    assert "Ground of appeal" in page and "New evidence that could not" in page
+    missing = respondent.post("/receipt/case/requests/", {"kind": "appeal", "reason": "Not me."})
+    assert missing.status_code == 422 and "Not me." in missing.content.decode()
+    assert not Appeal.objects.filter(case=case).exists()
+    sent = respondent.post(
+        "/receipt/case/requests/",
+        {"kind": "appeal", "reason": "Not me.", "ground": "new_evidence"},
+    )
+    assert sent.status_code == 302
+    assert Appeal.objects.get(case=case).ground == "new_evidence"
+    assert Case.objects.get(pk=case.pk).stage == "review"

@@ -662,7 +662,7 @@ def party_steps_open(*, access: PartyAccess, case: Case) -> list[PartyStep]:
 
 
 @recorded_party_denials
-def party_step_take(*, access: PartyAccess, kind: str, reason: str) -> Case:
+def party_step_take(*, access: PartyAccess, kind: str, reason: str, ground: str = "") -> Case:
     """The respondent asks for a hearing or lodges an appeal themself, through the same step
     staff take for a request on paper (``take_move``), recorded under the party's pseudonym.
     An appeal is refused once the rulebook's appeal window has closed."""
@@ -687,6 +687,10 @@ def party_step_take(*, access: PartyAccess, kind: str, reason: str) -> Case:
                 fields={"reason": "Not available now."},
             )
         text = clean_text(reason, "reason")
+        if kind == "appeal" and case.rulebook.rules.appeals.declared:
+            from dueprocess.cases.services.appeals import party_appeal
+
+            party_appeal(case, access=access, ground=ground, statement=text)
         take_move(
             case,
             transition=key,

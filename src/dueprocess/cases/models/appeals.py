@@ -28,7 +28,15 @@ class Appeal(ImmutableModel):
         null=True, blank=True, help_text="The last day of the appeal window when lodged."
     )
     lodged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lodged_by_party = models.ForeignKey(
+        "parties.PartyAccess",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The respondent, where they lodged it themself (no staff member then).",
     )
     lodged_at = models.DateTimeField()
 

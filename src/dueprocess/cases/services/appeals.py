@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from dueprocess.accounts.models import User
     from dueprocess.cases.models import Case
     from dueprocess.cases.services.panel_votes import VoteInput
+    from dueprocess.parties.models import PartyAccess
 
 MAX_STATEMENT = 8000
 RESULTS = ("confirm", "replace")
@@ -136,6 +137,31 @@ def appeal_lodge(
             },
         )
         return appeal
+
+
+def party_appeal(case: Case, *, access: PartyAccess, ground: str, statement: str) -> Appeal:
+    """The respondent's own appeal (``parties.party_step_take``, which has checked the window
+    and takes the step): the ground must be one of the rulebook's. The row is written before
+    the step's ledger entry, which commits it."""
+    rules = case.rulebook.rules.appeals
+    if ground not in rules.grounds:
+        raise InvalidInput(
+            "Choose the ground of your appeal from the list.",
+            fields={"ground": "Choose one of the grounds of appeal."},
+        )
+    against = decision_under_appeal(case)
+    if against is None:
+        raise IllegalTransition("There is no decision to appeal against.")
+    return Appeal.objects.create(
+        case=case,
+        against=against,
+        transition=rules.step,
+        ground=ground,
+        statement=statement,
+        window_closes_on=window_closes_on(case),
+        lodged_by_party=access,
+        lodged_at=clock.now(),
+    )
 
 
 @dataclass(frozen=True)
@@ -303,7 +329,7 @@ def appeals_state(case: Case) -> AppealsState:
                 if row.ground in rules.grounds
                 else row.ground,
                 statement=row.statement,
-                lodged_by=row.lodged_by.full_name,
+                lodged_by=row.lodged_by.full_name if row.lodged_by else "the respondent",
                 lodged_at=row.lodged_at,
                 window_closes_on=row.window_closes_on,
                 against=row.against_id,

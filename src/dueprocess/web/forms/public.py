@@ -166,6 +166,14 @@ class PartyStepForm(Form):
         help_text="They go on the case file with your request.",
     )
 
+    def __init__(self, *args: Any, grounds: list[tuple[str, str]] | None = None, **kw: Any):
+        super().__init__(*args, **kw)
+        if grounds:  # an appeal where the rules give its grounds
+            self.fields["ground"] = forms.ChoiceField(
+                label="Ground of appeal", choices=grounds, widget=forms.RadioSelect
+            )
+            self.order_fields(["kind", "ground", "reason"])
+
 
 class RespondentNoticeForm(Form):
     email = forms.EmailField(

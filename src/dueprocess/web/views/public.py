@@ -247,7 +247,11 @@ def _status_page(
                 step,
                 step_form
                 if step_form is not None and failed_kind == step.kind
-                else PartyStepForm(initial={"kind": step.kind}, auto_id=f"id_{step.kind}_%s"),
+                else PartyStepForm(
+                    initial={"kind": step.kind},
+                    auto_id=f"id_{step.kind}_%s",
+                    grounds=_grounds(access, step.kind),
+                ),
             )
             for step in view.steps
         ]
@@ -323,22 +327,34 @@ def party_response(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("web:party-case") + "#allegations")
 
 
+def _grounds(access: PartyAccess, kind: str) -> list[tuple[str, str]]:
+    """The rulebook's grounds of appeal, for the respondent's appeal form ([] otherwise)."""
+    rules = access.case.rulebook.rules.appeals
+    if kind != "appeal" or not rules.declared:
+        return []
+    return [(g.key, g.label) for g in rules.grounds.values()]
+
+
 @require_POST
 def party_step(request: HttpRequest) -> HttpResponse:
     access = _party_access(request)
     if access is None:
         return redirect("web:receipt")
-    form = PartyStepForm(request.POST, auto_id=f"id_{request.POST.get('kind', '')[:20]}_%s")
+    kind = request.POST.get("kind", "")[:20]
+    form = PartyStepForm(request.POST, auto_id=f"id_{kind}_%s", grounds=_grounds(access, kind))
     if not form.is_valid():
         return _status_page(request, access, status=422, step_form=form)
     try:
         parties.party_step_take(
-            access=access, kind=form.cleaned_data["kind"], reason=form.cleaned_data["reason"]
+            access=access,
+            kind=form.cleaned_data["kind"],
+            reason=form.cleaned_data["reason"],
+            ground=form.cleaned_data.get("ground", ""),
         )
     except NotFound:
         return redirect("web:receipt")
     except DomainError as error:
-        show_domain_error(form, error, {"reason": "reason"})
+        show_domain_error(form, error, {"reason": "reason", "ground": "ground"})
         return _status_page(request, access, status=error.status, step_form=form)
     return redirect(reverse("web:party-case") + "#requests")
 
