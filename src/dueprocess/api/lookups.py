@@ -9,6 +9,7 @@ like an id that does not exist, and the attempt is recorded as a denial like any
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import Model
@@ -24,12 +25,25 @@ from dueprocess.cases.models import (
     Recommendation,
     SignOff,
 )
+from dueprocess.cases.services.panel_votes import VoteInput
 from dueprocess.errors import AccessDenied, InvalidInput, NotFound, StaleState
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
+    from dueprocess.api.inputs import VoteIn
+
 M = TypeVar("M", bound=Model)
+
+
+def votes_by_email(actor: User, votes: Sequence[VoteIn] | None) -> list[VoteInput] | None:
+    """A panel's votes as the API names them (members by e-mail), for the decision services."""
+    if votes is None:
+        return None
+    return [
+        VoteInput(staff_by_email(actor, v.member, field="votes"), v.concurs, v.reasons)
+        for v in votes
+    ]
 
 
 def staff_by_email(actor: User, email: str, field: str = "assignee") -> User:

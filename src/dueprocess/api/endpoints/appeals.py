@@ -20,12 +20,11 @@ from dueprocess.api.docs import documented, link
 from dueprocess.api.endpoints.cases import Ref
 from dueprocess.api.endpoints.parts import Id
 from dueprocess.api.inputs import AppealDecideIn, AppealIn
-from dueprocess.api.lookups import staff_by_email
+from dueprocess.api.lookups import votes_by_email
 from dueprocess.api.outputs import AppealOut, AppealsOut
 from dueprocess.cases.queries import case_detail_for
 from dueprocess.cases.services import appeal_decide, appeal_lodge
 from dueprocess.cases.services.appeals import appeals_state
-from dueprocess.cases.services.panel_votes import VoteInput
 
 router = Router(tags=["appeals"])
 AGAIN = {"GetAppealsAgain": link("listAppeals", "The case's appeals.", ref="$request.path.ref")}
@@ -113,14 +112,7 @@ def decide_appeal(
 ) -> Status[dict[str, Any]]:
     user = actor(request)
     case = case_gate(user, ref)
-    votes = (
-        None
-        if payload.votes is None
-        else [
-            VoteInput(staff_by_email(user, v.member, field="votes"), v.concurs, v.reasons)
-            for v in payload.votes
-        ]
-    )
+    votes = votes_by_email(user, payload.votes)
     outcome = appeal_decide(
         actor=user,
         case=case,

@@ -17,11 +17,10 @@ from dueprocess.api.auth import actor
 from dueprocess.api.docs import documented, link
 from dueprocess.api.endpoints.cases import Ref
 from dueprocess.api.inputs import DecisionIn, RecommendationIn, StepIn, TriageIn
-from dueprocess.api.lookups import staff_by_email
+from dueprocess.api.lookups import votes_by_email
 from dueprocess.api.outputs import CaseState, DecisionOut, RecommendationOut
 from dueprocess.api.types import KEY
 from dueprocess.cases import services as svc
-from dueprocess.cases.services.panel_votes import VoteInput
 
 router = Router(tags=["workflow"])
 
@@ -161,14 +160,7 @@ def submit_recommendation(
 def record_decision(request: HttpRequest, ref: Ref, payload: DecisionIn) -> Status[dict[str, Any]]:
     user = actor(request)
     case = case_gate(user, ref)
-    votes = (
-        None
-        if payload.votes is None
-        else [
-            VoteInput(staff_by_email(user, v.member, field="votes"), v.concurs, v.reasons)
-            for v in payload.votes
-        ]
-    )
+    votes = votes_by_email(user, payload.votes)
     made = svc.decision_record(
         actor=user,
         case=case,
