@@ -316,3 +316,18 @@ def test_a_demo_built_in_the_background_is_the_demo_built_before_serving(tmp_pat
             assert built_cases(env) == served_cases and len(served_cases) >= 8
     summary = re.compile(r"Built .+: 8 cases from \d+ events")
     assert summary.search(served).group(0) == summary.search(built.stdout).group(0)
+
+
+def test_the_web_application_starts_on_a_fresh_data_directory_without_a_warning(tmp_path):
+    """The static files come from the package until ``collectstatic``: a fresh data directory
+    (no ``static/`` in it yet) must not make the server warn at every start."""
+    with scratch_env(tmp_path) as env:
+        started = subprocess.run(
+            [sys.executable, "-W", "error::UserWarning", "-c", "import dueprocess.wsgi"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert started.returncode == 0, started.stderr
+        assert (Path(env["DUEPROCESS_DATA_DIR"]) / "static").is_dir()
