@@ -87,3 +87,42 @@ def test_the_chair_records_the_decision_with_a_dissent_from_the_page(university:
     assert done.status_code == 302, done.content.decode()[:3000]
     dissent = PanelVote.objects.get(decision__case=case, concurs=False)
     assert dissent.user == university.panel_c and dissent.reasons == "Intent is not shown."
+
+
+def test_naming_a_first_instance_member_for_the_appeal_panel_is_refused_and_recorded(
+    university: World,
+):
+    """The form offers only the eligible pool, but a crafted request naming a member of the
+    first panel reaches the service: refused with its reason beside the seat, recorded as
+    ``panel.refused``, nothing appointed. An account of another organisation is dropped, so the
+    seat is short rather than filled."""
+    from tests.world import build_outsider
+
+    case = university.case_at("review")  # decided at first instance by the first panel
+    base = f"/cases/{case.reference}"
+    manager = signer_in(university)("case_manager")
+    page = manager.get(f"{base}/").content.decode()
+    assert f'value="{university.panel_b.pk}"' not in page.split('id="panel_appoint"')[1]
+    chair = university.add_person("appeal_chair", "panel_member")
+    lay_b = university.add_person("appeal_b", "panel_member")
+    start = _last()
+    crafted = {
+        "appoint-seat_chair": [str(chair.pk)],
+        "appoint-seat_lay": [str(lay_b.pk), str(university.panel_b.pk)],
+        "appoint-reason": "Availability.",
+    }
+    refused = manager.post(f"{base}/panels/appoint/", crafted)
+    assert refused.status_code == 422
+    body = refused.content.decode()
+    assert "sits on the panel that decides again" in body and "Panel B" in body
+    actions = list(LedgerEntry.objects.filter(seq__gt=start).values_list("action", flat=True))
+    assert "panel.refused" in actions
+    drawn_before = PanelConstitution.objects.filter(case=case).count()
+
+    outsider = build_outsider(university)
+    crafted["appoint-seat_lay"] = [str(lay_b.pk), str(outsider.pk)]
+    short = manager.post(f"{base}/panels/appoint/", crafted)
+    assert short.status_code == 422
+    assert "Name 2 for the lay member (1 named)." in short.content.decode()
+    assert outsider.full_name not in short.content.decode()
+    assert PanelConstitution.objects.filter(case=case).count() == drawn_before

@@ -180,6 +180,7 @@ def _panel_context(view: Any) -> dict[str, Any]:
         "rows": [(p, redraw(p) if p.method == "drawn" else None) for p in state.panels],
         "may_constitute": may,
         "pool": eligible_pool(view.case, state.rules) if may and state.rules else {},
+        "organisation": view.case.organisation,
     }
 
 
@@ -189,7 +190,9 @@ def _panel_forms(panels: dict[str, Any]) -> dict[str, Any]:
         return {"panel_draw": None, "panel_appoint": None}
     return {
         "panel_draw": PanelDrawForm(),
-        "panel_appoint": PanelAppointForm(panel=rules, pool=panels["pool"]),
+        "panel_appoint": PanelAppointForm(
+            panel=rules, pool=panels["pool"], organisation=panels["organisation"]
+        ),
     }
 
 

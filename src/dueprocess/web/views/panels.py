@@ -38,7 +38,12 @@ def panel_appoint(request: HttpRequest, reference: str) -> HttpResponse:
     panel = case.rulebook.rules.panel_at(case.stage)
     if panel is None:
         raise IllegalTransition("The rulebook constitutes no panel at this stage.")
-    form = PanelAppointForm(request.POST, panel=panel, pool=eligible_pool(case, panel))
+    form = PanelAppointForm(
+        request.POST,
+        panel=panel,
+        pool=eligible_pool(case, panel),
+        organisation=case.organisation,
+    )
 
     def act() -> object:
         return svc.panel_appoint(
