@@ -100,16 +100,20 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serving(
-    env: dict[str, str], port: int | None = None, *, options: tuple[str, ...] = ()
+    env: dict[str, str],
+    port: int | None = None,
+    *,
+    options: tuple[str, ...] = (),
+    module: str = "dueprocess.cli",
 ) -> Iterator[str]:
-    """Run ``dueprocess serve`` (with ``options``) and yield its base URL once it accepts
-    connections."""
+    """Run ``dueprocess serve`` (with ``options``; through ``module``, a wrapper of the command
+    line, if given) and yield its base URL once it accepts connections."""
     port = port or free_port()
     # The server's output goes to a file: a pipe nobody reads fills up and stalls the server.
     log_path = Path(env["DUEPROCESS_DATA_DIR"]).parent / f"serve-{port}.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "dueprocess.cli", "serve", "--port", str(port), *options],
+            [sys.executable, "-m", module, "serve", "--port", str(port), *options],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
