@@ -33,6 +33,7 @@ def test_the_drawn_reviewer_vetoes_from_the_page_and_the_reasons_show(university
     assert '<h2 id="reviews-h">Independent review</h2>' in manager
     assert "Awaiting the reviewer: due by" in manager and university.reviewer.full_name in manager
     assert 'id="review_verify"' not in manager and 'id="review_veto"' not in manager
+    assert "Awaiting independent review: not yet in effect" in manager
     reviewer = sign_in("reviewer")
     page = reviewer.get(f"{base}/").content.decode()
     assert 'id="review_verify"' in page and 'id="review_veto"' in page
@@ -47,6 +48,7 @@ def test_the_drawn_reviewer_vetoes_from_the_page_and_the_reasons_show(university
     assert done.status_code == 302, done.content.decode()[:2000]
     page = reviewer.get(f"{base}/").content.decode()
     assert "Vetoed on" in page and "The notice of the hearing was short." in page
+    assert "Vetoed on independent review: it does not take effect" in page
     assert 'id="review_verify"' not in page
 
 
@@ -63,3 +65,4 @@ def test_verify_from_the_page_and_someone_else_posting_is_refused(university: Wo
     assert ReviewOutcome.objects.get(review=review).result == "verified"
     page = reviewer.get(f"{base}/").content.decode()
     assert "Verified on" in page and "the decision has taken effect" in page
+    assert "In effect: verified on independent review" in page

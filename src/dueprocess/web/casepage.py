@@ -195,6 +195,7 @@ def _review_context(view: Any) -> dict[str, Any]:
     drawn = pending is not None and view.gate.actor.pk in pending.reviewer_ids
     return {
         "state": state,
+        "by_decision": {r.decision: r for r in state.reviews},
         "rules": view.case.rulebook.rules.review,
         "may_verify": drawn and view.gate.can("review.verify").allowed,
         "may_veto": drawn and view.gate.can("review.veto").allowed,
