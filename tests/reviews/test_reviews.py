@@ -250,3 +250,17 @@ def test_a_redraw_from_altered_inputs_is_caught(university):
         opened_at=review.opened_at,
     )
     assert not reviews.redraw(altered).ok
+
+
+def test_the_redraw_command_runs_the_reviewers_draw_again(university):
+    import io
+    from contextlib import redirect_stdout
+
+    from dueprocess.cli import main
+
+    case, review = _suspended(university)
+    out = io.StringIO()
+    with redirect_stdout(out):
+        status = main(["panel", "redraw", case.reference, "--org", university.organisation.slug])
+    assert status == 0, out.getvalue()
+    assert f"seed {review.seed}" in out.getvalue() and "same reviewers" in out.getvalue()
