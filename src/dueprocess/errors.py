@@ -106,6 +106,8 @@ _PHRASES = {
     "hearing.adjourn": "adjourn this case's hearing",
     "hearing.record": "record this case's hearing",
     "panel.constitute": "draw or appoint this case's panel",
+    "review.verify": "verify this decision (only an independent reviewer drawn for its review)",
+    "review.veto": "veto this decision (only an independent reviewer drawn for its review)",
     "oversight.view": "see the oversight reports",
     "accounts.manage": "manage accounts",
     "ledger.verify": "verify the ledger",

@@ -13,7 +13,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 NORMAL_RELATIONS = (
     "unit_manager", "intake_queue", "assigned_investigator", "panel_member", "adviser",
-    "signer", "emergency",
+    "signer", "emergency", "drawn_reviewer",
 )  # fmt: skip
 
 

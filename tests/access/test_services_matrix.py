@@ -24,7 +24,7 @@ from dueprocess.cases import services as svc
 from dueprocess.cases.models import AdviceRequest, Case, Recusal, SignOff
 from dueprocess.cases.proofs import case_proof_bundle
 from dueprocess.cases.queries import case_detail_for
-from dueprocess.cases.services import emergency
+from dueprocess.cases.services import emergency, reviews
 from dueprocess.cases.services.advice import advice_request_for
 from dueprocess.cases.services.signoffs import signoff_request_for
 from dueprocess.errors import DomainError, Forbidden, NotFound
@@ -147,6 +147,8 @@ def scene(world: World, role: str, relation: str) -> Scene | None:
         return None
     if relation == "first_instance":
         return None  # tests/hearings/test_independence.py takes these through the services
+    if relation == "drawn_reviewer":
+        return None  # tests/reviews/test_reviews.py takes these through the services
     # Rows that add a relation to the working one use the working person; rows that stand for
     # a relation on its own use someone holding the role without the working relation.
     alone = relation in ("none", "adviser", "emergency", "signer")
@@ -273,6 +275,11 @@ CALLS: dict[str, Callable[[World, Scene], Any]] = {
     ),
     # gate first, then the stage: the party rulebook constitutes no panel by the rules
     "panel.constitute": lambda w, s: svc.panel_draw(actor=s.actor, case=s.case),
+    # gate first: nobody here is a drawn reviewer (tests/reviews takes that row)
+    "review.verify": lambda w, s: reviews.review_verify(actor=s.actor, case=s.case, review=0),
+    "review.veto": lambda w, s: reviews.review_veto(
+        actor=s.actor, case=s.case, review=0, reasons="Not proportionate."
+    ),
     "advice.view": lambda w, s: advice_request_for(s.actor, s.advice.pk),
     "advice.answer": lambda w, s: svc.advice_request_answer(
         actor=s.actor, request=s.advice, answer="No."

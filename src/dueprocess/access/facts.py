@@ -22,6 +22,7 @@ from dueprocess.cases.models import (
     Decision,
     Recommendation,
     Recusal,
+    Reviewer,
     SignOff,
 )
 from dueprocess.lib import clock
@@ -90,6 +91,9 @@ def _case_answers(
             )
         ),
         "recused": Exists(Recusal.objects.filter(case=here, user=user)),
+        "reviewer": Exists(
+            Reviewer.objects.filter(review__case=here, user=user, review__outcome__isnull=True)
+        ),
         **case_conflict_terms(user, rules),
     }
     if roles:
@@ -107,6 +111,7 @@ _CASE_RELATIONS = {
     "emergency": p.EMERGENCY,
     "recused": p.RECUSED,
     "signer": p.SIGNER,
+    "reviewer": p.DRAWN_REVIEWER,
 }
 
 

@@ -28,6 +28,8 @@ CONFLICT_WITH_CASE = "conflict_with_case"  # a conflict with this very case, not
 #: Took part in an earlier decision on this case: decided it, sat on its panel, wrote the
 #: recommendation it rested on, or investigated. Forbids only ``case.redecide``.
 FIRST_INSTANCE = "first_instance"
+#: Drawn as an independent reviewer of a decision on this case whose review is still open.
+DRAWN_REVIEWER = "drawn_reviewer"
 
 RELATIONS = (
     SAME_ORGANISATION,
@@ -42,6 +44,7 @@ RELATIONS = (
     CONFLICTED,
     CONFLICT_WITH_CASE,
     FIRST_INSTANCE,
+    DRAWN_REVIEWER,
 )
 FORBIDDING_RELATIONS = (RECUSED, CONFLICTED, CONFLICT_WITH_CASE)
 ANY_ROLE = "*"
@@ -65,7 +68,11 @@ CASE_ACTIONS = (
     "hearing.adjourn",  # put a scheduled hearing off to a new date, with a reason
     "hearing.record",  # record what happened at a hearing once it was held
     "panel.constitute",  # draw a case's panel by the rules, or appoint it by name with a reason
+    "review.verify",  # verify a decision on independent review (a drawn reviewer only)
+    "review.veto",  # veto a decision on independent review, with reasons (a drawn reviewer only)
 )
+#: Actions on an independent review: no one who took part in the decision may take them.
+REVIEW_ACTIONS = ("review.verify", "review.veto")
 ADVICE_ACTIONS = ("advice.view", "advice.answer")  # an adviser's view of the extract only
 SIGNOFF_ACTIONS = ("signoff.view", "signoff.record")  # a signer's view of the sign-off request only
 #: The formal channels to people outside the case team: each shows only what was sent.
@@ -133,6 +140,7 @@ PERMITS: tuple[Permit, ...] = (
         SAME_ORGANISATION,
         frozenset({"case.view", "case.prove", "summary.approve"}),
     ),
+    Permit(StaffRole.INDEPENDENT_REVIEWER, DRAWN_REVIEWER, frozenset(REVIEW_ACTIONS)),
     Permit(ANY_ROLE, EMERGENCY, frozenset({"case.view"})),
     Permit(ANY_ROLE, ADVISER, frozenset(ADVICE_ACTIONS)),
     Permit(ANY_ROLE, SIGNER, frozenset(SIGNOFF_ACTIONS)),
@@ -217,6 +225,11 @@ def decide(facts: Facts, action: str, *, transition_roles: tuple[str, ...] = ())
         why = facts.involvement or "took part in the earlier decision"
         return Verdict(
             False, f"no one judges their own decision: {why} on this case", reveal=reveal
+        )
+    if action in REVIEW_ACTIONS and FIRST_INSTANCE in facts.relations:
+        why = facts.involvement or "took part in the decision"
+        return Verdict(
+            False, f"no one reviews a decision they took part in: {why} on this case", reveal=reveal
         )
     for permit in PERMITS:
         if action not in permit.actions or permit.relation not in facts.relations:

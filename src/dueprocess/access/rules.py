@@ -40,7 +40,8 @@ class Gate:
 
     def can(self, action: str, *, transition: str = "") -> p.Verdict:
         action, roles = self._asked(action, transition)
-        facts = self._with_involvement() if action == "case.redecide" else self.facts
+        involved = action == "case.redecide" or action in p.REVIEW_ACTIONS
+        facts = self._with_involvement() if involved else self.facts
         return p.decide(facts, action, transition_roles=roles)
 
     def require(self, action: str, *, transition: str = "") -> p.Verdict:

@@ -36,6 +36,7 @@ from dueprocess.api.endpoints import (
     panels,
     parties,
     parts,
+    reviews,
     signoffs,
     staff,
     steps,
@@ -115,6 +116,7 @@ api.add_router("", summaries.router)
 api.add_router("", hearings.router)
 api.add_router("", panels.router)
 api.add_router("", appeals.router)
+api.add_router("", reviews.router)
 api.add_router("", approaches.router)
 api.add_router("", advice.router)
 api.add_router("", signoffs.router)

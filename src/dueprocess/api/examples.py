@@ -545,6 +545,40 @@ APPEAL_DECIDED: dict[str, Any] = APPEAL | {
     "decision": 9,
     "decided_at": "2026-06-01T15:00:00Z",
 }
+REVIEW: dict[str, Any] = {
+    "id": 4,
+    "decision": 9,
+    "decision_summary": "Breach of the rules (suspension), 1 June 2026",
+    "stage": "appeal",
+    "stage_label": "Appeal",
+    "opened_at": "2026-06-01T15:00:00Z",
+    "due_on": "2026-06-15",
+    "reviewers": ["Ines Carvalho"],
+    "status": "pending",
+    "in_effect": False,
+    "reasons": "",
+    "decided_by": "",
+    "decided_at": None,
+}
+REVIEW_VETOED: dict[str, Any] = REVIEW | {
+    "status": "vetoed",
+    "reasons": "The panel did not consider the respondent's written response.",
+    "decided_by": "Ines Carvalho",
+    "decided_at": "2026-06-05T11:00:00Z",
+}
+REVIEW_VERIFIED: dict[str, Any] = REVIEW | {
+    "status": "verified",
+    "in_effect": True,
+    "decided_by": "Ines Carvalho",
+    "decided_at": "2026-06-05T11:00:00Z",
+}
+REVIEWS: dict[str, Any] = {
+    "declared": True,
+    "review_days": 14,
+    "on_lapse": "takes_effect",
+    "open_review": 4,
+    "reviews": [REVIEW],
+}
 APPEALS: dict[str, Any] = {
     "declared": True,
     "step": "request_review",

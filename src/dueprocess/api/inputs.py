@@ -436,6 +436,14 @@ class AppealIn(Strict):
     expected_version: Version | None = None
 
 
+class ReviewVerifyIn(Strict):
+    """Verifying takes nothing but the drawn reviewer's word (an empty body is fine)."""
+
+
+class ReviewVetoIn(Strict):
+    reasons: OptionalText = Field(description="Why the decision is vetoed; required.")
+
+
 class AppealDecideIn(Strict):
     result: Literal["confirm", "replace"] = Field(
         description="confirm: the decision under appeal stands; replace: this outcome replaces it."

@@ -658,6 +658,30 @@ class AppealOut(Schema):
     decided_at: dt.datetime | None
 
 
+class ReviewOut(Schema):
+    id: int
+    decision: int  # the decision reviewed
+    decision_summary: str
+    stage: str  # the stage the decision was taken at (a veto returns the case there)
+    stage_label: str
+    opened_at: dt.datetime
+    due_on: dt.date  # the last day of the review period
+    reviewers: list[str]  # the independent reviewers drawn
+    status: Literal["pending", "held", "verified", "vetoed", "lapsed"]
+    in_effect: bool  # the decision has taken effect (verified, or lapsed under takes_effect)
+    reasons: str  # the veto's reasons
+    decided_by: str
+    decided_at: dt.datetime | None
+
+
+class ReviewsOut(Schema):
+    declared: bool  # the rulebook declares independent review ([review])
+    review_days: int
+    on_lapse: Literal["takes_effect", "held"]
+    open_review: int | None
+    reviews: list[ReviewOut]
+
+
 class AppealGroundOut(Schema):
     key: str
     label: str

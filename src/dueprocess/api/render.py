@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from dueprocess.cases.services.dossiers import DossierResult
     from dueprocess.cases.services.hearings import HearingState
     from dueprocess.cases.services.panels import PanelState
+    from dueprocess.cases.services.reviews import ReviewsState, ReviewView
     from dueprocess.cases.services.summaries import SummaryState
     from dueprocess.members.matching import Candidate
     from dueprocess.rulebook.schema import Transition
@@ -657,6 +658,24 @@ def panels(state: PanelState) -> dict[str, Any]:
             ],
         },
         "panels": [panel(p) for p in state.panels],
+    }
+
+
+def review(item: ReviewView) -> dict[str, Any]:
+    data = dataclasses.asdict(item)
+    data.pop("reviewer_ids")
+    data["in_effect"] = item.in_effect
+    return data
+
+
+def reviews(state: ReviewsState) -> dict[str, Any]:
+    pending = state.open_review
+    return {
+        "declared": state.declared,
+        "review_days": state.review_days,
+        "on_lapse": state.on_lapse,
+        "open_review": pending.id if pending else None,
+        "reviews": [review(r) for r in state.reviews],
     }
 
 

@@ -186,6 +186,7 @@ def run_verify(args: argparse.Namespace) -> int:
 def _panel_draws(report: VerifyReport) -> None:
     """Run every panel draw again from the inputs kept with it (docs/panels.md): the case
     tables are reconciled with the ledger just before, so those inputs are the recorded ones."""
+    from dueprocess.cases.services import reviews
     from dueprocess.cases.services.panels import redraw_all
 
     count, failures = redraw_all()
@@ -193,6 +194,11 @@ def _panel_draws(report: VerifyReport) -> None:
         report.failure = "; ".join(failures[:20])
         return
     report.checked.append(f"panel draws: {count} run again, each gives the panel seated")
+    count, failures = reviews.redraw_all()
+    if failures:
+        report.failure = "; ".join(failures[:20])
+        return
+    report.checked.append(f"reviewer draws: {count} run again, each gives the reviewers drawn")
 
 
 def _verify_report(report: VerifyReport, started: float, success: str, *, own: bool) -> int:

@@ -1,5 +1,6 @@
 """``dueprocess panel redraw REF [--org SLUG]``: run each of a case's panel draws again from
 the inputs kept with it (the checkpoint, the seed, the pool); say if it gives the same panel.
+Each independent review's draw of reviewers (docs/reviews.md) is run again the same way.
 
 Exit status 0 when every draw gives the panel that was seated (and its seed is the one its
 checkpoint gives), 1 when one does not, 2 when the case is unknown. Members are shown by the
@@ -9,8 +10,12 @@ pseudonyms the ledger names them by; panels appointed by name are listed with th
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from dueprocess.commands.setup import CommandError, django_setup, require_migrated
+
+if TYPE_CHECKING:
+    from dueprocess.cases.models import Case
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -38,10 +43,10 @@ def run_redraw(args: argparse.Namespace) -> int:
         raise CommandError(f"several organisations have a case {args.reference!r}: give --org")
     case = cases[0]
     panels = list(panels_of(case))
+    failed = _reviewer_draws(case)
     if not panels:
         print(f"{case.reference}: no panel constituted")
-        return 0
-    failed = False
+        return 1 if failed else 0
     for panel in panels:
         when = f"{panel.constituted_at:%Y-%m-%d %H:%M}"
         if panel.method == PanelConstitution.Method.APPOINTED:
@@ -65,3 +70,22 @@ def run_redraw(args: argparse.Namespace) -> int:
             print("  same panel")
         failed = failed or not result.ok
     return 1 if failed else 0
+
+
+def _reviewer_draws(case: Case) -> bool:
+    """Each independent review's draw of reviewers run again (docs/reviews.md); True if one
+    does not give the reviewers drawn."""
+    from dueprocess.cases.services.reviews import redraw, reviews_of
+
+    failed = False
+    for review in reviews_of(case):
+        result = redraw(review)
+        print(f"{case.reference} review of decision {review.decision_id}: drawn")
+        print(f"  checkpoint {review.checkpoint_size} {review.checkpoint_root}")
+        print(f"  seed {result.seed}")
+        print(f"  reviewer: pool {len(review.pool)}, drawn {' '.join(result.drawn)}")
+        if result.checkpoint_matches is None:
+            print("  the checkpoint is not held here: its root is taken as recorded")
+        print("  same reviewers" if result.ok else f"  MISMATCH: drawn were {result.seated}")
+        failed = failed or not result.ok
+    return failed

@@ -26,6 +26,7 @@ from dueprocess.demo import names
 from dueprocess.demo.interference import InterferenceStory
 from dueprocess.demo.personas import create_personas
 from dueprocess.demo.plan import SUMMARIES, CasePlan, Event, Planner
+from dueprocess.demo.reviewing import verify_before_notice
 from dueprocess.errors import DomainError
 from dueprocess.ledger.checkpoints import checkpoint_create
 from dueprocess.letters.digest import digest_subscribe
@@ -438,6 +439,7 @@ class Builder:
         )
 
     def _do_notify(self, event: Event) -> None:
+        verify_before_notice(self._case(event))
         svc.case_transition(actor=self.users["morgan"], case=self._case(event), transition="notify")
 
     def _do_appeal(self, event: Event) -> None:

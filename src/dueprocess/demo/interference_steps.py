@@ -20,6 +20,7 @@ from dueprocess.cases.services.advice import advice_request_for
 from dueprocess.cases.services.signoffs import signoff_request_for
 from dueprocess.demo.names import EMAIL_DOMAIN
 from dueprocess.demo.plan import Event
+from dueprocess.demo.reviewing import verify_before_notice
 from dueprocess.errors import DomainError
 from dueprocess.lib import clock
 from dueprocess.oversight.alerts import alerts_refresh
@@ -232,6 +233,7 @@ class StorySteps:
         )
 
     def _step_notify(self, event: Event) -> None:
+        verify_before_notice(self._case(event))
         svc.case_transition(
             actor=self.b.users["morgan"], case=self._case(event), transition="notify"
         )

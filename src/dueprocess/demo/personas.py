@@ -88,7 +88,7 @@ def create_personas(
         else:
             scoped = unit if persona.role in ("case_manager", "intake_officer") else None
             role_grant(actor=None, user=user, role=persona.role, unit=scoped, starts_on=start)
-        if persona.case_role:
+        if persona.case_role or persona.role == "independent_reviewer":  # reviewers are drawn
             training_record(
                 actor=None,
                 user=user,

@@ -175,6 +175,17 @@ CATALOGUE: dict[str, LedgerAction] = {
             ),
         ),
         *_actions(
+            "cases.services.reviews",
+            (
+                "review.opened",
+                "a decision awaits independent review: reviewers drawn, with the seed and pool",
+            ),
+            ("review.verified", "a drawn independent reviewer verified a decision: in effect"),
+            ("review.vetoed", "a drawn reviewer vetoed a decision (reasons kept); decided again"),
+            ("review.lapsed", "an unreviewed decision took effect when its review period ended"),
+            ("review.refused", "a drawn reviewer who took part in the case was refused"),
+        ),
+        *_actions(
             "cases.queries",
             ("case.viewed", "a case file was read (logged before it was shown)"),
         ),

@@ -2,13 +2,16 @@
 
 For every open case it looks at each deadline the case has — the stage's due date (which, at a
 window stage, is when the appeal or review window closes), acknowledgement, feedback to the
-complainant (stopped by ``feedback_give``), pending sign-offs and interim measure reviews — and:
+complainant (stopped by ``feedback_give``), pending sign-offs, interim measure reviews and
+independent reviews of decisions — and:
 
 * ``remind_days_before`` days before it (per the rulebook), reminds the people who must act:
   those assigned to the case, or the heads of complaints (case managers) of its unit if nobody is;
 * once it has passed, escalates to the heads of complaints;
 * for an interim measure nobody reviewed, does what the rulebook says (``unreviewed``): it
-  lapses (lifted, recorded), or it is escalated.
+  lapses (lifted, recorded), or it is escalated;
+* for an independent review nobody answered, likewise (``[review] on_lapse``): the decision
+  takes effect (the review lapses, recorded), or it stays held and is escalated.
 
 Each action is claimed first by inserting a row with a unique key (case, deadline, date,
 action) in the same transaction as the action itself: a second tick running at the same time
@@ -25,8 +28,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from dueprocess.accounts.models import RoleMembership, User
-from dueprocess.cases.models import Assignment, Case, InterimMeasure, SignOff
+from dueprocess.cases.models import Assignment, Case, InterimMeasure, Review, SignOff
 from dueprocess.cases.services.interim import interim_measure_lapse
+from dueprocess.cases.services.reviews import review_lapse
 from dueprocess.ledger.record import record
 from dueprocess.letters.models import DeadlineClaim, FeedbackGiven, Notice
 from dueprocess.lib import clock
@@ -41,6 +45,7 @@ class Deadline:
     due_on: dt.date
     label: str
     measure: InterimMeasure | None = None
+    review: Review | None = None
 
 
 @dataclass
@@ -48,12 +53,13 @@ class DeadlineReport:
     reminders: int = 0
     escalations: int = 0
     lapsed: int = 0
+    reviews_lapsed: int = 0
     actions: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
             f"deadlines: {self.reminders} reminders, {self.escalations} escalations,"
-            f" {self.lapsed} interim measures lapsed"
+            f" {self.lapsed} interim measures lapsed, {self.reviews_lapsed} reviews lapsed"
         )
 
 
@@ -109,10 +115,25 @@ def case_deadlines(case: Case) -> list[Deadline]:
                 measure=measure,
             )
         )
+    for review in Review.objects.filter(case=case, outcome__isnull=True):
+        result.append(
+            Deadline(
+                case,
+                "review",
+                str(review.pk),
+                review.due_on,
+                "the independent review of the decision is due",
+                review=review,
+            )
+        )
     return result
 
 
 def _after(deadline: Deadline, report: DeadlineReport) -> None:
+    lapses = deadline.case.rulebook.rules.review.on_lapse == "takes_effect"
+    if deadline.kind == "review" and deadline.review is not None and lapses:
+        _act(deadline, "lapse", report)
+        return
     if deadline.kind == "interim_review" and deadline.measure is not None:
         kind = deadline.case.rulebook.rules.interim_measures.get(deadline.measure.kind)
         if kind is None or kind.unreviewed == "lapse":
@@ -140,6 +161,11 @@ def _claim(deadline: Deadline, action: str) -> bool:
 def _act(deadline: Deadline, action: str, report: DeadlineReport) -> None:
     with transaction.atomic():
         if not _claim(deadline, action):
+            return
+        if action == "lapse" and deadline.review is not None:
+            if review_lapse(review=deadline.review) is not None:
+                report.reviews_lapsed += 1
+                report.actions.append(f"{deadline.case.reference}: {deadline.label}: lapsed")
             return
         if action == "lapse" and deadline.measure is not None:
             if interim_measure_lapse(measure=deadline.measure) is not None:

@@ -20,6 +20,7 @@ from dueprocess.cases.models import (
     Hearing,
     InterimMeasure,
     PanelConstitution,
+    Review,
     SignOff,
 )
 from dueprocess.errors import InvalidInput, NotFound
@@ -27,6 +28,7 @@ from dueprocess.oversight import casework_figures as cw
 from dueprocess.oversight import channel_figures as ch
 from dueprocess.oversight import consistency as co
 from dueprocess.oversight import decision_figures as df
+from dueprocess.oversight import review_figures as rf
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -108,6 +110,16 @@ def _hearings(org: Organisation, params: Params, now: dt.datetime) -> Q:
     return Q(organisation=org) & Q(Exists(found))
 
 
+def _reviews(org: Organisation, params: Params, now: dt.datetime) -> Q:
+    state = _choice(params, "state", rf.STATES, required=True)
+    found = Review.objects.filter(case=OuterRef("pk")).filter(rf.review_state_filter(state))
+    if state == "pending":
+        age = _choice(params, "age", [b[0] for b in rf.REVIEW_AGES])
+        if age:
+            found = found.filter(rf.review_age_filter(age, now))
+    return Q(organisation=org) & Q(Exists(found))
+
+
 def _panels(org: Organisation, params: Params, now: dt.datetime) -> Q:
     method = _choice(params, "method", [key for key, _ in cw.PANEL_METHODS], required=True)
     found = PanelConstitution.objects.filter(case=OuterRef("pk"), method=method)
@@ -175,6 +187,7 @@ FILTERS: dict[str, Callable[[Organisation, Params, dt.datetime], Q]] = {
     "signoffs": _signoffs,
     "hearings": _hearings,
     "panels": _panels,
+    "reviews": _reviews,
     "channels": _channels,
     "register": _channels,
     "consistency": _consistency,

@@ -181,6 +181,7 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
         "hearings",
         "panels",
         "appeals",
+        "review",
     )
     if root.text("schema") not in ("", s.SCHEMA_ID):
         root.error("schema", f"must be {s.SCHEMA_ID!r}")
@@ -199,13 +200,14 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
     grounds = _grounds(triage, "not_investigated_grounds")
     measures = _interim_measures(root)
     transparency = _transparency(root)
+    categories = _categories(root, sanctions)
     return s.Rulebook(
         name=head.text("name"),
         organisation_kind=head.text("organisation_kind"),
         reference_prefix=prefix,
         political_office_label=head.text("political_office_label", default="Political office"),
         roles=roles,
-        categories=_categories(root, sanctions),
+        categories=categories,
         stages=stages,
         initial_stage=next(iter(stages), ""),
         transitions=transitions,
@@ -229,6 +231,7 @@ def _build(root: Reader, text: str, sha256: str) -> s.Rulebook:
         hearings=_hearings(root, stages),
         panels=_stage_panels(root, stages),
         appeals=_appeals(root, stages, transitions),
+        review=_review(root, categories, sanctions),
     )
 
 
@@ -686,6 +689,56 @@ def _appeals(
         ):
             table.error("step", f"no decision is taken at {lodging.target!r}, where {step!r} goes")
     return s.AppealRules(step=step, grounds=_grounds(table, "grounds"))
+
+
+#: The longest review period a rulebook may set (a year), and the most reviewers it may draw.
+MAX_REVIEW_DAYS = 365
+MAX_REVIEWERS = 5
+
+
+def _review(
+    root: Reader, categories: dict[str, s.Category], sanctions: dict[str, s.Sanction]
+) -> s.ReviewRules:
+    """``[review]``: which decisions an independent reviewer verifies or vetoes (``all``, or
+    ``listed``: those of the ``categories`` or imposing the ``sanctions`` named, keys from the
+    rulebook's own lists), within ``review_days``; ``on_lapse`` says what an unanswered review
+    does (``takes_effect`` or ``held``); ``reviewers`` are drawn (with ``training``, if named).
+    No table (the versions stored with past cases among them): no review."""
+    if "review" not in root.data:
+        return s.ReviewRules()
+    table = root.table("review")
+    table.only(
+        "applies_to", "categories", "sanctions", "review_days", "on_lapse", "reviewers", "training"
+    )
+    default = s.ReviewRules()
+    applies = table.choice("applies_to", s.REVIEW_APPLIES, default="all")
+    reviewed = tuple(table.text_list("categories", required=False))
+    listed = tuple(table.text_list("sanctions", required=False))
+    for key in reviewed:
+        if key not in categories:
+            table.error("categories", f"unknown category {key!r}")
+    for key in listed:
+        if key not in sanctions:
+            table.error("sanctions", f"unknown sanction {key!r}")
+    if applies == "all" and (reviewed or listed):
+        table.error("applies_to", "'all' reviews every decision: list no categories or sanctions")
+    if applies == "listed" and not (reviewed or listed):
+        table.error("applies_to", "'listed' needs categories or sanctions to review")
+    days = table.number("review_days", required=False, minimum=1, default=default.review_days)
+    if days > MAX_REVIEW_DAYS:
+        table.error("review_days", f"{days} is more than {MAX_REVIEW_DAYS} days")
+    count = table.number("reviewers", required=False, minimum=1, default=default.reviewers)
+    if count > MAX_REVIEWERS:
+        table.error("reviewers", f"{count} reviewers is more than {MAX_REVIEWERS}")
+    return s.ReviewRules(
+        applies_to=applies,
+        categories=reviewed,
+        sanctions=listed,
+        review_days=days,
+        on_lapse=table.choice("on_lapse", s.REVIEW_LAPSE, default=default.on_lapse),
+        reviewers=count,
+        training=table.text("training", required=False),
+    )
 
 
 #: The largest panel a rulebook may declare: a bigger one is surely a typo.

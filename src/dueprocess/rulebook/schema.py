@@ -330,6 +330,41 @@ class AppealRules:
         return bool(self.step)
 
 
+#: What happens to a decision whose review period lapses with no reviewer's answer.
+REVIEW_LAPSE = ("takes_effect", "held")
+#: Which decisions are reviewed: every decision, or those of the listed categories/sanctions.
+REVIEW_APPLIES = ("all", "listed")
+
+
+@dataclass(frozen=True)
+class ReviewRules:
+    """Independent review of decisions (``[review]``): which decisions are reviewed, the days
+    the reviewer has (``review_days``), what a lapse does (``on_lapse``: the decision
+    ``takes_effect``, or stays ``held`` until a reviewer answers), and how many independent
+    reviewers are drawn (with the training course they need, if any). No table
+    (``applies_to`` empty): decisions take effect when recorded, as before the table existed."""
+
+    applies_to: str = ""
+    categories: tuple[str, ...] = ()
+    sanctions: tuple[str, ...] = ()
+    review_days: int = 14
+    on_lapse: str = "takes_effect"
+    reviewers: int = 1
+    training: str = ""
+
+    @property
+    def declared(self) -> bool:
+        return bool(self.applies_to)
+
+    def needs_review(self, category: str, sanctions: list[str] | tuple[str, ...]) -> bool:
+        """Whether a decision on a case of ``category`` imposing ``sanctions`` is reviewed."""
+        if self.applies_to == "all":
+            return True
+        if self.applies_to != "listed":
+            return False
+        return category in self.categories or any(k in self.sanctions for k in sanctions)
+
+
 @dataclass(frozen=True)
 class EvidenceRules:
     """Which file types may be uploaded as evidence (detected from the content) and how big."""
@@ -384,6 +419,8 @@ class Rulebook:
     panels: tuple[StagePanel, ...] = ()
     #: Appeals: the lodging step and the grounds of appeal (``[appeals]``).
     appeals: AppealRules = field(default_factory=AppealRules)
+    #: Independent review of decisions (``[review]``); none: decisions take effect at once.
+    review: ReviewRules = field(default_factory=ReviewRules)
 
     def panel_at(self, stage: str) -> StagePanel | None:
         """The panel the rulebook constitutes for ``stage``, if it declares one."""

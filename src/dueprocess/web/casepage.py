@@ -20,6 +20,7 @@ from dueprocess.cases.queries import case_detail_for
 from dueprocess.cases.services.appeals import appeals_state, standing
 from dueprocess.cases.services.hearings import hearing_state
 from dueprocess.cases.services.panels import eligible_pool, panel_state, redraw
+from dueprocess.cases.services.reviews import review_state
 from dueprocess.cases.services.summaries import summary_state
 from dueprocess.letters.queries import HEARING_NOTICES, letters_on
 from dueprocess.parties.redactions import (
@@ -58,6 +59,7 @@ from dueprocess.web.forms.public import (
     StaffMessageForm,
     WithholdEvidenceForm,
 )
+from dueprocess.web.forms.reviews import ReviewVerifyForm, ReviewVetoForm
 from dueprocess.web.forms.steps import step_form
 from dueprocess.web.timeline import before_param, case_history
 
@@ -93,6 +95,7 @@ def render_case_page(
     context["hearing"] = _hearing_context(view, context["letters"])
     context["panels"] = _panel_context(view)
     context["appeals"] = {"state": appeals_state(view.case), "standing": standing(view.case)}
+    context["reviews"] = _review_context(view)
     context["forms"] = _forms(context, failed)
     context["failed"] = failed
     context["recommendation"] = (
@@ -153,6 +156,7 @@ def _forms(context: dict[str, Any], failed: Failed | None) -> dict[str, Any]:
     )
     built.update(_hearing_forms(context["hearing"]))
     built.update(_panel_forms(context["panels"]))
+    built.update(_review_forms(context["reviews"]))
     if failed is not None:
         _swap_in(built, failed)
     return built
@@ -181,6 +185,30 @@ def _panel_context(view: Any) -> dict[str, Any]:
         "may_constitute": may,
         "pool": eligible_pool(view.case, state.rules) if may and state.rules else {},
         "organisation": view.case.organisation,
+    }
+
+
+def _review_context(view: Any) -> dict[str, Any]:
+    """The case's independent reviews, and whether this viewer, drawn for the open one, may
+    verify or veto it now (the service asks the gate again)."""
+    state = review_state(view.case)
+    pending = state.open_review
+    drawn = pending is not None and view.gate.actor.pk in pending.reviewer_ids
+    return {
+        "state": state,
+        "by_decision": {r.decision: r for r in state.reviews},
+        "rules": view.case.rulebook.rules.review,
+        "may_verify": drawn and view.gate.can("review.verify").allowed,
+        "may_veto": drawn and view.gate.can("review.veto").allowed,
+    }
+
+
+def _review_forms(reviews: dict[str, Any]) -> dict[str, Any]:
+    pending = reviews["state"].open_review
+    initial = {"review": pending.id} if pending is not None else {}
+    return {
+        "review_verify": ReviewVerifyForm(initial=initial) if reviews["may_verify"] else None,
+        "review_veto": ReviewVetoForm(initial=initial) if reviews["may_veto"] else None,
     }
 
 

@@ -14,6 +14,7 @@ from dueprocess.web.views import (
     party_letters,
     public,
     queue,
+    reviews,
     staff,
     steps,
 )
@@ -67,6 +68,8 @@ urlpatterns = [
     path("cases/<str:reference>/hearings/record/", hearings.hearing_record, name="hearing-record"),
     path("cases/<str:reference>/panels/draw/", panels.panel_draw, name="panel-draw"),
     path("cases/<str:reference>/panels/appoint/", panels.panel_appoint, name="panel-appoint"),
+    path("cases/<str:reference>/reviews/verify/", reviews.review_verify, name="review-verify"),
+    path("cases/<str:reference>/reviews/veto/", reviews.review_veto, name="review-veto"),
     path(
         "cases/<str:reference>/letters/<int:letter_id>.pdf",
         casework.letter_pdf,

@@ -15,6 +15,7 @@ from dueprocess.cases.models.outcomes import Decision, Recommendation
 from dueprocess.cases.models.panels import PanelConstitution, PanelSeatHolder, PanelVote
 from dueprocess.cases.models.parties import Allegation, Party
 from dueprocess.cases.models.records import EvidenceItem, Note
+from dueprocess.cases.models.reviews import Review, Reviewer, ReviewOutcome
 from dueprocess.cases.models.signoffs import SignOff
 from dueprocess.cases.models.summaries import DecisionSummary, SummaryReview
 from dueprocess.cases.models.work import Assignment, Recusal
@@ -45,6 +46,9 @@ __all__ = [
     "Recommendation",
     "Recusal",
     "ReferenceCounter",
+    "Review",
+    "ReviewOutcome",
+    "Reviewer",
     "SignOff",
     "StatusChange",
     "SummaryReview",

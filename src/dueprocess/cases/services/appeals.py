@@ -25,6 +25,7 @@ from dueprocess.cases.services.common import (
     taken_steps,
     workflow_of,
 )
+from dueprocess.cases.services.reviews import require_in_effect
 from dueprocess.errors import IllegalTransition, InvalidInput, ReasonRequired
 from dueprocess.ledger.record import record
 from dueprocess.lib import clock
@@ -100,6 +101,7 @@ def appeal_lodge(
         step = workflow.check(
             stage=case.stage, key=rules.step, kind="move", reason=text, taken=taken_steps(case)
         )
+        require_in_effect(case)
         closes = window_closes_on(case)
         if closes is not None and clock.today() > closes:
             raise IllegalTransition(

@@ -38,6 +38,7 @@ from dueprocess.cases.services.panel_votes import (
     keep_votes,
     not_the_chair,
 )
+from dueprocess.cases.services.reviews import review_open
 from dueprocess.errors import IllegalTransition, InvalidInput, ReasonRequired
 from dueprocess.ledger.record import record
 from dueprocess.lib import clock
@@ -258,6 +259,7 @@ def _decide(
     )
     made.panel.set(panel)
     kept = keep_votes(made, counted) if stage_panel else None
+    decided_at_stage = case.stage
     move(case, actor=actor, step=step, reason=text)
     details = {
         "finding": finding,
@@ -275,6 +277,7 @@ def _decide(
     if lodged is not None and appeal is not None:
         details |= settle(appeal=lodged, decision=made, result=appeal.result)
     record(actor=actor, action="decision.recorded", case=case, role=role, details=details)
+    review_open(case=case, decision=made, stage=decided_at_stage)
     return made
 
 

@@ -48,6 +48,7 @@ from dueprocess.rulebook.schema import StagePanel
 __all__ = [
     "PanelState",
     "Redraw",
+    "checkpoint_now",
     "eligible_pool",
     "panel_appoint",
     "panel_draw",
@@ -97,12 +98,15 @@ def _stage_panel(case: Case) -> StagePanel:
     return panel
 
 
-def eligible_pool(case: Case, panel: StagePanel) -> dict[str, list[User]]:
+def eligible_pool(
+    case: Case, panel: StagePanel, *, role: str = "panel_member"
+) -> dict[str, list[User]]:
     """Seat key -> the members eligible for that seat now, by their stable key (no access
-    check). One person may be eligible for several seats; the draw seats them once."""
+    check). One person may be eligible for several seats; the draw seats them once. ``role``:
+    the role the pool holds (independent reviewers are drawn from theirs, ``reviews``)."""
     rules = case.rulebook.rules
     today = clock.today()
-    members = RoleMembership.objects.current().filter(role="panel_member")
+    members = RoleMembership.objects.current().filter(role=role)
     recused = Recusal.objects.filter(case=case).values("user_id")
     candidates = (
         User.objects.filter(
@@ -131,7 +135,7 @@ def eligible_pool(case: Case, panel: StagePanel) -> dict[str, list[User]]:
     }
 
 
-def _checkpoint() -> tuple[int, str]:
+def checkpoint_now() -> tuple[int, str]:
     """The latest signed checkpoint's size and root (base64, as its note prints it)."""
     latest = Checkpoint.objects.order_by("-size").first()
     if latest is None:
@@ -201,7 +205,7 @@ def panel_draw(*, actor: User, case: Case) -> PanelConstitution:
         panel = _stage_panel(case)
         pool = eligible_pool(case, panel)
         keys = {seat: [actor_pseudonym(u) for u in users] for seat, users in pool.items()}
-        size, root = _checkpoint()
+        size, root = checkpoint_now()
         seed = d.seed_of(
             checkpoint_size=size, checkpoint_root=root, reference=case.reference, stage=case.stage
         )

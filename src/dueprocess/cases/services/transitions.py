@@ -10,6 +10,7 @@ from dueprocess.access.enforcement import recorded_denials
 from dueprocess.access.rules import Gate, require
 from dueprocess.cases.models import Case
 from dueprocess.cases.services.common import clean_text, lock_case, move, taken_steps, workflow_of
+from dueprocess.cases.services.reviews import require_in_effect
 from dueprocess.errors import IllegalTransition, ReasonRequired
 from dueprocess.ledger.record import record
 from dueprocess.lib import clock
@@ -60,6 +61,7 @@ def take_move(
     step = workflow_of(case).check(
         stage=case.stage, key=transition, kind="move", reason=text, taken=taken_steps(case)
     )
+    require_in_effect(case)
     _require_reason_in_window(case, step.key, text)
     change = move(case, actor=actor, step=step, reason=text)
     details = {
