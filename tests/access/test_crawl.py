@@ -138,6 +138,7 @@ ROUTES = {
     "api-v1:get_transparency": Route(("GET",), "quarter"),
     "api-v1:get_transparency_exact": Route(("GET",), "quarter"),
     "api-v1:export_subject_access": Route(("POST",), "plain"),
+    "web:subject-access": Route(("GET", "POST"), "plain"),
     "transparency": Route(("GET",), "plain"),
     "transparency-published": Route(("GET",), "quarter"),
     "api-v1:api-root": Route(("GET",), "plain"),
@@ -432,7 +433,7 @@ STAFF_ADMIN = {
 }
 REVIEW = {"web:interest-inbox", "web:interest-review"}
 #: The subject access export: the administrator only (its empty body is refused as a problem).
-PRIVACY = {"api-v1:export_subject_access"}
+PRIVACY = {"api-v1:export_subject_access", "web:subject-access"}
 
 
 def _staff_check(key: str, user: User, name: str, method: str, url: str, status: int) -> list[str]:

@@ -69,6 +69,13 @@ def _reason(reason: str) -> str:
 
 
 @recorded_denials
+def subject_access_allowed(*, actor: User) -> None:
+    """Refuse anyone who may not ask for an export, on the record (``access.denied``): for a
+    page that shows the request form before anything is asked."""
+    require(actor, "privacy.subject_access")
+
+
+@recorded_denials
 def subject_access_export(
     *,
     actor: User,
