@@ -22,6 +22,7 @@ from dueprocess.commands import (
     rulebook,
     serve,
     staff,
+    subject_access,
     witness,
 )
 from dueprocess.commands.setup import CommandError
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         bounces,
         dossier,
         panel,
+        subject_access,
     ):
         module.add_parser(sub)
     ledger.add_parsers(sub)

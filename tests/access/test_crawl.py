@@ -140,6 +140,8 @@ ROUTES = {
     "api-v1:list_register": Route(("GET",), "register"),
     "api-v1:get_transparency": Route(("GET",), "quarter"),
     "api-v1:get_transparency_exact": Route(("GET",), "quarter"),
+    "api-v1:export_subject_access": Route(("POST",), "plain"),
+    "web:subject-access": Route(("GET", "POST"), "plain"),
     "transparency": Route(("GET",), "plain"),
     "transparency-published": Route(("GET",), "quarter"),
     "api-v1:api-root": Route(("GET",), "plain"),
@@ -435,6 +437,8 @@ STAFF_ADMIN = {
     "web:staff-deactivate",
 }
 REVIEW = {"web:interest-inbox", "web:interest-review"}
+#: The subject access export: the administrator only (its empty body is refused as a problem).
+PRIVACY = {"api-v1:export_subject_access", "web:subject-access"}
 
 
 def _staff_check(key: str, user: User, name: str, method: str, url: str, status: int) -> list[str]:
@@ -445,6 +449,8 @@ def _staff_check(key: str, user: User, name: str, method: str, url: str, status:
         admitted = can(user, "accounts.manage").allowed
     elif name in REVIEW:
         admitted = can(user, "interests.review").allowed
+    elif name in PRIVACY:
+        admitted = can(user, "privacy.subject_access").allowed
     elif name == "web:interest-declare":
         admitted = True
     else:

@@ -89,6 +89,7 @@ ORGANISATION_ACTIONS = (
     "members.import",  # bulk-import members into the register
     "interests.review",  # review staff's declarations of interest (the head of complaints)
     "transparency.publish",  # fix a quarter's public report (its hash goes in the ledger)
+    "privacy.subject_access",  # export what is held about one person (a subject access request)
 )
 
 CASE_WORKER = frozenset(
@@ -180,6 +181,10 @@ ORGANISATION_PERMITS: dict[str, frozenset[str]] = {
     "members.import": frozenset({StaffRole.CASE_MANAGER}),
     "interests.review": frozenset({StaffRole.CASE_MANAGER}),
     "transparency.publish": frozenset({StaffRole.CASE_MANAGER, StaffRole.OVERSIGHT}),
+    # The organisation's administrator answers subject access requests (as its controller's
+    # data protection contact would): it reads every record about one person, so no case role
+    # holds it, and no one on a case can export the other party's file through it.
+    "privacy.subject_access": frozenset({StaffRole.ADMINISTRATOR}),
 }
 
 

@@ -36,6 +36,7 @@ from dueprocess.api.endpoints import (
     panels,
     parties,
     parts,
+    privacy,
     reviews,
     signoffs,
     staff,
@@ -87,7 +88,10 @@ def finish_schema(schema: Any) -> Any:
             if scope:
                 operation["security"] = [{"TokenAuth": [scope]}]
             extra = (
-                ledger.SUCCESS_CONTENT | oversight.SUCCESS_CONTENT | letters.SUCCESS_CONTENT
+                ledger.SUCCESS_CONTENT
+                | oversight.SUCCESS_CONTENT
+                | letters.SUCCESS_CONTENT
+                | privacy.SUCCESS_CONTENT
             ).get(operation.get("operationId", ""))
             if extra:
                 operation["responses"].update({str(k): v for k, v in extra.items()})
@@ -127,6 +131,7 @@ api.add_router("", ledger.router)
 api.add_router("", oversight.router)
 api.add_router("", me.router)
 api.add_router("", staff.router)
+api.add_router("", privacy.router)
 
 
 @api.exception_handler(DomainError)

@@ -56,6 +56,10 @@ SCOPES: dict[str, str] = {
         "Read the oversight figures and their CSVs, the interference register's entries and "
         "the transparency report's exact counts (for those who may see oversight figures)."
     ),
+    "privacy:export": (
+        "Produce a subject access export of one person's data (the organisation's "
+        "administrator only)."
+    ),
 }
 DEFAULT_LIFETIME = dt.timedelta(days=90)
 MAX_LIFETIME = dt.timedelta(days=366)

@@ -235,6 +235,17 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("members.viewed", "register entries were read"),
         ),
         *_actions(
+            "privacy.subject_access",
+            (
+                "subject_access.requested",
+                "a person's data was asked for (how they were named, the reason, their records)",
+            ),
+            (
+                "subject_access.produced",
+                "a subject access export was produced (its SHA-256, cases, views and withheld)",
+            ),
+        ),
+        *_actions(
             "oversight",
             ("oversight.viewed", "an oversight figure or list was read"),
             ("alert.raised", "an oversight alert was raised for the first time"),

@@ -112,25 +112,29 @@ class PartyFacts:
 
 
 def party_facts(access: PartyAccess) -> PartyFacts:
-    ways_in = dict(PartyAccess.objects.filter(case_id=access.case_id).values_list("pk", "party_id"))
-    mine = frozenset(pk for pk, party in ways_in.items() if party == access.party_id)
+    return facts_of_party(access.case_id, access.party_id, side=access.role)
+
+
+def facts_of_party(case_id: int, party_id: int, *, side: str) -> PartyFacts:
+    """The facts for one ``cases.Party`` of a case, whether or not they were given a way in
+    (a witness, or a respondent not yet notified, has none: then only what was addressed to
+    them and the case's course concern them). Used for a party's own bundle and for a
+    subject access export (``privacy.subject_access``)."""
+    ways_in = dict(PartyAccess.objects.filter(case_id=case_id).values_list("pk", "party_id"))
+    mine = frozenset(pk for pk, party in ways_in.items() if party == party_id)
     return PartyFacts(
-        side=access.role,
+        side=side,
         own=frozenset(party_pseudonym(pk) for pk in mine),
         parties=frozenset(party_pseudonym(pk) for pk in ways_in),
         accesses=mine,
         messages=frozenset(
-            Message.objects.filter(case_id=access.case_id, access_id__in=mine).values_list(
-                "pk", flat=True
-            )
+            Message.objects.filter(case_id=case_id, access_id__in=mine).values_list("pk", flat=True)
         ),
         letters=frozenset(
-            Letter.objects.filter(case_id=access.case_id, party_id=access.party_id).values_list(
-                "pk", flat=True
-            )
+            Letter.objects.filter(case_id=case_id, party_id=party_id).values_list("pk", flat=True)
         ),
         files=frozenset(
-            PartyFile.objects.filter(case_id=access.case_id, access_id__in=mine).values_list(
+            PartyFile.objects.filter(case_id=case_id, access_id__in=mine).values_list(
                 "pk", flat=True
             )
         ),
@@ -180,8 +184,12 @@ def concerns(entry: Entry, details: dict[str, Any], facts: PartyFacts) -> bool:
 
 def party_selection(*, access: PartyAccess, size: int) -> set[int]:
     """The seqs of the case's entries below ``size`` that concern the party (``concerns``)."""
-    facts = party_facts(access)
-    tag = case_pseudonym(access.case_id)
+    return selection_for(party_facts(access), case_id=access.case_id, size=size)
+
+
+def selection_for(facts: PartyFacts, *, case_id: int, size: int) -> set[int]:
+    """The seqs of the case's entries below ``size`` that concern the party ``facts`` is of."""
+    tag = case_pseudonym(case_id)
     rows = LedgerEntry.objects.filter(case_tag=tag, seq__lt=size).order_by("seq")
     entries = [parse_entry(bytes(raw)) for raw in rows.values_list("entry", flat=True)]
     addressed = [e.seq for e in entries if e.action in ADDRESSED and e.actor not in facts.own]
