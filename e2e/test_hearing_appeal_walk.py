@@ -1,8 +1,10 @@
-"""Hearings and appeals in a real browser, in a university organisation whose rulebook
-constitutes its panels: the first-instance panel appointed by name with a reason, the hearing
-scheduled with its notice, adjourned once, held and recorded; the panel's decision recorded by
-its chair with a member's dissent; the outcome sent and appealed; the first panel refused from
-the appeal panel; the appeal panel drawn and the appeal decided.
+"""Hearings, appeals and independent review in a real browser, in a university organisation
+whose rulebook constitutes its panels and reviews suspensions: the first-instance panel
+appointed by name with a reason, the hearing scheduled with its notice, adjourned once, held and
+recorded; the panel's decision recorded by its chair with a member's dissent; the outcome sent
+and appealed; the first panel refused from the appeal panel; the appeal panel drawn; the appeal
+decided with a suspension, which the drawn independent reviewer vetoes with reasons; a third
+panel drawn of people who took no part, its decision verified on review, and the outcome sent.
 
 The organisation is built in a scratch data directory of its own (``e2e.university_site``)
 and served with the services' clock movable (``e2e.shifted_serve``), so the notice period
@@ -267,6 +269,46 @@ def first_panel_refused_and_appeal_panel_drawn(manager: Browsing, site: Site) ->
     expect(refused).to_contain_text(name_of("panel_b"))
     expect(page.locator("#panel article")).to_have_count(1)  # nothing appointed
 
+    return panel_drawn(manager, site.reference, set(FIRST_PANEL))
+
+
+def appeal_decided_with_a_suspension(chair: Browsing, reference: str) -> None:
+    page = chair.visit(f"/cases/{reference}/")
+    expect(page.locator("#appeals")).to_contain_text("Open: the new panel")
+    open_form(page, "step-review_outcome")
+    form = page.locator("#step-review_outcome")
+    form.get_by_label("Replace it with this outcome").check()
+    form.get_by_label("Breach of the rules").check()
+    form.get_by_label("Suspension from study or employment").check()
+    form.get_by_label("Reasons").first.fill("The new witness shows the copying was deliberate.")
+    send(chair, "step-review_outcome")
+    stage_is(page, "Outcome")
+    expect(page.locator("#appeals")).to_contain_text("The decision under appeal is replaced")
+    # A suspension is reviewed: it does not take effect until the reviewer verifies it.
+    expect(page.locator("#reviews")).to_contain_text("Awaiting the reviewer: due by")
+    expect(page.locator("#review_verify")).to_have_count(0)
+
+
+def reviewer_vetoes(reviewer: Browsing, reference: str) -> None:
+    page = reviewer.visit(f"/cases/{reference}/")
+    expect(page.locator("#reviews")).to_contain_text(name_of("reviewer"))
+    open_form(page, "review_veto")
+    send(reviewer, "review_veto")  # no reasons: refused, the form kept open
+    expect(page.locator("#review_veto")).to_have_attribute("open", "")
+    page.locator("#review_veto").get_by_label("Why the decision is vetoed").fill(
+        "The appeal panel did not hear the respondent on the new witness."
+    )
+    send(reviewer, "review_veto")
+    reviews = page.locator("#reviews")
+    expect(reviews).to_contain_text("the decision does not take effect")
+    expect(reviews).to_contain_text("did not hear the respondent on the new witness")
+    stage_is(page, "Review")  # back to the appeal's stage, for a new panel
+
+
+def panel_drawn(manager: Browsing, reference: str, excluded: set[str]) -> str:
+    """Draw the stage's panel from the page; none of ``excluded`` sits on it, and running the
+    draw again gives the same panel. Returns its chair's key."""
+    page = manager.visit(f"/cases/{reference}/")
     with page.expect_navigation():
         page.locator("#panel_draw button[type=submit]").click()
     manager.check()
@@ -274,29 +316,46 @@ def first_panel_refused_and_appeal_panel_drawn(manager: Browsing, site: Site) ->
     expect(drawn).to_contain_text("Drawn at review")
     members = drawn.locator(".panel-members li").all_inner_texts()
     assert len(members) == 3, members
-    for key in FIRST_PANEL:
-        assert not any(m.startswith(name_of(key) + " ") for m in members), members
+    seated = {key_of(m.split(" — ")[0]) for m in members}
+    assert not seated & excluded, (seated, excluded)
     drawn.locator("details > summary").click()
     expect(drawn.locator(".panel-draw")).to_contain_text("gives the same panel")
     chair = next(m for m in members if m.endswith("(chair)"))
     return key_of(chair.split(" — ")[0])
 
 
-def appeal_decided(chair: Browsing, reference: str) -> None:
-    page = chair.visit(f"/cases/{reference}/")
-    expect(page.locator("#appeals")).to_contain_text("Open: the new panel")
+def panel_seated(page: Page) -> set[str]:
+    members = page.locator("#panel article").last.locator(".panel-members li").all_inner_texts()
+    return {key_of(m.split(" — ")[0]) for m in members}
+
+
+def redecided_and_verified(
+    chair: Browsing, reviewer: Browsing, manager: Browsing, ref: str
+) -> None:
+    page = chair.visit(f"/cases/{ref}/")
     open_form(page, "step-review_outcome")
     form = page.locator("#step-review_outcome")
-    form.get_by_label("Replace it with this outcome").check()
     form.get_by_label("Breach of the rules").check()
-    form.get_by_label("Final written warning").check()
-    form.get_by_label("Reasons").first.fill("The new witness confirms the account.")
+    form.get_by_label("Suspension from study or employment").check()
+    form.get_by_label("Reasons").first.fill(
+        "Having heard the respondent, the copying was deliberate."
+    )
     send(chair, "step-review_outcome")
     stage_is(page, "Outcome")
-    expect(page.locator("#appeals")).to_contain_text("The decision under appeal is replaced")
+
+    page = reviewer.visit(f"/cases/{ref}/")
+    with page.expect_navigation():
+        page.locator("#review_verify button[type=submit]").click()
+    reviewer.check()
+    expect(page.locator("#reviews article").last).to_contain_text("the decision has taken effect")
+
+    page = manager.visit(f"/cases/{ref}/")
+    open_form(page, "step-send_outcome")
+    send(manager, "step-send_outcome")
+    expect(page.locator("#appeals")).to_contain_text("The appeal window is open until")
 
 
-def test_a_hearing_is_noticed_adjourned_held_decided_with_a_dissent_and_appealed(
+def test_a_hearing_is_noticed_adjourned_held_decided_with_a_dissent_appealed_vetoed_redecided(
     university_site: Site, as_member: Any
 ) -> None:
     site = university_site
@@ -312,4 +371,10 @@ def test_a_hearing_is_noticed_adjourned_held_decided_with_a_dissent_and_appealed
     expect(page.locator("#step-review_outcome")).to_have_count(0)
 
     appeal_chair = first_panel_refused_and_appeal_panel_drawn(manager, site)
-    appeal_decided(as_member(appeal_chair), site.reference)
+    appeal_panel = panel_seated(manager.visit(f"/cases/{site.reference}/"))
+    appeal_decided_with_a_suspension(as_member(appeal_chair), site.reference)
+
+    reviewer = as_member("reviewer")
+    reviewer_vetoes(reviewer, site.reference)
+    redo_chair = panel_drawn(manager, site.reference, set(FIRST_PANEL) | appeal_panel)
+    redecided_and_verified(as_member(redo_chair), reviewer, manager, site.reference)

@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 import os
 
-#: Who the walk may sign in as; the appeal panel's members exist before the appeal so that the
-#: draw has a pool that excludes everyone who took part at first instance.
+#: Who the walk may sign in as. The appeal panel's members, and those of the panel that decides
+#: again after a veto, exist from the start, so that each draw has a pool of people who took no
+#: part in the case so far.
 SIGNING_IN = (
     "case_manager",
     "panel_chair",
@@ -24,6 +25,9 @@ SIGNING_IN = (
     "appeal_chair",
     "appeal_b",
     "appeal_c",
+    "redo_chair",
+    "redo_b",
+    "redo_c",
     "reviewer",
     "oversight",
 )
@@ -34,7 +38,7 @@ def build() -> dict[str, object]:
     from tests.world import build_world
 
     world = build_world("university")
-    for key in ("appeal_chair", "appeal_b", "appeal_c"):
+    for key in ("appeal_chair", "appeal_b", "appeal_c", "redo_chair", "redo_b", "redo_c"):
         world.people[key] = world.add_person(key, "panel_member")
     case = world.case_at("conduct_panel")
     people = {}
