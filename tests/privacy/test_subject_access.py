@@ -8,11 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from dueprocess.cases.filters import CaseFilters
 from dueprocess.cases.models import Party
+from dueprocess.cases.worklists import case_search_for
 from dueprocess.commands.ledger import run_check_proof
 from dueprocess.errors import Forbidden, InvalidInput, NotFound
 from dueprocess.ledger.bundle import check_bundle
 from dueprocess.ledger.record import actor_pseudonym
+from dueprocess.members.matching import member_search_for
 from dueprocess.members.models import Member
 from dueprocess.privacy.archive import FORMAT
 from dueprocess.privacy.subject_access import subject_access_export
@@ -38,6 +41,7 @@ def test_a_respondents_export_lists_every_view_of_her_data_as_the_ledger_has_it(
     policy_file: Path,  # noqa: F811
 ):
     cases = respondent_world(world)
+    case_search_for(world.case_manager, CaseFilters(search="Rhea Respondent"))
     before = last_seq()
     export = subject_access_export(actor=world.admin, email=RESPONDENT.upper(), reason=REASON)
     members = unzip(export.archive)
@@ -47,6 +51,11 @@ def test_a_respondents_export_lists_every_view_of_her_data_as_the_ledger_has_it(
     ]
     assert listed == ledger_reads(cases, before + 1)
     assert len(listed) == 4  # three reads of the first case, one of the second
+    # the search that showed both cases: one entry, a view of each
+    [(search, shown)] = entries_since(before - 1, "case_list.viewed")
+    assert set(shown["shown"]) >= {c.reference for c in cases}
+    in_lists = [(v["seq"], v["case"]) for v in views["views"] if v["action"] == "case_list.viewed"]
+    assert in_lists == [(search.seq, c.reference) for c in sorted(cases, key=lambda c: c.reference)]
     reader = {v["by"] for v in views["views"] if v["role"] == "independent_reviewer"}
     assert reader == {actor_pseudonym(world.reviewer)}
     # staff are named by pseudonym and role, never by name
@@ -187,8 +196,18 @@ def test_a_member_number_finds_the_register_entry_and_the_cases_linked_to_it(
         organisation=world.organisation, number="NPA-0042", full_name="Rhea Respondent", email=""
     )
     Party.objects.filter(pk=cases[1].parties.get(role="respondent").pk).update(member=member)
+    member_search_for(world.intake, query="NPA-00")  # the register read that showed her entry
+    member_search_for(world.intake, query="nobody at all")  # and one that did not
+    [(read, _), _] = entries_since(last_seq() - 2, "members.viewed")
     export = subject_access_export(actor=world.admin, member="NPA-0042", reason=REASON)
-    data = loaded(unzip(export.archive), "data.json")
+    members = unzip(export.archive)
+    register = [
+        v for v in loaded(members, "views.json")["views"] if v["action"] == "members.viewed"
+    ]
+    assert [(v["seq"], v["case"], v["proved_in_bundle"]) for v in register] == [
+        (read.seq, "", False)
+    ]
+    data = loaded(members, "data.json")
     assert [m["number"] for m in data["register"]] == ["NPA-0042"]
     assert [c["reference"] for c in data["cases"]] == [cases[1].reference]
 
