@@ -59,6 +59,7 @@ ROUTES = {
     "api-v1:triage_case": Route(("POST",), "case"),
     "api-v1:submit_recommendation": Route(("POST",), "case"),
     "api-v1:record_decision": Route(("POST",), "case"),
+    "api-v1:announce_decision": Route(("POST",), "case"),
     "api-v1:list_notes": Route(("GET",), "case"),
     "api-v1:add_note": Route(("POST",), "case"),
     "api-v1:list_redactions": Route(("GET",), "case"),
@@ -159,6 +160,7 @@ ROUTES = {
     "web:dossier-import": Route(("GET", "POST"), "plain"),
     "web:case-detail": Route(("GET",), "case"),
     "web:step-take": Route(("POST",), "case"),
+    "web:decision-announce": Route(("POST",), "case"),
     "web:note-add": Route(("POST",), "case"),
     "web:member-match": Route(("POST",), "case"),
     "web:evidence-add": Route(("POST",), "case"),
@@ -541,6 +543,7 @@ def _urls(template: str, route: Route, cases: list[Case]) -> Iterator[tuple[str,
                 "party_id": party_id,
                 "party": party_id,
                 "number": latest.number if latest else 1,
+                "decision_id": 1,
             }
             yield fill(template, values), case
 

@@ -259,6 +259,17 @@ CALLS: dict[str, tuple[Callable[[World], Any], Callable[[World, Any], Any], str]
         ),
         "decision.recorded",
     ),
+    "cases.services.decision_announce": (
+        lambda w: svc.decision_record(
+            actor=w.panel_chair,
+            case=_panel(w),
+            finding="breach",
+            sanctions=["formal_warning", "education_course"],
+            sealed=True,
+        ),
+        lambda w, d: svc.decision_announce(actor=w.panel_chair, case=d.case, decision_id=d.pk),
+        "decision.announced",
+    ),
     "accounts.services.organisation_create": (
         lambda w: w.organisation.rulebook,
         lambda w, v: account_services.organisation_create(slug="x", name="X", rulebook=v, units=[]),

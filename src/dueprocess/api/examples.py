@@ -121,6 +121,8 @@ DECISION: dict[str, Any] = {
     "decided_at": "2026-04-20T11:00:00Z",
     "warning_expires_on": "2027-10-20",
     "votes": [],
+    "sealed": False,
+    "announced_at": None,
 }
 STEP: dict[str, Any] = {
     "key": "lodge_appeal",
@@ -195,6 +197,7 @@ DETAIL: dict[str, Any] = STATE | {
     "duplicate_of": None,
     "repeated_by": ["C-2026-00051"],
     "possible_duplicates": [],
+    "sealed_decisions": [],
 }
 MEMBER: dict[str, Any] = {
     "number": "NM-004211",

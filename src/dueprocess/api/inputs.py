@@ -135,6 +135,11 @@ class DecisionIn(Strict):
         description="Where the rulebook constitutes the panel: each member's concurrence or"
         " dissent, recorded by the chair; the rulebook's quorum must concur.",
     )
+    sealed: Flag = Field(
+        False,
+        description="true: record it provisional and sealed — shown only to the panel, the case"
+        " moving on when it is announced (POST .../decisions/{id}/announce).",
+    )
 
 
 class NoteIn(Strict):

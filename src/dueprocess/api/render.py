@@ -26,6 +26,7 @@ from dueprocess.cases.models import (
     StatusChange,
 )
 from dueprocess.cases.presenters import case_file
+from dueprocess.cases.sealed import announced_at
 from dueprocess.letters.models import FeedbackGiven, Letter, Notice
 from dueprocess.lib import clock
 from dueprocess.members.models import Member
@@ -124,6 +125,9 @@ def case_detail(view: CaseView) -> dict[str, Any]:
         "interim_measures": [measure(m) for m in shown.measures],
         "recommendations": [recommendation(r) for r in shown.recommendations],
         "decisions": [decision(d) for d in shown.decisions],
+        "sealed_decisions": [
+            {"id": n.decision_id, "recorded_at": n.recorded_at} for n in shown.sealed_decisions
+        ],
         "notes": [note(n) for n in shown.notes],
         "evidence": [evidence(e) for e in shown.evidence],
         # who was interviewed, and each consent to being recorded (as on the case page)
@@ -298,6 +302,8 @@ def decision(item: Decision) -> dict[str, Any]:
             {"member": person(v.user), "concurs": v.concurs, "reasons": v.reasons}
             for v in item.votes.select_related("user").order_by("id")
         ],
+        "sealed": item.sealed,
+        "announced_at": announced_at(item),
     }
 
 

@@ -24,6 +24,7 @@ APPEND_ONLY_TABLES = (
     "cases_statuschange",
     "cases_recommendation",
     "cases_decision",
+    "cases_decisionannouncement",
     "cases_note",
     "cases_evidenceitem",
     "cases_approach",

@@ -28,6 +28,11 @@ urlpatterns = [
     path("dossiers/import/", dossiers.dossier_import, name="dossier-import"),
     path("cases/<str:reference>/", cases.case_detail, name="case-detail"),
     path("cases/<str:reference>/steps/<slug:key>/", steps.step_take, name="step-take"),
+    path(
+        "cases/<str:reference>/decisions/<int:decision_id>/announce/",
+        steps.decision_announce,
+        name="decision-announce",
+    ),
     path("cases/<str:reference>/notes/", casework.note_add, name="note-add"),
     path(
         "cases/<str:reference>/parties/<int:party_id>/member-match/",

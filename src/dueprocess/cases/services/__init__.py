@@ -24,6 +24,7 @@ from dueprocess.cases.services.outcomes import (
     recommendation_submit,
 )
 from dueprocess.cases.services.panels import panel_appoint, panel_draw
+from dueprocess.cases.services.provisional import decision_announce
 from dueprocess.cases.services.signoffs import signoff_record
 from dueprocess.cases.services.summaries import summary_approve, summary_return, summary_write
 from dueprocess.cases.services.transitions import case_close, case_reopen, case_transition
@@ -45,6 +46,7 @@ __all__ = [
     "case_reopen",
     "case_transition",
     "case_triage",
+    "decision_announce",
     "decision_record",
     "evidence_add",
     "hearing_adjourn",
