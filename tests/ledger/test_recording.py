@@ -889,6 +889,19 @@ CALLS.update(
             "hearing.adjourned",
         ),
         "cases.services.hearing_record": (_scheduled, _held, "hearing.held"),
+        "cases.services.hearing_consent_record": (
+            _scheduled,
+            lambda w, a: svc.hearing_consent_record(
+                actor=w.case_manager,
+                case=a[0],
+                hearing_id=a[1],
+                person="Rex Example",
+                answer="given",
+                scope="Audio of the hearing",
+                given_at=clock.now() - dt.timedelta(minutes=1),
+            ),
+            "consent.recorded",
+        ),
     }
 )
 

@@ -458,6 +458,7 @@ HEARING_RECORD: dict[str, Any] = {
     "account": "The respondent answered each allegation; the complainant gave evidence.",
     "outcome": "The panel will decide within seven days.",
     "recording_made": False,
+    "others_present": [],
     "recorded_by": PERSON,
     "recorded_at": "2026-07-09T15:00:00Z",
 }
@@ -473,6 +474,7 @@ HEARING: dict[str, Any] = {
     "short_notice_agreement": "",
     "adjournments": [],
     "record": None,
+    "consents": [],
 }
 HEARING_ADJOURNED: dict[str, Any] = HEARING | {
     "starts_at": ADJOURNMENT["starts_at"],

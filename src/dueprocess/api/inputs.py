@@ -422,8 +422,23 @@ class HearingRecordIn(Strict):
         default=None, description="When it was held; omitted: the time it was scheduled for."
     )
     recording_made: Flag = Field(
-        default=False, description="Whether it was recorded (only if the rulebook allows)."
+        default=False,
+        description="Whether it was recorded (only if the rulebook allows, and only with the"
+        " recorded consent of each person present: the panel, the respondent if they"
+        " attended, their representative and `others_present`).",
     )
+    others_present: list[Title] = Field(
+        default_factory=list, max_length=20, description="Anyone else present, by name."
+    )
+
+
+class HearingConsentIn(Strict):
+    person: Title = Field(description="Who answered, by name (as the record will list them).")
+    answer: Literal["given", "refused", "withdrawn"] = Field(
+        "given", description="Their answer; the latest for the hearing counts."
+    )
+    scope: BriefReason = Field(description="What exactly they answered for.")
+    given_at: DateTime = Field(description="When they answered: not in the future.")
 
 
 class PanelAppointIn(Strict):

@@ -542,6 +542,17 @@ class HearingRecordOut(Schema):
     account: str
     outcome: str
     recording_made: bool
+    others_present: list[str]  # anyone else present, by name
+    recorded_by: Person
+    recorded_at: dt.datetime
+
+
+class HearingConsentOut(Schema):
+    id: int
+    person: str
+    answer: Literal["given", "refused", "withdrawn"]  # the latest per person counts
+    scope: str
+    given_at: dt.datetime
     recorded_by: Person
     recorded_at: dt.datetime
 
@@ -566,6 +577,7 @@ class HearingOut(Schema):
     short_notice_agreement: str
     adjournments: list[AdjournmentOut]
     record: HearingRecordOut | None
+    consents: list[HearingConsentOut]  # answers to the recording of this hearing, oldest first
 
 
 class HearingsOut(Schema):

@@ -27,6 +27,7 @@ from dueprocess.cases.models import (
 )
 from dueprocess.cases.presenters import case_file
 from dueprocess.cases.sealed import announced_at
+from dueprocess.cases.services.hearing_consents import consents_of as hearing_consents_of
 from dueprocess.letters.models import FeedbackGiven, Letter, Notice
 from dueprocess.lib import clock
 from dueprocess.members.models import Member
@@ -593,9 +594,22 @@ def hearing(item: Hearing) -> dict[str, Any]:
             "account": kept.account,
             "outcome": kept.outcome,
             "recording_made": kept.recording_made,
+            "others_present": list(kept.others_present),
             "recorded_by": person(kept.recorded_by),
             "recorded_at": kept.recorded_at,
         },
+        "consents": [
+            {
+                "id": c.pk,
+                "person": c.person,
+                "answer": c.answer,
+                "scope": c.scope,
+                "given_at": c.given_at,
+                "recorded_by": person(c.recorded_by),
+                "recorded_at": c.recorded_at,
+            }
+            for c in hearing_consents_of(item)
+        ],
     }
 
 

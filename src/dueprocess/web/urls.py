@@ -70,6 +70,11 @@ urlpatterns = [
         "cases/<str:reference>/hearings/adjourn/", hearings.hearing_adjourn, name="hearing-adjourn"
     ),
     path("cases/<str:reference>/hearings/record/", hearings.hearing_record, name="hearing-record"),
+    path(
+        "cases/<str:reference>/hearings/consents/",
+        hearings.hearing_consent,
+        name="hearing-consent",
+    ),
     path("cases/<str:reference>/panels/draw/", panels.panel_draw, name="panel-draw"),
     path("cases/<str:reference>/panels/appoint/", panels.panel_appoint, name="panel-appoint"),
     path(

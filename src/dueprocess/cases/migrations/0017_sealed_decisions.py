@@ -1,6 +1,7 @@
 """Sealed provisional decisions: a decision may be recorded sealed, and is announced by a row
 of its own (append-only). SQLite rebuilds ``cases_decision`` to add the columns, which drops
-its append-only triggers, so they are made again."""
+its append-only triggers, so they are made again. A hearing's record also lists anyone else
+present (a recording needs each one's consent), with its table's triggers made again too."""
 
 import django.db.models.deletion
 import django.db.models.manager
@@ -51,6 +52,12 @@ class Migration(migrations.Migration):
                 'ordering': ['announced_at', 'id'],
             },
         ),
+        migrations.AddField(
+            model_name='hearingrecord',
+            name='others_present',
+            field=models.JSONField(blank=True, default=list),
+        ),
         append_only("cases_decision"),
         append_only("cases_decisionannouncement"),
+        append_only("cases_hearingrecord"),
     ]

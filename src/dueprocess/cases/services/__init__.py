@@ -13,6 +13,7 @@ from dueprocess.cases.services.advice import (
 from dueprocess.cases.services.appeals import appeal_decide, appeal_lodge
 from dueprocess.cases.services.approaches import approach_log
 from dueprocess.cases.services.assignment import assignment_end, case_assign, recusal_declare
+from dueprocess.cases.services.hearing_consents import hearing_consent_record
 from dueprocess.cases.services.hearings import hearing_adjourn, hearing_record, hearing_schedule
 from dueprocess.cases.services.interim import interim_measure_impose, interim_measure_lift
 from dueprocess.cases.services.member_match import member_match_confirm, member_match_reject
@@ -50,6 +51,7 @@ __all__ = [
     "decision_record",
     "evidence_add",
     "hearing_adjourn",
+    "hearing_consent_record",
     "hearing_record",
     "hearing_schedule",
     "interim_measure_impose",
