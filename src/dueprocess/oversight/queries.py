@@ -27,6 +27,7 @@ from dueprocess.oversight import casework_figures as cw
 from dueprocess.oversight import channel_figures as ch
 from dueprocess.oversight import consistency as co
 from dueprocess.oversight import decision_figures as df
+from dueprocess.oversight import review_figures as rv
 from dueprocess.oversight.alerts import alerts_refresh, repeated_denials
 from dueprocess.oversight.drilldown import cases_behind
 from dueprocess.oversight.figure import Figure, Row
@@ -47,6 +48,8 @@ FIGURES: dict[str, Builder] = {
     "signoffs": lambda org, now: cw.signoffs(org, now.date()),
     "hearings": lambda org, now: cw.hearings(org, now),
     "panels": lambda org, now: cw.panels(org),
+    "appointments": lambda org, now: rv.appointments(org),
+    "appeals": lambda org, now: rv.appeals(org),
     "channels": lambda org, now: ch.channels_over_time(org, now.date()),
     "register": lambda org, now: ch.channel_totals(org),
     "consistency": lambda org, now: co.consistency(org),
