@@ -8,7 +8,7 @@ import django.db.models.manager
 from django.conf import settings
 from django.db import migrations, models
 
-from dueprocess.lib.append_only import append_only
+from dueprocess.lib.append_only import append_only, append_only_after_rebuild
 
 
 class Migration(migrations.Migration):
@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
             name='others_present',
             field=models.JSONField(blank=True, default=list),
         ),
-        append_only("cases_decision"),
+        append_only_after_rebuild("cases_decision"),
         append_only("cases_decisionannouncement"),
-        append_only("cases_hearingrecord"),
+        append_only_after_rebuild("cases_hearingrecord"),
     ]

@@ -5,7 +5,7 @@ which drops its append-only triggers, so they are made again."""
 import django.db.models.deletion
 from django.db import migrations, models
 
-from dueprocess.lib.append_only import append_only
+from dueprocess.lib.append_only import append_only_after_rebuild
 
 
 class Migration(migrations.Migration):
@@ -26,5 +26,5 @@ class Migration(migrations.Migration):
             name='hearing',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='consents', to='cases.hearing'),
         ),
-        append_only("evidence_consent"),
+        append_only_after_rebuild("evidence_consent"),
     ]
