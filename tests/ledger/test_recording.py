@@ -259,6 +259,17 @@ CALLS: dict[str, tuple[Callable[[World], Any], Callable[[World, Any], Any], str]
         ),
         "decision.recorded",
     ),
+    "cases.services.decision_announce": (
+        lambda w: svc.decision_record(
+            actor=w.panel_chair,
+            case=_panel(w),
+            finding="breach",
+            sanctions=["formal_warning", "education_course"],
+            sealed=True,
+        ),
+        lambda w, d: svc.decision_announce(actor=w.panel_chair, case=d.case, decision_id=d.pk),
+        "decision.announced",
+    ),
     "accounts.services.organisation_create": (
         lambda w: w.organisation.rulebook,
         lambda w, v: account_services.organisation_create(slug="x", name="X", rulebook=v, units=[]),
@@ -878,6 +889,19 @@ CALLS.update(
             "hearing.adjourned",
         ),
         "cases.services.hearing_record": (_scheduled, _held, "hearing.held"),
+        "cases.services.hearing_consent_record": (
+            _scheduled,
+            lambda w, a: svc.hearing_consent_record(
+                actor=w.case_manager,
+                case=a[0],
+                hearing_id=a[1],
+                person="Rex Example",
+                answer="given",
+                scope="Audio of the hearing",
+                given_at=clock.now() - dt.timedelta(minutes=1),
+            ),
+            "consent.recorded",
+        ),
     }
 )
 

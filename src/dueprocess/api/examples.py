@@ -121,6 +121,8 @@ DECISION: dict[str, Any] = {
     "decided_at": "2026-04-20T11:00:00Z",
     "warning_expires_on": "2027-10-20",
     "votes": [],
+    "sealed": False,
+    "announced_at": None,
 }
 STEP: dict[str, Any] = {
     "key": "lodge_appeal",
@@ -195,6 +197,7 @@ DETAIL: dict[str, Any] = STATE | {
     "duplicate_of": None,
     "repeated_by": ["C-2026-00051"],
     "possible_duplicates": [],
+    "sealed_decisions": [],
 }
 MEMBER: dict[str, Any] = {
     "number": "NM-004211",
@@ -455,6 +458,7 @@ HEARING_RECORD: dict[str, Any] = {
     "account": "The respondent answered each allegation; the complainant gave evidence.",
     "outcome": "The panel will decide within seven days.",
     "recording_made": False,
+    "others_present": [],
     "recorded_by": PERSON,
     "recorded_at": "2026-07-09T15:00:00Z",
 }
@@ -470,6 +474,7 @@ HEARING: dict[str, Any] = {
     "short_notice_agreement": "",
     "adjournments": [],
     "record": None,
+    "consents": [],
 }
 HEARING_ADJOURNED: dict[str, Any] = HEARING | {
     "starts_at": ADJOURNMENT["starts_at"],

@@ -135,6 +135,11 @@ class DecisionIn(Strict):
         description="Where the rulebook constitutes the panel: each member's concurrence or"
         " dissent, recorded by the chair; the rulebook's quorum must concur.",
     )
+    sealed: Flag = Field(
+        False,
+        description="true: record it provisional and sealed — shown only to the panel, the case"
+        " moving on when it is announced (POST .../decisions/{id}/announce).",
+    )
 
 
 class NoteIn(Strict):
@@ -417,8 +422,23 @@ class HearingRecordIn(Strict):
         default=None, description="When it was held; omitted: the time it was scheduled for."
     )
     recording_made: Flag = Field(
-        default=False, description="Whether it was recorded (only if the rulebook allows)."
+        default=False,
+        description="Whether it was recorded (only if the rulebook allows, and only with the"
+        " recorded consent of each person present: the panel, the respondent if they"
+        " attended, their representative and `others_present`).",
     )
+    others_present: list[Title] = Field(
+        default_factory=list, max_length=20, description="Anyone else present, by name."
+    )
+
+
+class HearingConsentIn(Strict):
+    person: Title = Field(description="Who answered, by name (as the record will list them).")
+    answer: Literal["given", "refused", "withdrawn"] = Field(
+        "given", description="Their answer; the latest for the hearing counts."
+    )
+    scope: BriefReason = Field(description="What exactly they answered for.")
+    given_at: DateTime = Field(description="When they answered: not in the future.")
 
 
 class PanelAppointIn(Strict):

@@ -163,6 +163,11 @@ class VoteOut(Schema):
     reasons: str  # a dissent's reasons; "" for a concurrence
 
 
+class SealedDecisionOut(Schema):
+    id: int
+    recorded_at: dt.datetime
+
+
 class DecisionOut(Schema):
     id: int
     kind: str
@@ -179,6 +184,8 @@ class DecisionOut(Schema):
     decided_at: dt.datetime
     warning_expires_on: dt.date | None
     votes: list[VoteOut]  # each member's concurrence or dissent, where the rules constitute it
+    sealed: bool  # recorded provisional and sealed (shown only to its panel until announced)
+    announced_at: dt.datetime | None  # when a sealed decision was announced
 
 
 class RecusalOut(Schema):
@@ -267,6 +274,8 @@ class CaseDetail(CaseState):
     repeated_by: list[str]
     #: while the case awaits triage: earlier cases it may repeat
     possible_duplicates: list[DuplicateOut]
+    # sealed decisions kept from this reader: only that each exists and when it was recorded
+    sealed_decisions: list[SealedDecisionOut]
 
 
 class AdviceInboxItemOut(Schema):
@@ -533,6 +542,17 @@ class HearingRecordOut(Schema):
     account: str
     outcome: str
     recording_made: bool
+    others_present: list[str]  # anyone else present, by name
+    recorded_by: Person
+    recorded_at: dt.datetime
+
+
+class HearingConsentOut(Schema):
+    id: int
+    person: str
+    answer: Literal["given", "refused", "withdrawn"]  # the latest per person counts
+    scope: str
+    given_at: dt.datetime
     recorded_by: Person
     recorded_at: dt.datetime
 
@@ -557,6 +577,7 @@ class HearingOut(Schema):
     short_notice_agreement: str
     adjournments: list[AdjournmentOut]
     record: HearingRecordOut | None
+    consents: list[HearingConsentOut]  # answers to the recording of this hearing, oldest first
 
 
 class HearingsOut(Schema):

@@ -26,6 +26,8 @@ from dueprocess.cases.models import (
     StatusChange,
 )
 from dueprocess.cases.presenters import case_file
+from dueprocess.cases.sealed import announced_at
+from dueprocess.cases.services.hearing_consents import consents_of as hearing_consents_of
 from dueprocess.letters.models import FeedbackGiven, Letter, Notice
 from dueprocess.lib import clock
 from dueprocess.members.models import Member
@@ -125,6 +127,9 @@ def case_detail(view: CaseView) -> dict[str, Any]:
         "interim_measures": [measure(m) for m in shown.measures],
         "recommendations": [recommendation(r) for r in shown.recommendations],
         "decisions": [decision(d) for d in shown.decisions],
+        "sealed_decisions": [
+            {"id": n.decision_id, "recorded_at": n.recorded_at} for n in shown.sealed_decisions
+        ],
         "notes": [note(n) for n in shown.notes],
         "evidence": [evidence(e) for e in shown.evidence],
         # who was interviewed, and each consent to being recorded (as on the case page)
@@ -299,6 +304,8 @@ def decision(item: Decision) -> dict[str, Any]:
             {"member": person(v.user), "concurs": v.concurs, "reasons": v.reasons}
             for v in item.votes.select_related("user").order_by("id")
         ],
+        "sealed": item.sealed,
+        "announced_at": announced_at(item),
     }
 
 
@@ -588,9 +595,22 @@ def hearing(item: Hearing) -> dict[str, Any]:
             "account": kept.account,
             "outcome": kept.outcome,
             "recording_made": kept.recording_made,
+            "others_present": list(kept.others_present),
             "recorded_by": person(kept.recorded_by),
             "recorded_at": kept.recorded_at,
         },
+        "consents": [
+            {
+                "id": c.pk,
+                "person": c.person,
+                "answer": c.answer,
+                "scope": c.scope,
+                "given_at": c.given_at,
+                "recorded_by": person(c.recorded_by),
+                "recorded_at": c.recorded_at,
+            }
+            for c in hearing_consents_of(item)
+        ],
     }
 
 

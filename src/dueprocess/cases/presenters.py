@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from dueprocess.access.rules import visible_cases
 from dueprocess.cases.duplicates import Suggestion, possible_duplicates, repeated_by
+from dueprocess.cases.sealed import SealedNotice, decisions_for, sealed_notices
 from dueprocess.cases.services.common import taken_steps
 from dueprocess.cases.services.member_match import may_review_match
 from dueprocess.cases.timeline import timeline_page
@@ -54,7 +55,10 @@ class CaseFile:
     assignments: list[Assignment]
     measures: list[InterimMeasure]
     recommendations: list[Recommendation]
+    #: in force, and the sealed ones of a panel the viewer sat on (``cases.sealed``)
     decisions: list[Decision]
+    #: sealed decisions kept from the viewer: only that they exist and when recorded
+    sealed_decisions: list[SealedNotice]
     notes: list[Note]
     evidence: list[EvidenceItem]
     #: who was interviewed, by whom and when, and each consent to being recorded
@@ -97,7 +101,8 @@ def case_file(view: CaseView) -> CaseFile:
         assignments=list(case.assignments.filter(ended_at__isnull=True).select_related("user")),
         measures=list(case.interim_measures.select_related("imposed_by", "lifted_by")),
         recommendations=list(case.recommendations.select_related("author", "supersedes")),
-        decisions=list(case.decisions.select_related("decided_by", "recommendation")),
+        decisions=decisions_for(view.gate.actor, case),
+        sealed_decisions=sealed_notices(view.gate.actor, case),
         notes=list(case.notes.select_related("author")),
         evidence=list(case.evidence.select_related("added_by", "stored_file")),
         interviews=interviews_of(case),

@@ -127,8 +127,8 @@ def consent_record(
 
 
 def consents_for_recording(*, case: Case, consent_ids: list[int]) -> list[Consent]:
-    """The consents a recording names, each of this case and to being recorded; a recording
-    that names none, or one that is not, is refused."""
+    """The consents a recording names, each of this case and to being recorded (a refusal or
+    a withdrawal is no consent); a recording that names none, or one that is not, is refused."""
     if not consent_ids:
         raise InvalidInput(
             "A recording needs the recorded consent of each person heard on it: record their "
@@ -138,7 +138,7 @@ def consents_for_recording(*, case: Case, consent_ids: list[int]) -> list[Consen
     wanted = set(consent_ids)
     found = list(
         Consent.objects.filter(
-            pk__in=wanted, case=case, purpose=Consent.Purpose.RECORDING
+            pk__in=wanted, case=case, purpose=Consent.Purpose.RECORDING, answer=Consent.Answer.GIVEN
         ).order_by("pk")
     )
     if len(found) != len(wanted):

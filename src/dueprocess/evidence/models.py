@@ -38,11 +38,17 @@ class Interview(ImmutableModel):
 
 
 class Consent(ImmutableModel):
-    """One person's consent to one thing (today: being recorded at a meeting or interview),
-    given at a stated time and recorded by a member of staff. Append-only."""
+    """One person's consent to one thing (today: being recorded at a meeting, an interview or
+    a hearing), given at a stated time and recorded by a member of staff. Append-only: for a
+    hearing, a refusal or a withdrawal is a later row, and the person's latest answer counts."""
 
     class Purpose(models.TextChoices):
         RECORDING = "recording", "Being recorded at a meeting or interview"
+
+    class Answer(models.TextChoices):
+        GIVEN = "given", "Consented"
+        REFUSED = "refused", "Refused"
+        WITHDRAWN = "withdrawn", "Withdrew consent"
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="consents")
     person = models.CharField(max_length=200)
@@ -57,6 +63,12 @@ class Consent(ImmutableModel):
         "accounts.User", on_delete=models.PROTECT, related_name="consents_recorded"
     )
     recorded_at = models.DateTimeField()
+    #: the hearing whose recording this answers (a person's latest answer for it counts)
+    hearing = models.ForeignKey(
+        "cases.Hearing", on_delete=models.PROTECT, null=True, blank=True, related_name="consents"
+    )
+    #: a refusal, or a later withdrawal, is kept as a row of its own: it counts as no consent
+    answer = models.CharField(max_length=20, choices=Answer.choices, default=Answer.GIVEN)
 
     def __str__(self) -> str:
         return f"Consent of {self.person} ({self.purpose})"

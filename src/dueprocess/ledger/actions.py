@@ -167,7 +167,18 @@ CATALOGUE: dict[str, LedgerAction] = {
             ("hearing.held", "what happened at a hearing was recorded, once, after it was held"),
             ("panel.drawn", "a panel was drawn by the rules, with the seed and pool to re-run it"),
             ("panel.appointed", "a panel was appointed by name instead of drawn, with the reason"),
-            ("decision.refused", "a panel decision was refused: only the panel's chair records it"),
+            (
+                "decision.refused",
+                "a panel decision (or a sealed one's announcement) was refused, with the reason",
+            ),
+            (
+                "decision.sealed",
+                "a provisional decision was recorded sealed: no outcome, a commitment to it",
+            ),
+            (
+                "decision.announced",
+                "a sealed decision was announced: its outcome and salt, its step taken now",
+            ),
             ("appeal.lodged", "an appeal was lodged on a rulebook ground, with a statement"),
             (
                 "panel.refused",

@@ -50,6 +50,7 @@ COMMITTED: frozenset[str] = frozenset(
         "cases.allegation",
         "cases.recommendation",
         "cases.decision",
+        "cases.decisionannouncement",
         "cases.note",
         "cases.evidenceitem",
         "evidence.evidencefile",
@@ -145,9 +146,12 @@ ADDED_LATER: dict[str, dict[str, Any]] = {
         "review_note": "",
     },
     "cases_case": {"dossier_id": None},
+    "cases_decision": {"sealed": False, "seal_salt": ""},
     "cases_dossier": {"duplicates": 0},
+    "cases_hearingrecord": {"others_present": []},
     "cases_dossierrow": {"repeats_id": None, "repeat_reason": ""},
     "cases_party": {"member_match": ""},
+    "evidence_consent": {"hearing_id": None, "answer": "given"},
     "parties_partyaccess": {"respond_by": None},
 }
 

@@ -24,6 +24,7 @@ APPEND_ONLY_TABLES = (
     "cases_statuschange",
     "cases_recommendation",
     "cases_decision",
+    "cases_decisionannouncement",
     "cases_note",
     "cases_evidenceitem",
     "cases_approach",
@@ -137,5 +138,17 @@ def append_only(table: str, *, dense_seq: bool = False) -> migrations.RunPython:
             raise RuntimeError(f"append-only triggers are not implemented for {vendor}")
         for statement in statements:
             schema_editor.execute(statement, params=None)
+
+    return migrations.RunPython(forwards, migrations.RunPython.noop, elidable=False)
+
+
+def append_only_after_rebuild(table: str, *, dense_seq: bool = False) -> migrations.RunPython:
+    """Make ``table`` append-only again after a migration changed its columns: SQLite rebuilds
+    the table for that and drops its triggers, PostgreSQL alters it in place and keeps them."""
+    made = append_only(table, dense_seq=dense_seq)
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "sqlite":
+            made.code(apps, schema_editor)
 
     return migrations.RunPython(forwards, migrations.RunPython.noop, elidable=False)

@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 
 from dueprocess.accounts.models import Organisation, User
 from dueprocess.cases.models import Decision
+from dueprocess.cases.models.outcomes import in_force
 from dueprocess.oversight import sql
 from dueprocess.oversight.figure import Figure, Row
 
@@ -64,9 +65,13 @@ def decisions(organisation: Organisation) -> Figure:
 
 def deciders(organisation: Organisation) -> Figure:
     """Per panel member: decisions sat on, and how many departed in each direction."""
-    seats = Decision.panel.through.objects.filter(  # type: ignore[attr-defined]
-        decision__case__organisation=organisation
-    ).exclude(decision__kind=Decision.Kind.NOT_INVESTIGATED)
+    seats = (
+        Decision.panel.through.objects.filter(  # type: ignore[attr-defined]
+            decision__case__organisation=organisation
+        )
+        .filter(in_force("decision__"))  # a sealed decision is counted once announced
+        .exclude(decision__kind=Decision.Kind.NOT_INVESTIGATED)
+    )
     counts = (
         seats.values("user_id")
         .annotate(

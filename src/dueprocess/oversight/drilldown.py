@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from dueprocess.accounts.models import Organisation
 from dueprocess.cases.models import (
+    Appeal,
     Decision,
     Hearing,
     InterimMeasure,
@@ -24,6 +25,7 @@ from dueprocess.cases.models import (
     SignOff,
 )
 from dueprocess.errors import InvalidInput, NotFound
+from dueprocess.oversight import appeal_figures as rv
 from dueprocess.oversight import casework_figures as cw
 from dueprocess.oversight import channel_figures as ch
 from dueprocess.oversight import consistency as co
@@ -126,6 +128,20 @@ def _panels(org: Organisation, params: Params, now: dt.datetime) -> Q:
     return Q(organisation=org) & Q(Exists(found))
 
 
+def _appeals(org: Organisation, params: Params, now: dt.datetime) -> Q:
+    state = _choice(params, "state", [key for key, *_ in rv.APPEAL_STATES], required=True)
+    found = Appeal.objects.filter(rv.appeal_filter(state), case=OuterRef("pk"))
+    return Q(organisation=org) & Q(Exists(found))
+
+
+def _appointments(org: Organisation, params: Params, now: dt.datetime) -> Q:
+    appointed = PanelConstitution.objects.filter(case__organisation=org, method="appointed")
+    stages = set(appointed.values_list("stage", flat=True))
+    stage = _choice(params, "stage", stages, required=True)
+    found = appointed.filter(case=OuterRef("pk"), stage=stage)
+    return Q(organisation=org) & Q(Exists(found))
+
+
 def _signoffs(org: Organisation, params: Params, now: dt.datetime) -> Q:
     rule = _choice(params, "rule", org.rulebook.rules.sign_offs, required=True)
     state = _choice(params, "state", [key for key, _ in cw.SIGNOFF_COLUMNS])
@@ -188,6 +204,8 @@ FILTERS: dict[str, Callable[[Organisation, Params, dt.datetime], Q]] = {
     "hearings": _hearings,
     "panels": _panels,
     "reviews": _reviews,
+    "appeals": _appeals,
+    "appointments": _appointments,
     "channels": _channels,
     "register": _channels,
     "consistency": _consistency,

@@ -23,6 +23,7 @@ from dueprocess.cases.models import Case
 from dueprocess.errors import Forbidden, NotFound
 from dueprocess.ledger.record import record
 from dueprocess.lib import clock
+from dueprocess.oversight import appeal_figures as rv
 from dueprocess.oversight import casework_figures as cw
 from dueprocess.oversight import channel_figures as ch
 from dueprocess.oversight import consistency as co
@@ -49,6 +50,8 @@ FIGURES: dict[str, Builder] = {
     "hearings": lambda org, now: cw.hearings(org, now),
     "panels": lambda org, now: cw.panels(org),
     "reviews": lambda org, now: rf.reviews(org, now),
+    "appointments": lambda org, now: rv.appointments(org),
+    "appeals": lambda org, now: rv.appeals(org),
     "channels": lambda org, now: ch.channels_over_time(org, now.date()),
     "register": lambda org, now: ch.channel_totals(org),
     "consistency": lambda org, now: co.consistency(org),

@@ -27,7 +27,8 @@ SECTIONS = (
     ("Workload", ("backlog", "deadlines")),
     ("Decisions", ("decisions", "deciders", "not_investigated", "consistency", "outliers")),
     ("Interim measures and sign-offs", ("interim", "signoffs")),
-    ("Hearings, panels and reviews", ("hearings", "panels", "reviews")),
+    ("Hearings and panels", ("hearings", "panels", "appointments")),
+    ("Appeals and independent review", ("appeals", "reviews")),
     ("Contacts from outside the case team", ("channels", "register")),
     ("Alerts", ("alerts",)),
 )
@@ -113,6 +114,8 @@ def at_a_glance(figures: dict[str, Figure]) -> list[tuple[int, str, str]]:
             "#figure-hearings",
         ),
         (_row(f["panels"], method="appointed"), "panels appointed by name", "#figure-panels"),
+        (_row(f["appeals"], state="pending"), "appeals pending", "#figure-appeals"),
+        (_row(f["appeals"], state="upheld"), "appeals upheld", "#figure-appeals"),
         (_row(f["reviews"], state="vetoed"), "decisions vetoed on review", "#figure-reviews"),
         (_row(f["register"], series="emergency"), "emergency access requests", "#figure-register"),
         (

@@ -49,7 +49,12 @@ from dueprocess.web.forms.casework import (
     SummaryForm,
     SummaryReturnForm,
 )
-from dueprocess.web.forms.hearings import HearingAdjournForm, HearingRecordForm, HearingScheduleForm
+from dueprocess.web.forms.hearings import (
+    HearingAdjournForm,
+    HearingConsentForm,
+    HearingRecordForm,
+    HearingScheduleForm,
+)
 from dueprocess.web.forms.panels import PanelAppointForm, PanelDrawForm
 from dueprocess.web.forms.public import (
     RedactionForm,
@@ -171,6 +176,10 @@ def _hearing_context(view: Any, letters: list[Any]) -> dict[str, Any]:
         "may_schedule": state.schedulable and view.gate.can("hearing.schedule").allowed,
         "may_adjourn": state.adjournable and view.gate.can("hearing.adjourn").allowed,
         "may_record": state.recordable and view.gate.can("hearing.record").allowed,
+        # answers to the recording are kept from scheduling until the hearing is recorded
+        "may_answer": state.rules.recordings_allowed
+        and state.pending is not None
+        and view.gate.can("hearing.record").allowed,
     }
 
 
@@ -235,6 +244,7 @@ def _hearing_forms(hearing: dict[str, Any]) -> dict[str, Any]:
         )
         if hearing["may_record"]
         else None,
+        "hearing_consent": HearingConsentForm(initial=pending) if hearing["may_answer"] else None,
     }
 
 

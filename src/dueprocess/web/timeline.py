@@ -41,6 +41,8 @@ ACTIONS = {
     "recommendation.submitted": "Submitted the recommendation",
     "recommendation.revised": "Revised the recommendation",
     "decision.recorded": "Recorded the decision",
+    "decision.sealed": "Recorded a provisional decision, sealed until announced",
+    "decision.announced": "Announced the sealed decision",
     "access.denied": "Was refused access",
     "interim_measure.continued": "Reviewed an interim measure and continued it",
     "interim_measure.lapsed": "Interim measure lapsed: not reviewed by its review date",
@@ -69,6 +71,7 @@ STAGE_ACTIONS = frozenset(
         "case.not_investigated",
         "recommendation.submitted",
         "decision.recorded",
+        "decision.announced",
     }
 )
 

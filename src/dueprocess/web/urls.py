@@ -30,6 +30,11 @@ urlpatterns = [
     path("dossiers/import/", dossiers.dossier_import, name="dossier-import"),
     path("cases/<str:reference>/", cases.case_detail, name="case-detail"),
     path("cases/<str:reference>/steps/<slug:key>/", steps.step_take, name="step-take"),
+    path(
+        "cases/<str:reference>/decisions/<int:decision_id>/announce/",
+        steps.decision_announce,
+        name="decision-announce",
+    ),
     path("cases/<str:reference>/notes/", casework.note_add, name="note-add"),
     path(
         "cases/<str:reference>/parties/<int:party_id>/member-match/",
@@ -67,6 +72,11 @@ urlpatterns = [
         "cases/<str:reference>/hearings/adjourn/", hearings.hearing_adjourn, name="hearing-adjourn"
     ),
     path("cases/<str:reference>/hearings/record/", hearings.hearing_record, name="hearing-record"),
+    path(
+        "cases/<str:reference>/hearings/consents/",
+        hearings.hearing_consent,
+        name="hearing-consent",
+    ),
     path("cases/<str:reference>/panels/draw/", panels.panel_draw, name="panel-draw"),
     path("cases/<str:reference>/panels/appoint/", panels.panel_appoint, name="panel-appoint"),
     path("cases/<str:reference>/reviews/verify/", reviews.review_verify, name="review-verify"),

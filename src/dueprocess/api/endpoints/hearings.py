@@ -18,11 +18,21 @@ from dueprocess.api.auth import actor
 from dueprocess.api.docs import documented, link
 from dueprocess.api.endpoints.cases import Ref
 from dueprocess.api.endpoints.parts import Id
-from dueprocess.api.inputs import HearingAdjournIn, HearingRecordIn, HearingScheduleIn
+from dueprocess.api.inputs import (
+    HearingAdjournIn,
+    HearingConsentIn,
+    HearingRecordIn,
+    HearingScheduleIn,
+)
 from dueprocess.api.lookups import staff_by_email
 from dueprocess.api.outputs import HearingOut, HearingsOut
 from dueprocess.cases.queries import case_detail_for
-from dueprocess.cases.services import hearing_adjourn, hearing_record, hearing_schedule
+from dueprocess.cases.services import (
+    hearing_adjourn,
+    hearing_consent_record,
+    hearing_record,
+    hearing_schedule,
+)
 from dueprocess.cases.services.hearings import hearing_state, hearings_of
 from dueprocess.letters.queries import hearing_notices
 
@@ -164,5 +174,46 @@ def record_hearing(
         outcome=payload.outcome,
         held_at=payload.held_at,
         recording_made=payload.recording_made,
+        others_present=list(payload.others_present),
     )
     return _one(case, id)
+
+
+@router.post(
+    "/cases/{ref}/hearings/{id}/consents",
+    response={201: HearingOut},
+    **documented(
+        "recordHearingConsent",
+        "Record an answer to the recording of a hearing",
+        "One person's consent to the recording of this hearing — or their refusal, or a later "
+        "withdrawal: the latest answer per person counts. Recording the hearing with "
+        "`recording_made` is refused (422, naming who) unless each person present consented. "
+        "Before the hearing is recorded as held; by whoever may record it.",
+        scope="cases:write",
+        errors=[404, 409, 422],
+        status=201,
+        request={
+            "person": "Rex Example",
+            "answer": "given",
+            "scope": "Audio of the hearing of 3 March",
+            "given_at": "2026-03-03T09:55:00Z",
+        },
+        response=ex.HEARING,
+        links=AGAIN,
+    ),
+)
+def record_hearing_consent(
+    request: HttpRequest, ref: Ref, id: Id, payload: HearingConsentIn
+) -> Status[dict[str, Any]]:
+    user = actor(request)
+    case = case_to_change(user, ref)
+    hearing_consent_record(
+        actor=user,
+        case=case,
+        hearing_id=id,
+        person=payload.person,
+        answer=payload.answer,
+        scope=payload.scope,
+        given_at=payload.given_at,
+    )
+    return Status(201, _one(case, id))

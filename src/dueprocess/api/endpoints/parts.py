@@ -31,6 +31,7 @@ from dueprocess.api.outputs import (
 from dueprocess.api.types import MAX_ID
 from dueprocess.cases import services as svc
 from dueprocess.cases.queries import case_detail_for
+from dueprocess.cases.sealed import decisions_for
 
 router = Router(tags=["case parts"])
 
@@ -397,6 +398,5 @@ def list_recommendations(request: HttpRequest, ref: Ref) -> list[dict[str, Any]]
     ),
 )
 def list_decisions(request: HttpRequest, ref: Ref) -> list[dict[str, Any]]:
-    case = case_detail_for(actor(request), ref).case
-    found = case.decisions.select_related("decided_by", "recommendation")
-    return [render.decision(d) for d in found]
+    view = case_detail_for(actor(request), ref)
+    return [render.decision(d) for d in decisions_for(view.gate.actor, view.case)]

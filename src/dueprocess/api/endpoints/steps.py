@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.params import P, PathEx
 
-from dueprocess.access.enforcement import case_gate
+from dueprocess.access.enforcement import case_gate, case_to_change
 from dueprocess.api import examples as ex
 from dueprocess.api import render
 from dueprocess.api.auth import actor
@@ -19,11 +19,13 @@ from dueprocess.api.endpoints.cases import Ref
 from dueprocess.api.inputs import DecisionIn, RecommendationIn, StepIn, TriageIn
 from dueprocess.api.lookups import votes_by_email
 from dueprocess.api.outputs import CaseState, DecisionOut, RecommendationOut
-from dueprocess.api.types import KEY
+from dueprocess.api.types import KEY, MAX_ID
 from dueprocess.cases import services as svc
+from dueprocess.cases.models import Decision
 
 router = Router(tags=["workflow"])
 
+DecisionId = PathEx[int, P(ge=1, le=MAX_ID, example=7)]
 StepKey = PathEx[str, P(max_length=60, pattern=KEY, example="acknowledge")]
 _STEP_ERRORS = [404, 409, 422]
 
@@ -170,5 +172,28 @@ def record_decision(request: HttpRequest, ref: Ref, payload: DecisionIn) -> Stat
         reasons=payload.reasons,
         transition=payload.transition,
         expected_version=payload.expected_version,
+        sealed=payload.sealed,
     )
     return Status(201, render.decision(made))
+
+
+@router.post(
+    "/cases/{ref}/decisions/{id}/announce",
+    response={200: DecisionOut},
+    **documented(
+        "announceDecision",
+        "Announce a sealed decision",
+        "The member who recorded a sealed (provisional) decision — the panel's chair — announces "
+        "it: from now on it is the decision, the case takes its step and the parties are told. "
+        "Anyone else, and a second announcement, is refused (409) and the refusal recorded.",
+        scope="cases:write",
+        errors=_STEP_ERRORS,
+        status=200,
+        response=ex.DECISION,
+    ),
+)
+def announce_decision(request: HttpRequest, ref: Ref, id: DecisionId) -> Status[dict[str, Any]]:
+    user = actor(request)
+    case = case_to_change(user, ref)
+    made = svc.decision_announce(actor=user, case=case, decision_id=id)
+    return Status(200, render.decision(Decision.records.get(pk=made.pk)))

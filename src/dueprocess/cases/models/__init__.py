@@ -11,7 +11,7 @@ from dueprocess.cases.models.hearings import (
     HearingRecord,
 )
 from dueprocess.cases.models.measures import InterimMeasure
-from dueprocess.cases.models.outcomes import Decision, Recommendation
+from dueprocess.cases.models.outcomes import Decision, DecisionAnnouncement, Recommendation
 from dueprocess.cases.models.panels import PanelConstitution, PanelSeatHolder, PanelVote
 from dueprocess.cases.models.parties import Allegation, Party
 from dueprocess.cases.models.records import EvidenceItem, Note
@@ -30,6 +30,7 @@ __all__ = [
     "Assignment",
     "Case",
     "Decision",
+    "DecisionAnnouncement",
     "DecisionSummary",
     "Dossier",
     "DossierRow",

@@ -112,6 +112,9 @@ class HearingRecord(ImmutableModel):
     account = models.TextField(help_text="The record of what happened at the hearing.")
     outcome = models.TextField(help_text="What the hearing concluded, or what happens next.")
     recording_made = models.BooleanField(default=False)
+    #: anyone else present besides the panel, the respondent and their representative (a
+    #: recording needs each one's consent too)
+    others_present = models.JSONField(default=list, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -13,6 +13,7 @@ from dueprocess.cases.services.advice import (
 from dueprocess.cases.services.appeals import appeal_decide, appeal_lodge
 from dueprocess.cases.services.approaches import approach_log
 from dueprocess.cases.services.assignment import assignment_end, case_assign, recusal_declare
+from dueprocess.cases.services.hearing_consents import hearing_consent_record
 from dueprocess.cases.services.hearings import hearing_adjourn, hearing_record, hearing_schedule
 from dueprocess.cases.services.interim import interim_measure_impose, interim_measure_lift
 from dueprocess.cases.services.member_match import member_match_confirm, member_match_reject
@@ -24,6 +25,7 @@ from dueprocess.cases.services.outcomes import (
     recommendation_submit,
 )
 from dueprocess.cases.services.panels import panel_appoint, panel_draw
+from dueprocess.cases.services.provisional import decision_announce
 from dueprocess.cases.services.signoffs import signoff_record
 from dueprocess.cases.services.summaries import summary_approve, summary_return, summary_write
 from dueprocess.cases.services.transitions import case_close, case_reopen, case_transition
@@ -45,9 +47,11 @@ __all__ = [
     "case_reopen",
     "case_transition",
     "case_triage",
+    "decision_announce",
     "decision_record",
     "evidence_add",
     "hearing_adjourn",
+    "hearing_consent_record",
     "hearing_record",
     "hearing_schedule",
     "interim_measure_impose",

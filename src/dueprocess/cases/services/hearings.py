@@ -39,6 +39,7 @@ from dueprocess.cases.models import (
     Recusal,
 )
 from dueprocess.cases.services.common import clean_text, lock_case, workflow_of
+from dueprocess.cases.services.hearing_consents import clean_others, present_at, require_consents
 from dueprocess.cases.signals import HearingNotice, step_taken
 from dueprocess.errors import IllegalTransition, InvalidInput
 from dueprocess.ledger.record import actor_pseudonym, record
@@ -357,9 +358,12 @@ def hearing_record(
     outcome: str,
     held_at: dt.datetime | None = None,
     recording_made: bool = False,
+    others_present: Sequence[str] = (),
 ) -> HearingRecord:
     """Record a hearing that was held: once, and only once its date has arrived.
-    ``held_at`` defaults to the time it was scheduled for."""
+    ``held_at`` defaults to the time it was scheduled for. A recording made needs the
+    recorded consent of each person present (``hearing_consents``): the panel, the respondent
+    if they attended, their representative and ``others_present``."""
     with transaction.atomic():
         case = lock_case(case)
         gate = Gate(actor, case)
@@ -392,16 +396,27 @@ def hearing_record(
                 "This rulebook does not allow hearings to be recorded.",
                 fields={"recording_made": "Recordings are not allowed."},
             )
+        others = clean_others(others_present)
+        representative = clean_text(
+            representation, "representation", required=False, limit=MAX_REPRESENTATION
+        )
+        if recording_made:
+            present = present_at(
+                hearing,
+                respondent_attended=bool(respondent_attended),
+                representation=representative,
+                others=others,
+            )
+            require_consents(hearing, present)
         kept = HearingRecord.objects.create(
             hearing=hearing,
             held_at=when,
             respondent_attended=bool(respondent_attended),
-            representation=clean_text(
-                representation, "representation", required=False, limit=MAX_REPRESENTATION
-            ),
+            representation=representative,
             account=clean_text(account, "account"),
             outcome=clean_text(outcome, "outcome", limit=4000),
             recording_made=bool(recording_made),
+            others_present=others,
             recorded_by=actor,
             recorded_at=now,
         )
@@ -417,6 +432,7 @@ def hearing_record(
                 "respondent_attended": kept.respondent_attended,
                 "represented": bool(kept.representation),
                 "recording_made": kept.recording_made,
+                "others_present": len(others),
                 "adjournments": len(hearing.adjournments_in_order),
             },
         )

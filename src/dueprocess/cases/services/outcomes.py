@@ -38,6 +38,7 @@ from dueprocess.cases.services.panel_votes import (
     keep_votes,
     not_the_chair,
 )
+from dueprocess.cases.services.provisional import new_salt, refuse_while_sealed, seal_details
 from dueprocess.cases.services.reviews import review_open
 from dueprocess.errors import IllegalTransition, InvalidInput, ReasonRequired
 from dueprocess.ledger.record import record
@@ -121,7 +122,10 @@ def recommendation_revise(
         if decision.role != StaffRole.INVESTIGATOR:
             raise IllegalTransition("Only the assigned investigator can revise the recommendation.")
         latest = case.recommendations.order_by("-number").first()
-        if latest is None or case.decisions.filter(decided_at__gte=latest.submitted_at).exists():
+        if (
+            latest is None
+            or Decision.records.filter(case=case, decided_at__gte=latest.submitted_at).exists()
+        ):
             raise IllegalTransition("There is no undecided recommendation to revise.")
         text = clean_text(reasons, "reasons")
         revised = _new_recommendation(case, actor, finding, sanctions, factors or [], text)
@@ -175,6 +179,7 @@ def decision_record(
     expected_version: int | None = None,
     votes: Sequence[VoteInput] | None = None,
     appeal: AppealResult | None = None,
+    sealed: bool = False,
 ) -> Decision:
     """A panel decision. Reasons are required when it departs from the recommendation, falls
     outside the guideline range, or the rulebook asks for them. Where the rulebook constitutes
@@ -182,7 +187,8 @@ def decision_record(
     refusal recorded), with each member's concurrence or dissent (``votes``); it stands only
     if the rulebook's quorum concurs. Where the rulebook declares appeals and one is open, the
     decision is the appeal's: ``appeal`` says whether it confirms or replaces the decision
-    under appeal (``appeals.settle``)."""
+    under appeal (``appeals.settle``). ``sealed``: recorded provisional and sealed, shown only
+    to its panel and taking no step until announced (``provisional.decision_announce``)."""
     refusal = ""
     with transaction.atomic():
         case = lock_case(case, expected_version=expected_version)
@@ -203,7 +209,7 @@ def decision_record(
             )
         else:
             made = _decide(
-                case, actor, permit.role, key, finding, sanctions, reasons, votes, appeal
+                case, actor, permit.role, key, finding, sanctions, reasons, votes, appeal, sealed
             )
     if refusal:
         raise IllegalTransition(refusal)
@@ -220,8 +226,10 @@ def _decide(
     reasons: str,
     votes: Sequence[VoteInput] | None,
     appeal: AppealResult | None = None,
+    sealed: bool = False,
 ) -> Decision:
     rules = case.rulebook.rules
+    refuse_while_sealed(case)
     text = clean_text(reasons, "reasons", required=False)
     step = workflow_of(case).check(
         stage=case.stage, key=key, kind="decide", reason=text, taken=taken_steps(case)
@@ -242,6 +250,11 @@ def _decide(
     _require_reasons_before_response(case, text)
     if lodged is not None and appeal is not None:
         check_result(lodged, appeal.result, finding, sanctions, text)
+    if sealed and lodged is not None:
+        raise InvalidInput(
+            "An appeal's decision is announced when it is recorded; it cannot be sealed.",
+            fields={"sealed": "Not for an appeal's decision."},
+        )
     made = Decision.objects.create(
         case=case,
         kind=Decision.Kind.APPEAL if previous else Decision.Kind.PANEL,
@@ -256,10 +269,16 @@ def _decide(
         decided_by=actor,
         decided_at=clock.now(),
         warning_expires_on=_expiry(rules, sanctions),
+        sealed=sealed,
+        seal_salt=new_salt() if sealed else "",
     )
     made.panel.set(panel)
     kept = keep_votes(made, counted) if stage_panel else None
     decided_at_stage = case.stage
+    if sealed:  # reviewed, if the rulebook says so, once announced
+        details = seal_details(made, key)
+        record(actor=actor, action="decision.sealed", case=case, role=role, details=details)
+        return made
     move(case, actor=actor, step=step, reason=text)
     details = {
         "finding": finding,

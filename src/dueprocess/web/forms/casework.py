@@ -52,7 +52,9 @@ class EvidenceForm(Form):
         kwargs.setdefault("prefix", "evidence")
         super().__init__(*args, **kwargs)
         field = cast("forms.TypedMultipleChoiceField", self.fields["consents"])
-        field.choices = [(c.pk, f"{c.person}: {c.scope[:60]}") for c in consents]
+        field.choices = [
+            (c.pk, f"{c.person}: {c.scope[:60]}") for c in consents if c.answer == c.Answer.GIVEN
+        ]
 
 
 class InterviewForm(Form):

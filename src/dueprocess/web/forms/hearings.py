@@ -89,10 +89,54 @@ class HearingRecordForm(Form):
     )
     account = forms.CharField(label="What happened", widget=text_area(6), max_length=20000)
     outcome = forms.CharField(label="Outcome", widget=text_area(3), max_length=4000)
-    recording_made = forms.BooleanField(label="The hearing was recorded", required=False)
+    recording_made = forms.BooleanField(
+        label="The hearing was recorded",
+        required=False,
+        help_text="Only with the recorded consent of each person present.",
+    )
+    others_present = forms.CharField(
+        label="Anyone else present (one name a line)",
+        required=False,
+        max_length=4000,
+        widget=text_area(2),
+    )
 
     def __init__(self, *args: Any, recordings_allowed: bool = True, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "hearing_record")
         super().__init__(*args, **kwargs)
         if not recordings_allowed:  # the rulebook allows none: nothing to ask
             del self.fields["recording_made"]
+
+    def others(self) -> list[str]:
+        """The other people present, one a line (blank lines left out)."""
+        text = self.cleaned_data.get("others_present", "")
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class HearingConsentForm(Form):
+    """One person's answer to the recording of a hearing (the latest per person counts)."""
+
+    hearing = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+    person = forms.CharField(label="Who (by name, as the record will list them)", max_length=200)
+    answer = forms.ChoiceField(
+        label="Their answer",
+        choices=[
+            ("given", "Consents to the recording"),
+            ("refused", "Refuses"),
+            ("withdrawn", "Withdraws an earlier consent"),
+        ],
+        widget=forms.RadioSelect,
+        initial="given",
+    )
+    scope = forms.CharField(
+        label="To what, in their terms", max_length=2000, help_text="For example: audio only."
+    )
+    given_at = forms.DateTimeField(
+        label="When they answered",
+        input_formats=DATETIME_FORMATS,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "hearing_consent")
+        super().__init__(*args, **kwargs)

@@ -162,6 +162,19 @@ class OutcomeForm(StepForm):
             )
             self._appeal_field()
             self._vote_fields()
+            self._sealed_field()
+
+    def _sealed_field(self) -> None:
+        """A first decision may be recorded provisional and sealed: shown only to the panel
+        until its recorder announces it (an appeal's decision is announced when recorded)."""
+        if "result" in self.fields:
+            return
+        self.fields["sealed"] = forms.BooleanField(
+            label="Provisional: seal this decision until it is announced",
+            required=False,
+            help_text="Only the panel sees the outcome; the case moves on, and the parties are"
+            " told, when you announce it.",
+        )
 
     def _appeal_field(self) -> None:
         """Where the rulebook declares appeals and one is open, the decision confirms or
@@ -257,3 +270,11 @@ def step_form(case: Case, step: Transition, data: Any = None) -> StepForm:
         "decide": OutcomeForm,
     }
     return kinds.get(step.kind, StepForm)(data, case=case, step=step)
+
+
+class DecisionAnnounceForm(Form):
+    """No fields: announcing a sealed decision takes everything from the decision itself."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "announce")
+        super().__init__(*args, **kwargs)

@@ -10,7 +10,12 @@ from django.views.decorators.http import require_POST
 from dueprocess.access.enforcement import case_to_change
 from dueprocess.cases import services as svc
 from dueprocess.web.errors import domain_errors
-from dueprocess.web.forms.hearings import HearingAdjournForm, HearingRecordForm, HearingScheduleForm
+from dueprocess.web.forms.hearings import (
+    HearingAdjournForm,
+    HearingConsentForm,
+    HearingRecordForm,
+    HearingScheduleForm,
+)
 from dueprocess.web.people import staff
 from dueprocess.web.views.common import submit
 
@@ -81,6 +86,29 @@ def hearing_record(request: HttpRequest, reference: str) -> HttpResponse:
             account=data["account"],
             outcome=data["outcome"],
             recording_made=data.get("recording_made", False),
+            others_present=form.others(),
         )
 
     return submit(request, case, "hearing_record", form, act, "Hearing recorded.")
+
+
+@login_required
+@require_POST
+@domain_errors
+def hearing_consent(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_to_change(staff(request), reference)
+    form = HearingConsentForm(request.POST)
+
+    def act() -> object:
+        data = form.cleaned_data
+        return svc.hearing_consent_record(
+            actor=staff(request),
+            case=case,
+            hearing_id=data["hearing"],
+            person=data["person"],
+            answer=data["answer"],
+            scope=data["scope"],
+            given_at=data["given_at"],
+        )
+
+    return submit(request, case, "hearing_consent", form, act, "Answer to the recording kept.")

@@ -9,12 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
-from dueprocess.access.enforcement import case_gate
+from dueprocess.access.enforcement import case_gate, case_to_change
 from dueprocess.cases import services as svc
 from dueprocess.cases.models import Case
 from dueprocess.errors import NotFound
 from dueprocess.web.errors import domain_errors
-from dueprocess.web.forms.steps import StepForm, step_form
+from dueprocess.web.forms.steps import DecisionAnnounceForm, StepForm, step_form
 from dueprocess.web.people import staff
 from dueprocess.web.views.common import submit
 
@@ -52,6 +52,8 @@ def _outcome(form: StepForm, **common: Any) -> object:
     extra: dict[str, Any] = {"factors": data["factors"]} if "factors" in data else {}
     if form.step.kind == "decide":
         extra["votes"] = form.votes()  # type: ignore[attr-defined]
+    if data.get("sealed"):
+        extra["sealed"] = True
     if "result" in data:
         return svc.appeal_decide(
             appeal=form.appeal.pk,  # type: ignore[attr-defined]
@@ -109,3 +111,19 @@ def step_take(request: HttpRequest, reference: str, key: str) -> HttpResponse:
         return f"{step.label}: done ({reference})."
 
     return submit(request, case, f"step-{key}", form, act, done)
+
+
+@login_required
+@require_POST
+@domain_errors
+def decision_announce(request: HttpRequest, reference: str, decision_id: int) -> HttpResponse:
+    """Announce a sealed decision (its recorder only; the service refuses anyone else)."""
+    case = case_to_change(staff(request), reference)
+    form = DecisionAnnounceForm(request.POST)
+
+    def act() -> object:
+        return svc.decision_announce(actor=staff(request), case=case, decision_id=decision_id)
+
+    return submit(
+        request, case, "decision_announce", form, act, f"Decision announced ({reference})."
+    )
