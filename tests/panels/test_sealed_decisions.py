@@ -187,3 +187,35 @@ def test_an_unknown_or_unsealed_decision_cannot_be_announced(university):
     )
     with pytest.raises(IllegalTransition, match="not sealed"):
         announce(university, case, made)
+
+
+def test_a_sealed_suspension_is_sent_to_review_when_announced_not_before(university):
+    """The rulebook reviews suspensions: a sealed one is not yet the decision, so no review
+    opens (nor is anyone drawn to read it) until the chair announces it; then it is reviewed
+    like any other, and does not take effect until verified."""
+    from dueprocess.cases.models import Review
+
+    case = ready(university)
+    sealed = svc.decision_record(
+        actor=university.panel_chair,
+        case=Case.objects.get(pk=case.pk),
+        finding="breach",
+        sanctions=["suspension"],
+        reasons=REASONS,
+        transition="panel_outcome",
+        votes=[VoteInput(m, True) for m in (university.panel_chair, university.panel_b)]
+        + [VoteInput(university.panel_c, False, DISSENT)],
+        sealed=True,
+    )
+    assert not Review.objects.filter(case=case).exists()
+    announce(university, case, sealed)
+    review = Review.objects.get(case=case)
+    assert review.decision_id == sealed.pk
+    assert review.stage == "conduct_panel"
+    with pytest.raises(IllegalTransition):  # not in effect until the review ends
+        svc.case_transition(
+            actor=university.case_manager,
+            case=Case.objects.get(pk=case.pk),
+            transition="send_outcome",
+            reason="",
+        )
