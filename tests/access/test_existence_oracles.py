@@ -252,6 +252,7 @@ def test_every_route_taking_a_reference_answers_a_hidden_case_like_a_missing_one
                 "redaction_id": 1,
                 "withholding_id": 1,
                 "file_id": 1,
+                "decision_id": 1,
                 "party_id": 1,
                 "party": 1,
             }
