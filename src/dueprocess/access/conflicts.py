@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
 from dueprocess.accounts.models import InterestDeclaration, RoleMembership
@@ -70,24 +71,50 @@ def case_conflict(user: User, case: Case, rules: Rulebook, *, on: dt.date | None
     return ""
 
 
-def case_conflict_terms(user: User, rules: Rulebook) -> dict[str, Exists]:
-    """``case_conflict``'s tests as subqueries on a Case row (``OuterRef("pk")``), so that the
-    facts about one case are read in one query; ``case_conflict_from`` reads their answers."""
-    terms: dict[str, Exists] = {}
+#: One test of a person's relation to a case: its name, a ``SELECT`` and that select's params.
+SqlTest = tuple[str, str, list[Any]]
+
+
+def case_conflict_sql(user: User, rules: Rulebook, case_id: int) -> list[SqlTest]:
+    """``case_conflict``'s tests on one case as SQL conditions, ``(name, SELECT, params)``, for
+    the one query ``facts_for`` reads a person's relation to a case with;
+    ``case_conflict_from`` reads their answers. The same matches as ``_party_matches`` and
+    ``_declared_members``: an address compared in lower case, a declaration still in force."""
+    terms: list[SqlTest] = []
     if rules.conflicts.party_to_case:
-        by_address, by_member = _party_matches(user)
-        terms["party_to_case"] = Exists(by_address.filter(case=OuterRef("pk")))
-        terms["party_to_case_as_member"] = Exists(by_member.filter(case=OuterRef("pk")))
+        email = user.email.lower()
+        terms.append(
+            (
+                "party_to_case",
+                "SELECT 1 FROM cases_party WHERE case_id = %s AND LOWER(email) = %s",
+                [case_id, email],
+            )
+        )
+        terms.append(
+            (
+                "party_to_case_as_member",
+                "SELECT 1 FROM cases_party WHERE case_id = %s AND member_id IN"
+                " (SELECT id FROM members_member WHERE LOWER(email) = %s)",
+                [case_id, email],
+            )
+        )
     if rules.conflicts.declared_relationships:
-        related = _declared_members(user, clock.today())
-        terms["declared_relationship"] = Exists(
-            Party.objects.filter(case=OuterRef("pk"), member__in=related)
+        today = connection.ops.adapt_datefield_value(clock.today())
+        terms.append(
+            (
+                "declared_relationship",
+                "SELECT 1 FROM cases_party WHERE case_id = %s AND member_id IN"
+                " (SELECT member_id FROM accounts_interestdeclaration WHERE user_id = %s"
+                " AND kind = %s AND member_id IS NOT NULL"
+                " AND (ends_on IS NULL OR ends_on >= %s))",
+                [case_id, user.pk, InterestDeclaration.Kind.RELATIONSHIP.value, today],
+            )
         )
     return terms
 
 
 def case_conflict_from(answers: dict[str, bool]) -> str:
-    """``case_conflict``'s answer from the values of ``case_conflict_terms``."""
+    """``case_conflict``'s answer from the values of ``case_conflict_sql``."""
     if answers.get("party_to_case") or answers.get("party_to_case_as_member"):
         return "is a party to this case"
     if answers.get("declared_relationship"):
