@@ -38,16 +38,26 @@ BLOCKING_IMPACTS = ("serious", "critical")
 EMAILS = {persona.key: persona.email for persona in PERSONAS}
 
 
+#: The last window whose code was typed, per secret: allauth refuses a code already used.
+_TYPED: dict[str, int] = {}
+
+
 def totp_code(secret: str) -> str:
     """The current code for ``secret``, by allauth's own algorithm; waits out the last seconds
-    of a 30-second window so the code cannot expire between typing and checking."""
+    of a 30-second window so the code cannot expire between typing and checking, and waits for
+    the next window when this one's code was typed already (allauth refuses a code twice, so a
+    second sign-in as the same person within one window would fail)."""
     from allauth.mfa import app_settings
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     period = app_settings.TOTP_PERIOD
     if period - time.time() % period < 3:
         time.sleep(period - time.time() % period + 0.2)
-    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
+    while int(time.time()) // period <= _TYPED.get(secret, -1):
+        time.sleep(period - time.time() % period + 0.2)
+    window = int(time.time()) // period
+    _TYPED[secret] = window
+    return format_hotp_value(hotp_value(secret, window))
 
 
 #: What ``dueprocess demo`` printed (the sign-in details, including recovery codes).

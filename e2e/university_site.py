@@ -15,7 +15,9 @@ import os
 
 #: Who the walk may sign in as. The appeal panel's members, and those of the panel that decides
 #: again after a veto, exist from the start, so that each draw has a pool of people who took no
-#: part in the case so far.
+#: part in the case so far. Five are qualified to chair (a key ending ``_chair``): the first
+#: panel is appointed with one, and a draw may seat up to three in its chair and lay seats, so
+#: the draw after the veto always has one left to chair it.
 SIGNING_IN = (
     "case_manager",
     "panel_chair",
@@ -28,6 +30,8 @@ SIGNING_IN = (
     "redo_chair",
     "redo_b",
     "redo_c",
+    "reserve_chair",
+    "standby_chair",
     "reviewer",
     "oversight",
 )
@@ -38,7 +42,8 @@ def build() -> dict[str, object]:
     from tests.world import build_world
 
     world = build_world("university")
-    for key in ("appeal_chair", "appeal_b", "appeal_c", "redo_chair", "redo_b", "redo_c"):
+    drawn = ("appeal_chair", "appeal_b", "appeal_c", "redo_chair", "redo_b", "redo_c")
+    for key in (*drawn, "reserve_chair", "standby_chair"):
         world.people[key] = world.add_person(key, "panel_member")
     case = world.case_at("conduct_panel")
     people = {}
