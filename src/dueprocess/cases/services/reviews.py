@@ -19,6 +19,7 @@ assignments, and a newly constituted panel decides again (nobody who took part b
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -202,31 +203,7 @@ def _refuse(case: Case, review: int, actor: User, took_part: str) -> IllegalTran
 @recorded_denials
 def review_verify(*, actor: User, case: Case, review: int) -> ReviewOutcome:
     """A drawn reviewer verifies the decision: it takes effect now."""
-    with transaction.atomic():
-        case = lock_case(case)
-        gate = Gate(actor, case)
-        gate.require("case.view")
-        took_part = _took_part(case, review, actor)
-        if took_part:
-            refusal = _refuse(case, review, actor, took_part)
-        else:
-            verdict = gate.require("review.verify")
-            open_review = _pending(case, review, actor)
-            outcome = ReviewOutcome.objects.create(
-                review=open_review,
-                result=ReviewOutcome.Result.VERIFIED,
-                decided_by=actor,
-                decided_at=clock.now(),
-            )
-            record(
-                actor=actor,
-                action="review.verified",
-                case=case,
-                role=verdict.role,
-                details={"review": open_review.pk, "decision": open_review.decision_id},
-            )
-            return outcome
-    raise refusal
+    return _as_drawn_reviewer(actor, case, review, "review.verify", _verified)
 
 
 @recorded_denials
@@ -234,6 +211,23 @@ def review_veto(*, actor: User, case: Case, review: int, reasons: str) -> Review
     """A drawn reviewer vetoes the decision, with reasons: it never takes effect; the case
     returns to the stage it was taken at and the panel stands down, so that a newly
     constituted panel decides again."""
+
+    def veto(case: Case, open_review: Review, actor: User, role: str) -> ReviewOutcome:
+        return _vetoed(case, open_review, actor, role, reasons)
+
+    return _as_drawn_reviewer(actor, case, review, "review.veto", veto)
+
+
+def _as_drawn_reviewer(
+    actor: User,
+    case: Case,
+    review: int,
+    action: str,
+    act: Callable[[Case, Review, User, str], ReviewOutcome],
+) -> ReviewOutcome:
+    """What verifying and vetoing share: the case locked, the reviewer's part in the case
+    checked before the gate (a drawn reviewer who took part is refused, and the refusal is
+    recorded and committed before it is raised), then ``act`` on the review still open."""
     with transaction.atomic():
         case = lock_case(case)
         gate = Gate(actor, case)
@@ -242,10 +236,26 @@ def review_veto(*, actor: User, case: Case, review: int, reasons: str) -> Review
         if took_part:
             refusal = _refuse(case, review, actor, took_part)
         else:
-            verdict = gate.require("review.veto")
-            open_review = _pending(case, review, actor)
-            return _vetoed(case, open_review, actor, verdict.role, reasons)
+            verdict = gate.require(action)
+            return act(case, _pending(case, review, actor), actor, verdict.role)
     raise refusal
+
+
+def _verified(case: Case, review: Review, actor: User, role: str) -> ReviewOutcome:
+    outcome = ReviewOutcome.objects.create(
+        review=review,
+        result=ReviewOutcome.Result.VERIFIED,
+        decided_by=actor,
+        decided_at=clock.now(),
+    )
+    record(
+        actor=actor,
+        action="review.verified",
+        case=case,
+        role=role,
+        details={"review": review.pk, "decision": review.decision_id},
+    )
+    return outcome
 
 
 def _vetoed(case: Case, review: Review, actor: User, role: str, reasons: str) -> ReviewOutcome:
