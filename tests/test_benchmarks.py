@@ -69,3 +69,9 @@ def test_the_demo_start_benchmark_reports_the_first_page():
     assert re.search(r"build \(as the demo reports it\): [\d.]+ s", out), out
     assert re.search(r"first page \(200\) after: [\d.]+ s", out), out
     assert re.search(r"the whole demo built \(served meanwhile\) after: [\d.]+ s", out), out
+
+
+def test_the_access_benchmark_reports_a_decision_against_a_single_row_read():
+    out = run_bench("bench_access.py", "--rounds", "5")
+    assert re.search(r"access decision \(Gate\): median \d+\.\d+ ms", out), out
+    assert re.search(r"ratio: \d+\.\d single-row reads per decision", out), out
