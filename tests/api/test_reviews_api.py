@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from dueprocess.cases import services as svc
-from dueprocess.cases.models import Case, Review, ReviewOutcome
+from dueprocess.cases.models import Case, ReviewOutcome
 from tests.api.client import ApiClient, problem_code
 from tests.api.trail import actions_since, mark
-from tests.world import World, concurring
+from tests.reviews.helpers import suspended
+from tests.world import World
 
 
 @pytest.fixture
@@ -17,23 +17,8 @@ def uni_api(university: World) -> ApiClient:
     return ApiClient(university.people)
 
 
-def _suspended(university: World) -> tuple[Case, Review]:
-    case = university.case_at("conduct_panel")
-    university.prepare_for(case, "panel_outcome")
-    case = Case.objects.get(pk=case.pk)
-    svc.decision_record(
-        actor=university.panel_chair,
-        case=case,
-        finding="breach",
-        sanctions=["suspension"],
-        reasons="Repeated conduct after a warning.",
-        votes=concurring(case),
-    )
-    return Case.objects.get(pk=case.pk), Review.objects.get(case=case)
-
-
 def test_listed_with_the_open_review_and_its_reviewer(uni_api, university):
-    case, review = _suspended(university)
+    case, review = suspended(university)
     listed = uni_api.get(f"/cases/{case.reference}/reviews", persona="case_manager")
     assert listed.status_code == 200, listed.content
     body = listed.json()
@@ -46,7 +31,7 @@ def test_listed_with_the_open_review_and_its_reviewer(uni_api, university):
 
 
 def test_the_drawn_reviewer_verifies_and_the_case_moves_on(uni_api, university):
-    case, review = _suspended(university)
+    case, review = suspended(university)
     step = f"/cases/{case.reference}/transitions/send_outcome"
     held = uni_api.post(step, {}, persona="case_manager")
     assert held.status_code == 409 and "awaits independent review" in held.content.decode()
@@ -62,7 +47,7 @@ def test_the_drawn_reviewer_verifies_and_the_case_moves_on(uni_api, university):
 
 
 def test_a_veto_needs_reasons_then_sends_the_case_back(uni_api, university):
-    case, review = _suspended(university)
+    case, review = suspended(university)
     path = f"/cases/{case.reference}/reviews/{review.pk}/veto"
     bare = uni_api.post(path, {"reasons": ""}, persona="reviewer")
     assert bare.status_code == 422 and "reasons" in bare.json()["errors"]
@@ -79,7 +64,7 @@ def test_a_veto_needs_reasons_then_sends_the_case_back(uni_api, university):
 
 
 def test_an_unknown_review_and_another_organisations_case(uni_api, university, outsider):
-    case, _ = _suspended(university)
+    case, _ = suspended(university)
     missing = uni_api.post(f"/cases/{case.reference}/reviews/999999/verify", {}, persona="reviewer")
     assert missing.status_code == 422 and "review" in missing.json()["errors"]
     university.people["outsider"] = outsider

@@ -18,39 +18,14 @@ from dueprocess.errors import Forbidden, IllegalTransition, NotFound, ReasonRequ
 from dueprocess.letters.deadlines import deadlines_run
 from dueprocess.lib import clock
 from tests.parties.helpers import entries_since, last_seq
-from tests.world import World, concurring
-
-REASONS = "The panel weighed the posts and the respondent's answer."
-
-
-def _decide(world: World, case: Case, sanctions: list[str], chair: str = "panel_chair") -> Case:
-    key = next(
-        t.key for t in case.rulebook.rules.transitions_from(case.stage) if t.kind == "decide"
-    )
-    world.prepare_for(case, key)
-    case = Case.objects.get(pk=case.pk)
-    svc.decision_record(
-        actor=world.people[chair],
-        case=case,
-        finding="breach",
-        sanctions=sanctions,
-        reasons=REASONS,
-        transition=key,
-        votes=concurring(case),
-    )
-    return Case.objects.get(pk=case.pk)
-
-
-def _suspended(university: World) -> tuple[Case, Review]:
-    case = _decide(university, university.case_at("conduct_panel"), ["suspension"])
-    return case, Review.objects.get(case=case)
+from tests.reviews.helpers import decided, suspended
 
 
 def test_a_listed_sanction_opens_a_review_with_a_drawn_reviewer_and_the_draw_in_the_ledger(
     university,
 ):
     seq = last_seq()
-    case, review = _suspended(university)
+    case, review = suspended(university)
     assert case.stage == "outcome" and review.stage == "conduct_panel"
     assert review.due_on == clock.today() + dt.timedelta(days=10)
     assert [r.user for r in review.reviewers.all()] == [university.reviewer]
@@ -64,13 +39,13 @@ def test_a_listed_sanction_opens_a_review_with_a_drawn_reviewer_and_the_draw_in_
 
 
 def test_a_decision_the_rulebook_does_not_name_is_not_reviewed(university):
-    case = _decide(university, university.case_at("conduct_panel"), ["written_reprimand"])
+    case = decided(university, university.case_at("conduct_panel"), ["written_reprimand"])
     assert not Review.objects.filter(case=case).exists()
     svc.case_transition(actor=university.case_manager, case=case, transition="send_outcome")
 
 
 def test_the_decision_takes_effect_only_once_verified(university):
-    case, review = _suspended(university)
+    case, review = suspended(university)
     with pytest.raises(IllegalTransition, match="awaits independent review"):
         svc.case_transition(actor=university.case_manager, case=case, transition="send_outcome")
     assert Case.objects.get(pk=case.pk).stage == "outcome"
@@ -89,7 +64,7 @@ def test_the_decision_takes_effect_only_once_verified(university):
 
 @pytest.mark.parametrize("who", ["case_manager", "oversight", "panel_chair", "investigator"])
 def test_only_the_drawn_reviewer_verifies_or_vetoes_and_refusals_are_recorded(university, who):
-    case, review = _suspended(university)
+    case, review = suspended(university)
     seq = last_seq()
     with pytest.raises((Forbidden, NotFound)):
         reviews.review_verify(actor=university.people[who], case=case, review=review.pk)
@@ -101,7 +76,7 @@ def test_only_the_drawn_reviewer_verifies_or_vetoes_and_refusals_are_recorded(un
 
 
 def test_a_reviewer_not_drawn_is_refused(university):
-    case, review = _suspended(university)
+    case, review = suspended(university)
     other = university.add_person("reviewer_two", "independent_reviewer")
     seq = last_seq()
     with pytest.raises(Forbidden, match="only an independent reviewer drawn for its review"):
@@ -111,7 +86,7 @@ def test_a_reviewer_not_drawn_is_refused(university):
 
 
 def test_a_drawn_reviewer_who_took_part_in_the_case_is_refused_with_the_reason(university):
-    case, review = _suspended(university)
+    case, review = suspended(university)
     Assignment.objects.create(
         case=case,
         user=university.reviewer,
@@ -141,14 +116,14 @@ def test_someone_who_took_part_is_never_drawn(university):
         assigned_by=university.case_manager,
         assigned_at=clock.now(),
     )
-    case = _decide(university, case, ["suspension"])
+    case = decided(university, case, ["suspension"])
     review = Review.objects.get(case=case)
     assert [r.user for r in review.reviewers.all()] == [university.second_reviewer]
     assert len(review.pool) == 1
 
 
 def test_a_closed_review_is_not_answered_again(university):
-    case, review = _suspended(university)
+    case, review = suspended(university)
     reviews.review_verify(actor=university.reviewer, case=case, review=review.pk)
     with pytest.raises(Forbidden):
         reviews.review_veto(actor=university.reviewer, case=case, review=review.pk, reasons="x")
@@ -156,7 +131,7 @@ def test_a_closed_review_is_not_answered_again(university):
 
 
 def test_a_veto_needs_reasons_and_writes_nothing_without(university):
-    case, review = _suspended(university)
+    case, review = suspended(university)
     with pytest.raises(ReasonRequired) as caught:
         reviews.review_veto(actor=university.reviewer, case=case, review=review.pk, reasons="  ")
     assert "reasons" in caught.value.fields
@@ -165,7 +140,7 @@ def test_a_veto_needs_reasons_and_writes_nothing_without(university):
 
 
 def test_a_veto_sends_the_case_to_a_new_panel_which_decides_again_and_is_reviewed(university):
-    case, review = _suspended(university)
+    case, review = suspended(university)
     first_panel = set(review.decision.panel.values_list("pk", flat=True))
     seq = last_seq()
     reviews.review_veto(
@@ -188,7 +163,7 @@ def test_a_veto_sends_the_case_to_a_new_panel_which_decides_again_and_is_reviewe
     for key in ("appeal_chair", "appeal_b", "appeal_c"):
         university.people[key] = university.add_person(key, "panel_member")
     university.appoint_panel(case, ("appeal_chair", "appeal_b", "appeal_c"))
-    case = _decide(university, Case.objects.get(pk=case.pk), ["exclusion"], "appeal_chair")
+    case = decided(university, Case.objects.get(pk=case.pk), ["exclusion"], "appeal_chair")
     again = Review.objects.filter(case=case).exclude(pk=review.pk).get()
     assert not first_panel & set(again.decision.panel.values_list("pk", flat=True))
     assert again.decision.kind == "appeal" and again.stage == "conduct_panel"
@@ -199,7 +174,7 @@ def test_a_veto_sends_the_case_to_a_new_panel_which_decides_again_and_is_reviewe
 
 
 def test_under_takes_effect_an_unanswered_review_lapses_at_the_tick(world):
-    case = _decide(world, world.case_at("panel"), ["expulsion", "education_course"])
+    case = decided(world, world.case_at("panel"), ["expulsion", "education_course"])
     review = Review.objects.get(case=case)
     assert review.due_on == clock.today() + dt.timedelta(days=14)
     with pytest.raises(IllegalTransition, match="or, unreviewed, when the period lapses"):
@@ -220,7 +195,7 @@ def test_under_takes_effect_an_unanswered_review_lapses_at_the_tick(world):
 
 
 def test_under_held_an_unanswered_review_is_escalated_and_stays_held(university):
-    case, review = _suspended(university)
+    case, review = suspended(university)
     later = clock.now() + dt.timedelta(days=11)
     with clock.frozen(later):
         report = deadlines_run()
@@ -234,7 +209,7 @@ def test_under_held_an_unanswered_review_is_escalated_and_stays_held(university)
 
 
 def test_a_redraw_from_altered_inputs_is_caught(university):
-    case, review = _suspended(university)
+    case, review = suspended(university)
     count, failures = reviews.redraw_all()
     assert count >= 1 and not failures
     altered = Review(
@@ -258,7 +233,7 @@ def test_the_redraw_command_runs_the_reviewers_draw_again(university):
 
     from dueprocess.cli import main
 
-    case, review = _suspended(university)
+    case, review = suspended(university)
     out = io.StringIO()
     with redirect_stdout(out):
         status = main(["panel", "redraw", case.reference, "--org", university.organisation.slug])

@@ -4,29 +4,14 @@ reasons keeps the form open with the error, and with them shows the reasons on t
 
 from __future__ import annotations
 
-from dueprocess.cases import services as svc
-from dueprocess.cases.models import Case, Review, ReviewOutcome
+from dueprocess.cases.models import ReviewOutcome
+from tests.reviews.helpers import suspended
 from tests.signing_in import signer_in
-from tests.world import World, concurring
-
-
-def _suspended(university: World) -> tuple[Case, Review]:
-    case = university.case_at("conduct_panel")
-    university.prepare_for(case, "panel_outcome")
-    case = Case.objects.get(pk=case.pk)
-    svc.decision_record(
-        actor=university.panel_chair,
-        case=case,
-        finding="breach",
-        sanctions=["suspension"],
-        reasons="Repeated conduct after a warning.",
-        votes=concurring(case),
-    )
-    return Case.objects.get(pk=case.pk), Review.objects.get(case=case)
+from tests.world import World
 
 
 def test_the_drawn_reviewer_vetoes_from_the_page_and_the_reasons_show(university: World):
-    case, review = _suspended(university)
+    case, review = suspended(university)
     base = f"/cases/{case.reference}"
     sign_in = signer_in(university)
     manager = sign_in("case_manager").get(f"{base}/").content.decode()
@@ -53,7 +38,7 @@ def test_the_drawn_reviewer_vetoes_from_the_page_and_the_reasons_show(university
 
 
 def test_verify_from_the_page_and_someone_else_posting_is_refused(university: World):
-    case, review = _suspended(university)
+    case, review = suspended(university)
     base = f"/cases/{case.reference}"
     sign_in = signer_in(university)
     manager = sign_in("case_manager")
