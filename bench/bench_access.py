@@ -17,7 +17,6 @@ import argparse
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,20 +24,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(1, str(ROOT / "bench"))
 
 
-def timed(work, rounds: int) -> float:  # type: ignore[no-untyped-def]
-    """The median of ``rounds`` timings of ``work()``, in milliseconds."""
-    samples = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        work()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2000)
     args = parser.parse_args()
+    from bench_dashboard import median_ms
     from bench_ledger import setup_django
 
     with tempfile.TemporaryDirectory() as data_dir:
@@ -61,8 +51,8 @@ def main() -> int:
             decisions, reads = [], []
             for _key, person in people:
                 # interleaved, so that both see the same machine
-                decisions.append(timed(lambda p=person: Gate(p, case), args.rounds))
-                reads.append(timed(baseline, args.rounds))
+                decisions.append(median_ms(lambda p=person: Gate(p, case), args.rounds))
+                reads.append(median_ms(baseline, args.rounds))
             transaction.set_rollback(True)
     decision, read = statistics.median(decisions), statistics.median(reads)
     print(f"{len(people)} personas, {args.rounds} rounds each, one case in investigation")
